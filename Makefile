@@ -1,0 +1,74 @@
+# kmpress — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+.PHONY: run serve install install-dev system-deps browser messages test lint format bench clean
+
+## run: install, migrate, load demo content and serve http://127.0.0.1:8000 (SQLite)
+run: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --admin
+	@echo
+	@echo "  kmpress is starting on http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  login: admin  password: changeme"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+## install: the pinned runtime dependencies from uv.lock
+install: $(UV) system-deps
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
+
+install-dev: $(UV) system-deps
+	$(UV) sync --frozen --python $(PYTHON)
+
+# gettext compiles the catalogues; apt is used only when it is missing.
+system-deps:
+	@command -v msgfmt >/dev/null || { \
+		echo "Installing gettext (apt)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# Debian's Chromium drives the browser tests (Playwright's own download fails here).
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Chromium (apt)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+messages:
+	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
+
+## test: lint, migration and catalogue checks, then the whole pytest suite
+test: install-dev browser messages lint
+	DJANGO_SETTINGS_MODULE=site_project.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: benchmarks (never part of the test suite)
+bench: install-dev
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles tests/.media tests/artifacts

@@ -1,0 +1,295 @@
+"""Loads the bilingual demo newspaper; safe to run again and again.
+
+Every demo object carries a deterministic ``translation_key`` (a UUID derived
+from its key in ``home.demo_content``), so a second run finds what the first
+one made and changes nothing, and each Kazakh page is the twin of its Russian
+page. ``--articles N`` adds N synthetic articles per language for benchmarks.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from linguistics import slugify
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Page, Site
+from wagtail.rich_text import RichText
+
+from home import demo_content as content
+from home.demo_images import draw_cover
+from home.models import HomePage, SiteSettings, StandardPage
+from news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HistoryPage,
+    InterviewPage,
+    NewsPage,
+    SectionPage,
+)
+
+from ._synthetic import SyntheticArticles
+
+LANGUAGES = ("ru", "kk")
+DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
+ARTICLE_TYPES = {"news": NewsPage, "interview": InterviewPage, "history": HistoryPage}
+DEV_ADMIN = ("admin", "changeme")
+
+
+def demo_key(key: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, key)
+
+
+def local_datetime(value: str) -> datetime:
+    return timezone.make_aware(datetime.strptime(value, "%Y-%m-%d %H:%M"))
+
+
+class Command(BaseCommand):
+    help = "Create the bilingual demo newspaper (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N synthetic articles per language (for benchmarks).",
+        )
+        parser.add_argument(
+            "--admin",
+            action="store_true",
+            help=f"Create the development superuser {DEV_ADMIN[0]!r} if missing.",
+        )
+
+    def handle(self, *args, **options):
+        if options["articles"] < 0:
+            raise CommandError("--articles must be zero or a positive number.")
+        self.created = 0
+        with transaction.atomic():
+            self.locales = {
+                code: Locale.objects.get_or_create(language_code=code)[0]
+                for code in LANGUAGES
+            }
+            self.images = self.seed_images()
+            self.seed_site_settings()
+            self.authors = self.seed_authors()
+            homes = self.seed_homes()
+            sections = self.seed_sections(homes)
+            self.seed_contacts(homes)
+            self.seed_articles(sections)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo content ready: {self.created} objects created.")
+            if self.created
+            else "Demo content already present: nothing to do."
+        )
+        if options["articles"]:
+            SyntheticArticles(
+                sections=sections, images=list(self.images.values()), stdout=self.stdout
+            ).create(options["articles"])
+        if options["admin"]:
+            self.ensure_admin()
+
+    # Helpers -----------------------------------------------------------------
+
+    def seed_images(self) -> dict:
+        image_model = get_image_model()
+        collection = Collection.get_first_root_node()
+        images = {}
+        for motif in (
+            "quarry",
+            "plant",
+            "people",
+            "city",
+            "archive",
+            "tech",
+            "winter",
+            "portrait",
+        ):
+            title = f"kmpress demo: {motif}"
+            image = image_model.objects.filter(title=title).first()
+            if image is None:
+                image = image_model(title=title, collection=collection)
+                image.file = ImageFile(
+                    _named_bytes(draw_cover(motif), f"demo-{motif}.jpg")
+                )
+                image.save()
+                self.created += 1
+            images[motif] = image
+        return images
+
+    def seed_site_settings(self) -> None:
+        key = demo_key("site-settings")
+        for code, values in content.SITE_SETTINGS.items():
+            locale = self.locales[code]
+            if SiteSettings.objects.filter(locale=locale).exists():
+                continue
+            SiteSettings.objects.create(locale=locale, translation_key=key, **values)
+            self.created += 1
+
+    def seed_authors(self) -> dict:
+        authors = {}
+        for entry in content.AUTHORS:
+            key = demo_key(f"author:{entry['key']}")
+            for code in LANGUAGES:
+                author = Author.objects.filter(
+                    translation_key=key, locale=self.locales[code]
+                ).first()
+                if author is None:
+                    author = Author.objects.create(
+                        translation_key=key, locale=self.locales[code], **entry[code]
+                    )
+                    self.created += 1
+                authors[(entry["key"], code)] = author
+        return authors
+
+    def seed_homes(self) -> dict:
+        key = demo_key("home")
+        root = Page.get_first_root_node()
+        homes = {}
+        for code in LANGUAGES:
+            home = HomePage.objects.filter(
+                translation_key=key, locale=self.locales[code]
+            ).first()
+            if home is None:
+                values = content.HOME[code]
+                home = HomePage(
+                    title=values["title"],
+                    intro=values["intro"],
+                    slug=f"home-{code}",
+                    locale=self.locales[code],
+                    translation_key=key,
+                )
+                self.publish(root, home)
+            homes[code] = home
+        self.point_site_at(homes["ru"])
+        return homes
+
+    def point_site_at(self, home: HomePage) -> None:
+        """Makes the ru home the site root and removes Wagtail's welcome page."""
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="kmpress",
+            )
+        elif site.root_page_id != home.pk:
+            site.root_page = home
+            site.site_name = site.site_name or "kmpress"
+            site.save()
+        for welcome in Page.objects.filter(depth=2, content_type__model="page"):
+            welcome.delete()
+
+    def seed_sections(self, homes: dict) -> dict:
+        sections = {}
+        for entry in content.SECTIONS:
+            key = demo_key(f"section:{entry['key']}")
+            for code in LANGUAGES:
+                section = SectionPage.objects.filter(
+                    translation_key=key, locale=self.locales[code]
+                ).first()
+                if section is None:
+                    values = entry[code]
+                    section = SectionPage(
+                        title=values["title"],
+                        intro=values.get("intro", ""),
+                        slug=slugify(values["title"]),
+                        show_in_menus=True,
+                        locale=self.locales[code],
+                        translation_key=key,
+                    )
+                    self.publish(homes[code], section)
+                sections[(entry["key"], code)] = section
+        return sections
+
+    def seed_contacts(self, homes: dict) -> None:
+        key = demo_key("contacts")
+        for code in LANGUAGES:
+            if StandardPage.objects.filter(
+                translation_key=key, locale=self.locales[code]
+            ).exists():
+                continue
+            values = content.CONTACTS[code]
+            page = StandardPage(
+                title=values["title"],
+                intro=values["intro"],
+                body=self.stream(values["body"]),
+                slug=slugify(values["title"]),
+                show_contacts=True,
+                show_in_menus=True,
+                locale=self.locales[code],
+                translation_key=key,
+            )
+            self.publish(homes[code], page)
+
+    def seed_articles(self, sections: dict) -> None:
+        for entry in content.ARTICLES:
+            key = demo_key(f"article:{entry['key']}")
+            model = ARTICLE_TYPES[entry["type"]]
+            for code in LANGUAGES:
+                if ArticlePage.objects.filter(
+                    translation_key=key, locale=self.locales[code]
+                ).exists():
+                    continue
+                values = dict(entry[code])
+                tags = values.pop("tags", [])
+                date = local_datetime(entry["date"])
+                page = model(
+                    title=values.pop("title"),
+                    slug=slugify(entry[code]["title"]),
+                    lead=values.pop("lead"),
+                    body=self.stream(values.pop("body")),
+                    publication_date=date,
+                    first_published_at=date,
+                    featured=entry.get("featured", False),
+                    cover_image=self.images[entry["image"]],
+                    locale=self.locales[code],
+                    translation_key=key,
+                    **values,
+                )
+                page.tags.set(tags)
+                page.article_authors = [
+                    ArticleAuthor(author=self.authors[(author, code)])
+                    for author in entry["authors"]
+                ]
+                self.publish(sections[(entry["section"], code)], page)
+
+    def stream(self, blocks: list) -> list:
+        """Demo body tuples → StreamField data, resolving image keys to images."""
+        data = []
+        for block_type, value in blocks:
+            if block_type in ("paragraph",):
+                value = RichText(value)
+            elif block_type == "question_answer":
+                value = {**value, "answer": RichText(value["answer"])}
+            elif block_type == "image":
+                value = {**value, "image": self.images[value["image"]]}
+            data.append((block_type, value))
+        return data
+
+    def publish(self, parent: Page, page: Page) -> None:
+        parent.add_child(instance=page)
+        page.save_revision(log_action=False).publish(log_action=False)
+        self.created += 1
+
+    def ensure_admin(self) -> None:
+        username, password = DEV_ADMIN
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=username).exists():
+            user_model.objects.create_superuser(username, "admin@example.com", password)
+            self.stdout.write(f"Created superuser {username!r}.")
+
+
+def _named_bytes(data: bytes, name: str) -> io.BytesIO:
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    return buffer

@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+
+from news.blocks import StandardBodyBlock
+
+from .text import excerpt
+
+
+class SiteSettings(TranslatableMixin, models.Model):
+    """Contacts and footer of the site, one row per language.
+
+    A translatable snippet rather than a ``BaseSiteSetting``: one Wagtail site
+    serves both languages, and translators translate the address and the
+    "about" line with wagtail-localize like any other snippet.
+    """
+
+    newspaper_name = models.CharField(
+        _("newspaper name"), max_length=255, default="Костанайские минералы"
+    )
+    about = models.TextField(
+        _("about line"),
+        blank=True,
+        help_text=_("Shown in the footer: who publishes the newspaper."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    copyright_holder = models.CharField(
+        _("copyright holder"), max_length=255, blank=True
+    )
+    copyright_start_year = models.PositiveSmallIntegerField(
+        _("copyright start year"),
+        default=2012,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+
+    panels = [
+        FieldPanel("newspaper_name"),
+        FieldPanel("about"),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")],
+            heading=_("Contacts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("copyright_holder"), FieldPanel("copyright_start_year")],
+            heading=_("Copyright"),
+        ),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale"], name="one_site_settings_per_locale"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Site settings (%(language)s)") % {"language": self.locale})
+
+
+class BasePage(Page):
+    """Behaviour every reader-facing page shares: meta description and twins."""
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self) -> str:
+        return excerpt(self.search_description or self.get_summary_source(), 160)
+
+    def get_summary_source(self):
+        return ""
+
+
+class HomePage(RoutablePageMixin, BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage", "home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_summary_source(self):
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        from news import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = selectors.featured_articles(locale=self.locale, limit=4)
+        context["section_blocks"] = selectors.latest_by_section(
+            home=self, per_section=settings.KMPRESS_HOME_PER_SECTION
+        )
+        return context
+
+    @path("tags/<str:tag>/", name="tag")
+    def tag_listing(self, request, tag):
+        """Articles of this language that carry a tag."""
+        from news.views import tag_listing
+
+        return tag_listing(request, home=self, tag_slug=tag)
+
+
+class StandardPage(BasePage):
+    """A plain page such as contacts or "about the newspaper"."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(StandardBodyBlock(), blank=True, verbose_name=_("body"))
+    show_contacts = models.BooleanField(
+        _("show contacts"),
+        default=False,
+        help_text=_("Append the contacts from the site settings."),
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("show_contacts"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("standard page")
+
+    def get_summary_source(self):
+        return self.intro or self.body

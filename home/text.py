@@ -1,0 +1,142 @@
+"""The one clean-text helper: teasers, meta tags, feeds and search results use it.
+
+The newspaper's old site glued tag names into its teasers ("strongВ нашу…"),
+because it cut raw HTML. Here markup is parsed, never cut: block-level tags become
+spaces, entities are decoded, whitespace is collapsed, and only then is the text
+shortened at a word boundary.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+ELLIPSIS = "…"
+
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+}  # fmt: skip
+_SKIPPED_TAGS = {"script", "style", "template", "noscript", "iframe", "svg"}
+_WHITESPACE = re.compile(r"\s+")
+# Invisible characters that editors paste from word processors.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _html_to_text(markup: str) -> str:
+    if "<" not in markup and "&" not in markup:
+        return markup
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    # A second unescape catches double-encoded entities such as "&amp;nbsp;".
+    return html.unescape("".join(parser.parts))
+
+
+def _stream_text(value: Any) -> list[str]:
+    """Collects the readable text of StreamField values in reading order.
+
+    Walks the block definitions, so choice values ("h2"), images and other
+    non-prose fields never end up in an excerpt.
+    """
+    from wagtail.blocks import StreamValue, StructValue
+    from wagtail.blocks.list_block import ListValue
+    from wagtail.rich_text import RichText
+
+    if value is None:
+        return []
+    if isinstance(value, RichText):
+        return [_html_to_text(value.source)]
+    if isinstance(value, str):
+        return [_html_to_text(value)]
+    if isinstance(value, StreamValue):
+        return [
+            text for child in value for text in _block_text(child.block, child.value)
+        ]
+    if isinstance(value, StructValue):
+        return [
+            text
+            for name, child_block in value.block.child_blocks.items()
+            for text in _block_text(child_block, value.get(name))
+        ]
+    if isinstance(value, ListValue):
+        return [
+            text
+            for child in value
+            for text in _block_text(value.list_block.child_block, child)
+        ]
+    return []
+
+
+def _block_text(block: Any, value: Any) -> list[str]:
+    from wagtail import blocks
+    from wagtail.contrib.table_block.blocks import TableBlock
+
+    if isinstance(block, TableBlock):
+        rows = (value or {}).get("data") or []
+        caption = (value or {}).get("table_caption") or ""
+        return [caption, *(str(cell) for row in rows for cell in row if cell)]
+    if isinstance(block, blocks.ChoiceBlock | blocks.BooleanBlock):
+        return []
+    if isinstance(
+        block,
+        blocks.CharBlock
+        | blocks.TextBlock
+        | blocks.RichTextBlock
+        | blocks.StructBlock
+        | blocks.StreamBlock
+        | blocks.ListBlock,
+    ):
+        return _stream_text(value)
+    return []
+
+
+def clean_text(value: Any) -> str:
+    """Plain text of a string of HTML, a RichText or a StreamField value."""
+    text = " ".join(_stream_text(value)).translate(_INVISIBLE)
+    return _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def excerpt(value: Any, max_length: int = 200) -> str:
+    """Clean text cut at a word boundary, with an ellipsis when shortened."""
+    text = clean_text(value)
+    if len(text) <= max_length:
+        return text
+    cut = text[: max_length - len(ELLIPSIS) + 1]
+    space = cut.rfind(" ")
+    if space > max_length // 2:
+        cut = cut[:space]
+    else:
+        cut = cut[: max_length - len(ELLIPSIS)]
+    return cut.rstrip(" ,;:.-–—(«\"'") + ELLIPSIS

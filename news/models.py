@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+
+from home.models import BasePage
+
+from .blocks import ArticleBodyBlock
+
+
+class Author(TranslatableMixin, index.Indexed, models.Model):
+    """A journalist or contributor, translated like any snippet."""
+
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("position"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SectionPage(BasePage):
+    """A newspaper section ("Новости", "Интервью"…) listing its articles."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage", "news.InterviewPage", "news.HistoryPage"]
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def get_summary_source(self):
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+        from .pagination import paginate
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(
+            request,
+            selectors.section_articles(section=self),
+            settings.KMPRESS_PAGE_SIZE,
+        )
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(BasePage):
+    """Fields and behaviour that news, interviews and history pages share.
+
+    Concrete (multi-table) rather than abstract so that every listing, feed and
+    search across article types is one query ordered by publication date,
+    without a ``.specific()`` query per type. Editors never create it directly.
+    """
+
+    publication_date = models.DateTimeField(
+        _("publication date"), default=timezone.now, db_index=True
+    )
+    lead = models.TextField(
+        _("lead"),
+        help_text=_("One or two sentences under the title; teasers and feeds show it."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_caption = models.CharField(_("cover caption"), max_length=500, blank=True)
+    cover_credit = models.CharField(_("cover credit"), max_length=255, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+    tags = ClusterTaggableManager(
+        through=ArticlePageTag, blank=True, verbose_name=_("tags")
+    )
+    featured = models.BooleanField(
+        _("featured"),
+        default=False,
+        help_text=_("Show in «Интересное» and on the home page."),
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("publication_date"),
+        FieldPanel("lead"),
+        MultiFieldPanel(
+            [
+                FieldPanel("cover_image"),
+                FieldPanel("cover_caption"),
+                FieldPanel("cover_credit"),
+            ],
+            heading=_("Cover"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("article_authors", label=_("Authors")),
+        FieldPanel("tags"),
+        FieldPanel("featured"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("publication_date"),
+        index.FilterField("featured"),
+    ]
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    is_creatable = False
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["featured", "publication_date"])]
+
+    def get_summary_source(self):
+        return self.lead or self.body
+
+    def tag_links(self, request) -> list[tuple[str, str]]:
+        """(name, URL) of this article's tags on its language's home page."""
+        from home.models import HomePage
+
+        tags = list(self.tags.all())
+        if not tags:
+            return []
+        home = HomePage.objects.filter(path=self.path[: 2 * self.steplen]).first()
+        if home is None:
+            return []
+        home_url = home.get_url(request=request)
+        return [
+            (tag.name, home_url + home.reverse_subpage("tag", args=[tag.slug]))
+            for tag in tags
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = [
+            link.author for link in self.article_authors.select_related("author")
+        ]
+        context["tag_links"] = self.tag_links(request)
+        context["interesting"] = selectors.featured_articles(
+            locale=self.locale, limit=4, exclude=self
+        )
+        context["see_also"] = selectors.latest_articles(
+            locale=self.locale, limit=6, exclude=self
+        )
+        return context
+
+
+class ArticleAuthor(Orderable):
+    """Orders an article's authors; a relation wagtail-localize can translate."""
+
+    page = ParentalKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="article_authors"
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article author")
+
+
+class NewsPage(ArticlePage):
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+
+
+class InterviewPage(ArticlePage):
+    interviewee = models.CharField(_("interviewee"), max_length=255)
+    interviewee_role = models.CharField(
+        _("interviewee's role"), max_length=255, blank=True
+    )
+    interviewee_photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("interviewee's photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = (
+        ArticlePage.content_panels[:3]
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("interviewee"),
+                    FieldPanel("interviewee_role"),
+                    FieldPanel("interviewee_photo"),
+                ],
+                heading=_("Interviewee"),
+            ),
+        ]
+        + ArticlePage.content_panels[3:]
+    )
+    search_fields = ArticlePage.search_fields + [
+        index.SearchField("interviewee"),
+        index.SearchField("interviewee_role"),
+    ]
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+
+
+class HistoryPage(ArticlePage):
+    period = models.CharField(
+        _("period or year"),
+        max_length=64,
+        help_text=_("For example 1965 or 1970–1985."),
+    )
+    archival_source = models.CharField(_("archival source"), max_length=500, blank=True)
+
+    content_panels = (
+        ArticlePage.content_panels[:3]
+        + [
+            MultiFieldPanel(
+                [FieldPanel("period"), FieldPanel("archival_source")],
+                heading=_("Archive"),
+            ),
+        ]
+        + ArticlePage.content_panels[3:]
+    )
+    search_fields = ArticlePage.search_fields + [
+        index.SearchField("period"),
+        index.SearchField("archival_source"),
+    ]
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    is_creatable = True
+
+    class Meta:
+        verbose_name = _("history page")
+        verbose_name_plural = _("history pages")

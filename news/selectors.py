@@ -1,0 +1,127 @@
+"""Reads that listings share. Templates and tags call these, never the ORM.
+
+Each returns a queryset of bounded size in a constant number of queries,
+however many articles the newspaper has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Length, RowNumber, Substr
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction
+
+from .models import ArticlePage, SectionPage
+
+TEASER_RENDITIONS = ("fill-640x400", "fill-160x100")
+# Home pages sit at depth 2 and sections at depth 3 of every language's tree.
+SECTION_PATH_LENGTH = 3 * Page.steplen
+
+
+def _public(queryset: QuerySet) -> QuerySet:
+    """Drops pages under a view restriction inside the same SQL query.
+
+    Wagtail's ``.public()`` runs an extra query to list restrictions first; this
+    is the same rule as one ``NOT EXISTS``.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.filter(~Exists(restricted))
+
+
+def _with_cover(queryset: QuerySet) -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(*TEASER_RENDITIONS)
+    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
+    """Live public articles of one language, newest first, for listings."""
+    section_title = Page.objects.filter(
+        path=Substr(OuterRef("path"), 1, SECTION_PATH_LENGTH)
+    ).values("title")[:1]
+    queryset = (
+        ArticlePage.objects.live()
+        .filter(locale=locale)
+        .defer_streamfields()
+        .annotate(section_title=Subquery(section_title))
+        .order_by("-publication_date", "-pk")
+    )
+    return _public(queryset)
+
+
+def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
+    return _with_cover(articles(locale=section.locale).descendant_of(section))
+
+
+def featured_articles(
+    *, locale: Locale, limit: int, exclude: Page | None = None
+) -> QuerySet[ArticlePage]:
+    queryset = articles(locale=locale).filter(featured=True)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return _with_cover(queryset)[:limit]
+
+
+def latest_articles(
+    *, locale: Locale, limit: int, exclude: Page | None = None
+) -> QuerySet[ArticlePage]:
+    queryset = articles(locale=locale)
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return queryset[:limit]
+
+
+def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:
+    return _with_cover(articles(locale=locale).filter(tags__slug=tag_slug).distinct())
+
+
+def navigation_pages(*, locale: Locale) -> QuerySet[Page]:
+    """A language's home page and the live menu pages right under it."""
+    queryset = Page.objects.live().filter(
+        Q(depth=2) | Q(depth=3, show_in_menus=True), locale=locale
+    )
+    return _public(queryset).order_by("path")
+
+
+@dataclass
+class SectionBlock:
+    section: Page
+    articles: list[ArticlePage] = field(default_factory=list)
+
+
+def latest_by_section(*, home: Page, per_section: int) -> list[SectionBlock]:
+    """The newest articles of every section of a home page, in two queries."""
+    sections = list(_public(SectionPage.objects.live().child_of(home)).order_by("path"))
+    if not sections:
+        return []
+    ranked = _with_cover(
+        articles(locale=home.locale)
+        .descendant_of(home)
+        .annotate(
+            section_path=Substr("path", 1, SECTION_PATH_LENGTH),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("section_path")],
+                order_by=[F("publication_date").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=per_section)
+    )
+    blocks = {section.path: SectionBlock(section=section) for section in sections}
+    for article in ranked:
+        block = blocks.get(article.section_path)
+        if block is not None:
+            block.articles.append(article)
+    return [block for block in blocks.values() if block.articles]

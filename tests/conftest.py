@@ -1,0 +1,77 @@
+"""Shared set-up: a small two-language tree, built by factories per test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import caches
+from wagtail.models import Page, Site
+
+from tests.factories import (
+    HomePageFactory,
+    SectionPageFactory,
+    SiteSettingsFactory,
+    locale,
+)
+
+
+@dataclass
+class Tree:
+    """The ru and kk home pages and one section in each, twins of each other."""
+
+    home_ru: Page
+    home_kk: Page
+    section_ru: Page
+    section_kk: Page
+
+
+def build_tree() -> Tree:
+    root = Page.get_first_root_node()
+    ru, kk = locale("ru"), locale("kk")
+    home_ru = HomePageFactory(parent=root, locale=ru, slug="home-ru")
+    home_kk = HomePageFactory(
+        parent=root,
+        locale=kk,
+        slug="home-kk",
+        title="Басты бет",
+        translation_key=home_ru.translation_key,
+    )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home_ru},
+    )
+    Page.objects.filter(depth=2, content_type__model="page").delete()
+    section_ru = SectionPageFactory(
+        parent=home_ru, locale=ru, title="Новости", slug="novosti"
+    )
+    section_kk = SectionPageFactory(
+        parent=home_kk,
+        locale=kk,
+        title="Жаңалықтар",
+        slug="zhanalyqtar",
+        translation_key=section_ru.translation_key,
+    )
+    SiteSettingsFactory(locale=ru)
+    SiteSettingsFactory(
+        locale=kk,
+        translation_key=SiteSettingsFactory._meta.model.objects.get(
+            locale=ru
+        ).translation_key,
+        newspaper_name="Қостанай минералдары",
+        about="Газет 2012 жылдан бері шығады.",
+    )
+    return Tree(home_ru, home_kk, section_ru, section_kk)
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    return build_tree()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches, whichever backend serves them."""
+    for alias in caches:
+        caches[alias].clear()
+    yield
