@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.search import index
 
 from news.blocks import StandardBodyBlock
@@ -73,6 +73,22 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    def get_view_restrictions(self):
+        """Restrictions on this page and its ancestors, in one query.
+
+        Wagtail's version first reads the ancestors to follow aliases; pages
+        that are not aliases can be checked by path alone.
+        """
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        paths = [
+            self.path[:end]
+            for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        return PageViewRestriction.objects.filter(
+            page__path__in=paths, page__alias_of__isnull=True
+        )
+
     def get_meta_description(self) -> str:
         return excerpt(self.search_description or self.get_summary_source(), 160)
 
@@ -97,10 +113,15 @@ class HomePage(RoutablePageMixin, BasePage):
     def get_context(self, request, *args, **kwargs):
         from news import selectors
 
+        from .layout import layout_for
+
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = selectors.featured_articles(locale=self.locale, limit=4)
+        sections = [
+            item for item in layout_for(self.locale, request).items if item.is_section
+        ]
         context["section_blocks"] = selectors.latest_by_section(
-            home=self, per_section=settings.KMPRESS_HOME_PER_SECTION
+            home=self, sections=sections, per_section=settings.KMPRESS_HOME_PER_SECTION
         )
         return context
 

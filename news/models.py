@@ -14,6 +14,8 @@ from home.models import BasePage
 
 from .blocks import ArticleBodyBlock
 
+COVER_RENDITION = "width-1200"
+
 
 class Author(TranslatableMixin, index.Indexed, models.Model):
     """A journalist or contributor, translated like any snippet."""
@@ -140,6 +142,8 @@ class ArticlePage(BasePage):
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = False
+    # Joined when the page is served (see home.views.route).
+    serve_select_related = ("cover_image",)
 
     class Meta:
         verbose_name = _("article")
@@ -151,19 +155,13 @@ class ArticlePage(BasePage):
 
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
-        from home.models import HomePage
+        from home.layout import layout_for
 
         tags = list(self.tags.all())
-        if not tags:
-            return []
-        home = HomePage.objects.filter(path=self.path[: 2 * self.steplen]).first()
+        home = layout_for(self.locale, request).home if tags else None
         if home is None:
             return []
-        home_url = home.get_url(request=request)
-        return [
-            (tag.name, home_url + home.reverse_subpage("tag", args=[tag.slug]))
-            for tag in tags
-        ]
+        return [(tag.name, f"{home.url}tags/{tag.slug}/") for tag in tags]
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
@@ -173,8 +171,10 @@ class ArticlePage(BasePage):
             link.author for link in self.article_authors.select_related("author")
         ]
         context["tag_links"] = self.tag_links(request)
+        if self.cover_image:
+            context["cover"] = self.cover_image.get_rendition(COVER_RENDITION)
         context["interesting"] = selectors.featured_articles(
-            locale=self.locale, limit=4, exclude=self
+            locale=self.locale, limit=4, exclude=self, with_cover=False
         )
         context["see_also"] = selectors.latest_articles(
             locale=self.locale, limit=6, exclude=self

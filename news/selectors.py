@@ -42,8 +42,15 @@ def _public(queryset: QuerySet) -> QuerySet:
 
 
 def _with_cover(queryset: QuerySet) -> QuerySet:
-    images = get_image_model().objects.prefetch_renditions(*TEASER_RENDITIONS)
-    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+    """Joins cover images and prefetches their teaser renditions: one query."""
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=TEASER_RENDITIONS)
+    )
+    return queryset.select_related("cover_image").prefetch_related(
+        Prefetch("cover_image__renditions", queryset=renditions)
+    )
 
 
 def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
@@ -66,12 +73,16 @@ def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
 
 
 def featured_articles(
-    *, locale: Locale, limit: int, exclude: Page | None = None
+    *,
+    locale: Locale,
+    limit: int,
+    exclude: Page | None = None,
+    with_cover: bool = True,
 ) -> QuerySet[ArticlePage]:
     queryset = articles(locale=locale).filter(featured=True)
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
-    return _with_cover(queryset)[:limit]
+    return (_with_cover(queryset) if with_cover else queryset)[:limit]
 
 
 def latest_articles(
@@ -101,9 +112,10 @@ class SectionBlock:
     articles: list[ArticlePage] = field(default_factory=list)
 
 
-def latest_by_section(*, home: Page, per_section: int) -> list[SectionBlock]:
-    """The newest articles of every section of a home page, in two queries."""
-    sections = list(_public(SectionPage.objects.live().child_of(home)).order_by("path"))
+def latest_by_section(
+    *, home: Page, sections: list, per_section: int
+) -> list[SectionBlock]:
+    """The newest articles of each given section (``path``-keyed), in one query."""
     if not sections:
         return []
     ranked = _with_cover(

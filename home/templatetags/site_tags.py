@@ -4,8 +4,7 @@ from django import template
 from django.utils import translation
 from wagtail.models import Locale, Page
 
-from home.models import SiteSettings
-from news import selectors
+from home.layout import Layout, layout_for
 
 register = template.Library()
 
@@ -21,58 +20,59 @@ def context_locale(context) -> Locale:
         return Locale.get_default()
 
 
-@register.simple_tag(takes_context=True)
-def site_settings(context) -> SiteSettings:
-    """The current language's settings; an unsaved blank one if none exist."""
+def context_layout(context) -> Layout:
     cache = context.render_context
-    if "site_settings" not in cache:
-        locale = context_locale(context)
-        found = SiteSettings.objects.filter(locale=locale).first()
-        if found is None and not locale.is_default:
-            found = SiteSettings.objects.filter(locale=Locale.get_default()).first()
-        cache["site_settings"] = found or SiteSettings(locale=locale)
-    return cache["site_settings"]
+    if "layout" not in cache:
+        cache["layout"] = layout_for(context_locale(context), context.get("request"))
+    return cache["layout"]
+
+
+@register.simple_tag(takes_context=True)
+def site_settings(context):
+    """The current language's settings (an unsaved blank one if none exist)."""
+    return context_layout(context).settings
 
 
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
 def main_navigation(context):
-    locale = context_locale(context)
+    layout = context_layout(context)
     page = context.get("page")
     current_path = page.path if isinstance(page, Page) else ""
-    home, items = None, []
-    for menu_page in selectors.navigation_pages(locale=locale):
-        if menu_page.depth == 2:
-            home = menu_page
-        else:
-            active = current_path.startswith(menu_page.path)
-            items.append({"page": menu_page, "active": active})
     return {
-        "request": context.get("request"),
-        "home": home,
-        "home_active": isinstance(page, Page) and page.depth == 2,
-        "items": items,
+        "home": layout.home,
+        "home_active": bool(layout.home and page and getattr(page, "depth", 0) == 2),
+        "items": [
+            {"item": item, "active": current_path.startswith(item.path)}
+            for item in layout.items
+        ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def section_of(context, page):
+    """The menu section a page belongs to, from the cached layout."""
+    return context_layout(context).section_for(page.path)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """Links to the same page in the other languages, or to their home page."""
     page = context.get("page")
-    current = context_locale(context)
-    links = []
+    layout = context_layout(context)
     twins = {}
     if isinstance(page, Page) and page.pk:
-        twins = {
-            twin.locale_id: twin
-            for twin in page.get_translations().live().select_related("locale")
-        }
-    for locale in Locale.objects.exclude(pk=current.pk).order_by("pk"):
-        target = twins.get(locale.pk)
-        if target is None:
-            target = Page.objects.filter(locale=locale, depth=2).live().first()
-        if target is None:
+        twins = {twin.locale_id: twin for twin in page.get_translations().live()}
+    links = []
+    for locale_id, code, name in layout.locales:
+        if locale_id == layout.locale_id:
             continue
-        with translation.override(locale.language_code):
-            url = target.get_url(request=context.get("request"))
-        links.append({"locale": locale, "url": url, "name": locale.get_display_name()})
+        twin = twins.get(locale_id)
+        if twin is not None:
+            with translation.override(code):
+                url = twin.get_url(request=context.get("request"))
+        else:
+            url = f"/{code}/"
+        links.append(
+            {"code": code, "name": name, "url": url, "is_twin": twin is not None}
+        )
     return {"links": links}

@@ -1,0 +1,64 @@
+"""Serving pages in a fixed number of queries, whatever their depth."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Subquery, Value
+from django.db.models.functions import Concat
+from django.http import Http404
+from django.utils import translation
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+
+
+def route(request, path: str) -> RouteResult | None:
+    """Finds the page for ``path`` under the home page of the active language.
+
+    Wagtail's router walks the tree with a query and a ``.specific`` per level.
+    Below our home pages every page routes by its ``url_path``, so two queries
+    find it at any depth. Paths that a page routes itself (the home page's tag
+    listings) miss here and go to Wagtail's router, so behaviour is unchanged.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    relative = "/".join(part for part in path.split("/") if part)
+    home_url_path = Page.objects.filter(
+        translation_key=Subquery(
+            Page.objects.filter(pk=site.root_page_id).values("translation_key")[:1]
+        ),
+        locale__language_code=translation.get_language(),
+    ).values("url_path")[:1]
+    match = (
+        Page.objects.filter(
+            url_path=Concat(
+                Subquery(home_url_path),
+                Value(f"{relative}/" if relative else ""),
+                output_field=CharField(),
+            )
+        )
+        .values_list("pk", "content_type_id")
+        .first()
+    )
+    if match is None:
+        return Page.route_for_request(request, path)
+    model = ContentType.objects.get_for_id(match[1]).model_class()
+    if model is None:
+        return None
+    page = (
+        model._default_manager.select_related("locale", *model.serve_select_related)
+        if hasattr(model, "serve_select_related")
+        else model._default_manager.select_related("locale")
+    ).get(pk=match[0])
+    if type(page).route is not Page.route:
+        try:
+            return page.route(request, [])
+        except Http404:
+            return None
+    return RouteResult(page) if page.live else None
+
+
+def serve(request, path):
+    """Wagtail's serve view, with its hooks, fed by the router above."""
+    if not hasattr(request, "_wagtail_route_for_request"):
+        request._wagtail_route_for_request = route(request, path)
+    return wagtail_views.serve(request, path)

@@ -1,0 +1,77 @@
+"""Reader pages cost a fixed number of SQL queries, however big the archive.
+
+Budgets (bakerydemo for scale: 22 on a blog post, 43 on its home page):
+article ≤ 12, home ≤ 12, section ≤ 10. Measured with 10 and with 100 articles:
+the counts must be equal, so nothing grows with the archive.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsPageFactory,
+    SectionPageFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {"article": 12, "home": 12, "section": 10}
+
+
+def fill(tree, count: int):
+    """``count`` articles over three sections, every one with cover, tags, author."""
+    sections = [tree.section_ru] + [
+        SectionPageFactory(parent=tree.home_ru) for _ in range(2)
+    ]
+    image = ImageFactory()
+    author = AuthorFactory()
+    articles = []
+    for number in range(count):
+        article = NewsPageFactory(
+            parent=sections[number % 3], cover_image=image, featured=number % 4 == 0
+        )
+        article.tags.add(f"тег-{number % 5}", "общий")
+        article.article_authors.create(author=author)
+        article.save()
+        articles.append(article)
+    return sections, articles
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # renditions and caches of the first view are not the point
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def page_counts(client, tree, count):
+    sections, articles = fill(tree, count)
+    return {
+        "article": count_queries(client, articles[-1].url),
+        "home": count_queries(client, tree.home_ru.url),
+        "section": count_queries(client, sections[0].url),
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(BUDGETS))
+def test_page_stays_within_its_query_budget_with_a_hundred_articles(client, tree, kind):
+    counts = page_counts(client, tree, 100)
+    assert counts[kind] <= BUDGETS[kind], counts
+
+
+def test_query_counts_do_not_grow_with_the_number_of_articles(client, tree):
+    small = page_counts(client, tree, 10)
+    from tests.conftest import build_tree  # noqa: F401 - documents the shared set-up
+
+    # Grow the same tree to 100 articles and count again.
+    _, more = fill(tree, 90)
+    large = {
+        "article": count_queries(client, more[-1].url),
+        "home": count_queries(client, tree.home_ru.url),
+        "section": count_queries(client, tree.section_ru.url),
+    }
+    assert small == large
