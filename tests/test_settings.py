@@ -1,0 +1,56 @@
+"""Every deploy value comes from the environment, with the embedded default unset."""
+
+import importlib
+
+import pytest
+
+import site_project.settings.base as base
+
+
+@pytest.fixture
+def reload_base(monkeypatch):
+    def reload(**env):
+        for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return importlib.reload(base)
+
+    yield reload
+    importlib.reload(base)
+
+
+def test_embedded_default_is_sqlite_database_search_and_local_memory(reload_base):
+    settings = reload_base()
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == (
+        "wagtail.search.backends.database"
+    )
+
+
+def test_service_urls_switch_to_postgresql_redis_and_elasticsearch(reload_base):
+    settings = reload_base(
+        DATABASE_URL="postgres://u:p@db.internal:5432/news",
+        REDIS_URL="redis://cache.internal:6379/0",
+        ELASTICSEARCH_URL="http://search.internal:9200",
+    )
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.DATABASES["default"]["HOST"] == "db.internal"
+    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert settings.CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
+    search = settings.WAGTAILSEARCH_BACKENDS["default"]
+    assert search["BACKEND"] == "wagtail.search.backends.elasticsearch9"
+    assert search["URLS"] == ["http://search.internal:9200"]
+
+
+def test_sessions_never_live_in_the_cache(reload_base):
+    settings = reload_base(REDIS_URL="redis://cache.internal:6379/0")
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_site_speaks_russian_first_and_kazakh_with_native_names():
+    assert base.LANGUAGE_CODE == "ru"
+    assert dict(base.LANGUAGES) == {"ru": "Русский", "kk": "Қазақша"}
+    assert base.TIME_ZONE == "Asia/Almaty"
+    assert base.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE is False
