@@ -68,6 +68,14 @@ def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
     return _public(queryset)
 
 
+def searchable_articles(*, locale: Locale) -> QuerySet[ArticlePage]:
+    """Live public articles of one language in the shape search backends accept.
+
+    Search backends take plain filters only: no annotations, no subqueries.
+    """
+    return ArticlePage.objects.live().public().filter(locale=locale)
+
+
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
     return _with_cover(articles(locale=section.locale).descendant_of(section))
 

@@ -23,7 +23,9 @@ def search(request):
     locale = Locale.get_active()
     results = None
     if query:
-        queryset = selectors.articles(locale=locale).search(query, operator="and")
+        queryset = selectors.searchable_articles(locale=locale).search(
+            query, operator="and"
+        )
         results = paginate(request, queryset, settings.KMPRESS_PAGE_SIZE)
     return TemplateResponse(
         request, "search/search.html", {"search_query": query, "results": results}

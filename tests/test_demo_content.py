@@ -1,0 +1,82 @@
+"""`seed_demo` builds both language trees once, and never twice."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from home import demo_content
+from home.models import HomePage, SiteSettings
+from news.models import ArticlePage, Author, HistoryPage, InterviewPage, NewsPage
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def snapshot() -> dict:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": sum(page.revisions.count() for page in Page.objects.all()),
+        "authors": Author.objects.count(),
+        "images": get_image_model().objects.count(),
+        "settings": SiteSettings.objects.count(),
+    }
+
+
+class SeedDemoTests(TestCase):
+    """Seeds once per class; each test runs in its own rolled-back transaction."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", verbosity=0)
+
+    def test_seeding_twice_changes_nothing(self):
+        before = snapshot()
+        call_command("seed_demo", verbosity=0)
+        assert snapshot() == before
+
+    def test_every_russian_page_has_a_kazakh_twin(self):
+        for page in Page.objects.filter(depth__gte=2, locale__language_code="ru"):
+            twin = page.get_translations().filter(locale__language_code="kk").first()
+            assert twin is not None, page
+            assert twin.live
+            assert twin.title != page.title or twin.title == "ЖМП"
+
+    def test_the_site_root_is_the_russian_home_page(self):
+        site = Site.objects.get(is_default_site=True)
+        assert isinstance(site.root_page.specific, HomePage)
+        assert site.root_page.locale.language_code == "ru"
+        assert not Page.objects.filter(depth=2, content_type__model="page").exists()
+
+    def test_each_language_has_three_articles_of_every_type(self):
+        for code in ("ru", "kk"):
+            for model in (NewsPage, InterviewPage, HistoryPage):
+                assert model.objects.filter(locale__language_code=code).count() >= 3
+
+    def test_kazakh_demo_text_uses_kazakh_letters_and_slugs_keep_them(self):
+        kazakh = ArticlePage.objects.filter(locale__language_code="kk")
+        letters = set("".join(page.title + page.lead for page in kazakh).lower())
+        assert KAZAKH_LETTERS <= letters
+        for page in kazakh:
+            assert page.slug.isascii() and page.slug, page.title
+
+    def test_demo_content_is_the_same_set_of_articles_in_both_languages(self):
+        for article in demo_content.ARTICLES:
+            assert set(article["ru"]) == set(article["kk"]), article["key"]
+
+    def test_synthetic_articles_are_added_in_both_languages(self):
+        before = ArticlePage.objects.count()
+        call_command("seed_demo", articles=5, verbosity=0)
+        assert ArticlePage.objects.count() == before + 10
+        synthetic = NewsPage.objects.filter(slug__startswith="synthetic-")
+        keys = {page.translation_key for page in synthetic}
+        assert len(keys) == 5, "each synthetic ru article has exactly one kk twin"
+
+    def test_synthetic_articles_are_searchable(self):
+        call_command("seed_demo", articles=3, verbosity=0)
+        results = NewsPage.objects.live().search("комбинат")
+        assert any(page.slug.startswith("synthetic-") for page in results)
+
+    def test_negative_article_count_is_a_clear_error(self):
+        with pytest.raises(CommandError, match="--articles"):
+            call_command("seed_demo", articles=-1, verbosity=0)
