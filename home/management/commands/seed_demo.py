@@ -17,7 +17,6 @@ from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from linguistics import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -25,6 +24,7 @@ from wagtail.rich_text import RichText
 from home import demo_content as content
 from home.demo_images import draw_cover
 from home.models import HomePage, SiteSettings, StandardPage
+from linguistics import slugify
 from news.models import (
     ArticleAuthor,
     ArticlePage,
