@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
+from django.utils.translation.reloader import translation_file_changed
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_DIR = BASE_DIR / "locale"
@@ -371,8 +372,8 @@ def compiled(settings, monkeypatch, tmp_path):
     """Compile the project's catalogues when their .mo is missing or stale.
 
     compilemessages walks the working directory, so it runs from an empty one
-    and sees LOCALE_PATHS only; setting LOCALE_PATHS also drops Django's cache
-    of already loaded catalogues.
+    and sees LOCALE_PATHS only. Catalogues read before compiling stay cached by
+    Django and by Python's gettext module; Django's own reload hook drops both.
     """
     stale = [
         lang
@@ -389,6 +390,9 @@ def compiled(settings, monkeypatch, tmp_path):
         with override_settings(LOCALE_PATHS=[LOCALE_DIR]):
             call_command("compilemessages", locale=stale, verbosity=0)
     settings.LOCALE_PATHS = [LOCALE_DIR]
+    translation_file_changed(None, catalogue_path(LANGUAGES[0]).with_suffix(".mo"))
+    yield
+    translation_file_changed(None, catalogue_path(LANGUAGES[0]).with_suffix(".mo"))
 
 
 @pytest.mark.usefixtures("compiled")
