@@ -233,6 +233,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }
 KMPRESS_HOME_PER_SECTION = int(os.environ.get("KMPRESS_HOME_PER_SECTION", "3"))

@@ -1,5 +1,7 @@
 """Test runs: fast hashing, plain static storage, immediate tasks."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,4 +18,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, so that --reuse-db skips the migrations between local runs.
-    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "tests" / ".test_db.sqlite3"}  # noqa: F405
+    _default_test_db = BASE_DIR / "tests" / ".test_db.sqlite3"  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.environ.get("TEST_SQLITE_PATH", _default_test_db)
+    }

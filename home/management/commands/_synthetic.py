@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
 import time
@@ -9,14 +10,17 @@ import uuid
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.search.backends import get_search_backends
 from wagtail.search.signal_handlers import (
     post_delete_signal_handler,
     post_save_signal_handler,
 )
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from news.models import NewsPage
 
@@ -46,6 +50,8 @@ class SyntheticArticles:
         self.images = images
         self.stdout = stdout
         self.rng = random.Random(20121)  # noqa: S311 - reproducible filler text
+        self.next_position: dict[int, int] = {}
+        self.added: dict[int, int] = {}
 
     def create(self, count: int) -> None:
         keys = sorted({key for key, _code in self.sections})
@@ -56,19 +62,29 @@ class SyntheticArticles:
         # slowest part of seeding thousands of articles.
         post_save.disconnect(post_save_signal_handler, sender=NewsPage)
         post_delete.disconnect(post_delete_signal_handler, sender=NewsPage)
+        quiet = logging.getLogger("wagtail")
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)
         try:
-            while done < count:
-                batch = min(BATCH, count - done)
-                with transaction.atomic():
-                    pages = [
-                        page
-                        for number in range(existing + done, existing + done + batch)
-                        for page in self.create_twins(number, keys[number % len(keys)])
-                    ]
-                self.index(pages)
-                done += batch
-                self.progress(done, count, start)
+            with disable_reference_index_auto_update():
+                while done < count:
+                    batch = min(BATCH, count - done)
+                    with transaction.atomic():
+                        pages = [
+                            page
+                            for number in range(
+                                existing + done, existing + done + batch
+                            )
+                            for page in self.create_twins(
+                                number, keys[number % len(keys)]
+                            )
+                        ]
+                        self.update_child_counts()
+                        self.index(pages)
+                    done += batch
+                    self.progress(done, count, start)
         finally:
+            quiet.setLevel(level)
             post_save.connect(post_save_signal_handler, sender=NewsPage)
             post_delete.connect(post_delete_signal_handler, sender=NewsPage)
         elapsed = time.perf_counter() - start
@@ -101,9 +117,34 @@ class SyntheticArticles:
                 locale=self.sections[(section_key, code)].locale,
                 translation_key=key,
             )
-            self.sections[(section_key, code)].add_child(instance=page)
+            self.insert(self.sections[(section_key, code)], page)
             pages.append(page)
         return pages
+
+    def insert(self, section: Page, page: NewsPage) -> None:
+        """``add_child`` without its per-page queries: paths are numbered here.
+
+        Validation and the "page created" audit entry are skipped too: the
+        generator makes unique slugs itself, and filler needs no audit trail.
+        """
+        if section.pk not in self.next_position:
+            last = section.get_last_child()
+            self.next_position[section.pk] = (
+                last._get_lastpos_in_path() + 1 if last else 1
+            )
+        position = self.next_position[section.pk]
+        self.next_position[section.pk] = position + 1
+        page.depth = section.depth + 1
+        page.path = Page._get_path(section.path, page.depth, position)
+        page._cached_parent_obj = section
+        page._is_site_root = False
+        page.save(clean=False, log_action=None)
+        self.added[section.pk] = self.added.get(section.pk, 0) + 1
+
+    def update_child_counts(self) -> None:
+        for section_pk, added in self.added.items():
+            Page.objects.filter(pk=section_pk).update(numchild=F("numchild") + added)
+        self.added.clear()
 
     def index(self, pages: list[NewsPage]) -> None:
         for backend in get_search_backends(with_auto_update=True):
