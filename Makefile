@@ -68,7 +68,7 @@ format:
 
 ## bench: benchmarks (never part of the test suite)
 bench: install-dev
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles tests/.media tests/artifacts
