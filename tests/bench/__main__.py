@@ -22,7 +22,8 @@ def main(argv: list[str]) -> int:
     names = argv or list(TARGETS)
     unknown = [name for name in names if name not in TARGETS]
     if unknown:
-        print(f"Unknown benchmark(s): {', '.join(unknown)}. Known: {', '.join(TARGETS)}")
+        known = ", ".join(TARGETS)
+        print(f"Unknown benchmark(s): {', '.join(unknown)}. Known: {known}")
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in names:
