@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -95,6 +96,10 @@ class Command(BaseCommand):
             ).create(options["articles"])
         if options["admin"]:
             self.ensure_admin()
+        # The newsroom's roles and review workflows (idempotent, reports drift).
+        call_command(
+            "setup_newsroom", verbosity=options["verbosity"], stdout=self.stdout
+        )
 
     # Helpers -----------------------------------------------------------------
 

@@ -1,0 +1,435 @@
+"""The newsroom's roles and workflows, declared once and compared with the database.
+
+``setup_newsroom`` creates what is missing and, for groups and workflows that
+already exist, reports every difference instead of overwriting an
+administrator's change; ``--fix`` makes the database match this module.
+
+Page permissions hang on the home page of each language ("the ru tree", "the
+kk tree"); the chief editor's hang on the root, so they cover both trees and
+any language added later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+RU, KK, ROOT = "ru", "kk", "root"
+TREES = (RU, KK)
+
+EDITORS = "Корреспонденты"
+MODERATORS = "Выпускающие редакторы"
+TRANSLATORS = "Переводчики"
+CHIEF = "Главный редактор"
+
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+SUBMIT_TRANSLATION = "wagtail_localize.submit_translation"
+
+IMAGES_USE = ("wagtailimages.add_image", "wagtailimages.choose_image")
+DOCUMENTS_USE = ("wagtaildocs.add_document", "wagtaildocs.choose_document")
+MEDIA_EDIT = ("wagtailimages.change_image", "wagtaildocs.change_document")
+MEDIA_DELETE = ("wagtailimages.delete_image", "wagtaildocs.delete_document")
+COLLECTIONS_MANAGE = (
+    "wagtailcore.add_collection",
+    "wagtailcore.change_collection",
+    "wagtailcore.delete_collection",
+)
+ALL_PAGE_PERMISSIONS = (
+    "add_page",
+    "bulk_delete_page",
+    "change_page",
+    "lock_page",
+    "publish_page",
+    "unlock_page",
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A group and everything it may do.
+
+    ``pages`` maps a tree (``ru``, ``kk`` or ``root``) to wagtailcore page
+    permission codenames; ``collection`` and ``model`` hold ``app.codename``.
+    """
+
+    name: str
+    pages: dict[str, tuple[str, ...]]
+    collection: tuple[str, ...]
+    model: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    """A one-step workflow approved by groups, assigned to a tree's home page."""
+
+    name: str
+    tree: str
+    task_name: str
+    approvers: tuple[str, ...]
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        name=EDITORS,
+        # Write and edit drafts in the Russian tree, submit them; never publish.
+        pages={RU: ("add_page", "change_page", "lock_page")},
+        collection=IMAGES_USE + DOCUMENTS_USE + MEDIA_EDIT,
+        model=(ACCESS_ADMIN, "news.add_author", "news.change_author"),
+    ),
+    Role(
+        name=TRANSLATORS,
+        # The Kazakh tree only; translations are created where one may add pages.
+        pages={KK: ("add_page", "change_page", "lock_page")},
+        collection=IMAGES_USE + DOCUMENTS_USE,
+        model=(ACCESS_ADMIN, SUBMIT_TRANSLATION, "news.change_author"),
+    ),
+    Role(
+        name=MODERATORS,
+        # Review and publish (or schedule) in both trees.
+        pages=dict.fromkeys(
+            TREES,
+            ("add_page", "change_page", "lock_page", "publish_page", "unlock_page"),
+        ),
+        collection=IMAGES_USE + DOCUMENTS_USE + MEDIA_EDIT + MEDIA_DELETE,
+        model=(ACCESS_ADMIN, "news.add_author", "news.change_author"),
+    ),
+    Role(
+        name=CHIEF,
+        pages={ROOT: ALL_PAGE_PERMISSIONS},
+        collection=IMAGES_USE
+        + DOCUMENTS_USE
+        + MEDIA_EDIT
+        + MEDIA_DELETE
+        + COLLECTIONS_MANAGE,
+        model=(
+            ACCESS_ADMIN,
+            SUBMIT_TRANSLATION,
+            "news.add_author",
+            "news.change_author",
+            "news.delete_author",
+            "home.add_sitesettings",
+            "home.change_sitesettings",
+            "home.delete_sitesettings",
+            "wagtailcore.add_workflow",
+            "wagtailcore.change_workflow",
+            "wagtailcore.add_task",
+            "wagtailcore.change_task",
+        ),
+    ),
+)
+
+WORKFLOWS: tuple[WorkflowSpec, ...] = (
+    WorkflowSpec(
+        name="Редакционная проверка",
+        tree=RU,
+        task_name="Одобрение выпускающего редактора",
+        approvers=(MODERATORS, CHIEF),
+    ),
+    WorkflowSpec(
+        name="Проверка перевода",
+        tree=KK,
+        task_name="Одобрение перевода",
+        approvers=(MODERATORS, CHIEF),
+    ),
+)
+
+
+# --------------------------------------------------------------------- trees
+
+
+def tree_roots() -> dict[str, Page | None]:
+    """The page each tree hangs on: the home page of each language, and the root.
+
+    The home pages are the default site's root page and its translations;
+    without a site, the first home page of each language.
+    """
+    from home.models import HomePage
+
+    homes: dict[str, Page | None] = dict.fromkeys(TREES)
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        for page in site.root_page.get_translations(inclusive=True).select_related(
+            "locale"
+        ):
+            if page.locale.language_code in homes:
+                homes[page.locale.language_code] = page
+    for code in TREES:
+        if homes[code] is None:
+            homes[code] = (
+                HomePage.objects.filter(locale__language_code=code)
+                .order_by("path")
+                .first()
+            )
+    return {ROOT: Page.get_first_root_node(), **homes}
+
+
+def tree_label(tree: str, page: Page) -> str:
+    return "the root" if tree == ROOT else f"«{page.title}» ({tree})"
+
+
+# --------------------------------------------------------------- differences
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the database differs from the declaration."""
+
+    subject: str
+    text: str
+    extra: bool = False
+
+    def __str__(self) -> str:
+        sign = "-" if self.extra else "+"
+        return f"  {sign} {self.subject}: {self.text}"
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    drift: list[Difference] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    fixed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created) or (self.fixed and bool(self.drift))
+
+
+def _permission(label: str) -> Permission:
+    app_label, codename = label.split(".", 1)
+    try:
+        return Permission.objects.get(
+            content_type__app_label=app_label, codename=codename
+        )
+    except Permission.DoesNotExist as error:
+        raise ImproperlyConfigured(
+            f"Permission {label!r} does not exist: is its app installed and migrated?"
+        ) from error
+
+
+def _label(permission: Permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.codename}"
+
+
+class Newsroom:
+    """Compares the declaration with the database and, when asked, applies it."""
+
+    def __init__(self, roles: Iterable[Role] = ROLES, workflows=WORKFLOWS) -> None:
+        self.roles = tuple(roles)
+        self.workflows = tuple(workflows)
+        self.roots = tree_roots()
+        self.collection = Collection.get_first_root_node()
+        self.report = Report()
+
+    # ------------------------------------------------------------ entry point
+
+    @transaction.atomic
+    def sync(self, *, fix: bool = False) -> Report:
+        self.report.fixed = fix
+        for tree in TREES:
+            if self.roots[tree] is None:
+                self.report.skipped.append(
+                    f"No home page in the {tree} tree yet: its page permissions "
+                    "and workflow are left out; run setup_newsroom --fix once "
+                    "it exists."
+                )
+        for role in self.roles:
+            self.sync_role(role, fix=fix)
+        for spec in self.workflows:
+            self.sync_workflow(spec, fix=fix)
+        return self.report
+
+    # ----------------------------------------------------------------- groups
+
+    def desired_page_permissions(self, role: Role) -> set[tuple[int, int]]:
+        wanted = set()
+        page_perm_type = ContentType.objects.get_for_model(Page)
+        for tree, codenames in role.pages.items():
+            page = self.roots[tree]
+            if page is None:
+                continue
+            for codename in codenames:
+                permission = Permission.objects.get(
+                    content_type=page_perm_type, codename=codename
+                )
+                wanted.add((page.pk, permission.pk))
+        return wanted
+
+    def sync_role(self, role: Role, *, fix: bool) -> None:
+        group = Group.objects.filter(name=role.name).first()
+        is_new = group is None
+        if is_new:
+            group = Group.objects.create(name=role.name)
+            self.report.created.append(f"group «{role.name}»")
+        apply = is_new or fix
+
+        # Model permissions (admin access, snippets, translation submission).
+        wanted = {_permission(label) for label in role.model}
+        actual = set(group.permissions.select_related("content_type"))
+        for permission in sorted(wanted - actual, key=_label):
+            self._differ(is_new, role.name, f"permission {_label(permission)}")
+        for permission in sorted(actual - wanted, key=_label):
+            self._differ(is_new, role.name, f"permission {_label(permission)}", True)
+        if apply:
+            group.permissions.set(wanted)
+
+        # Page permissions, per tree.
+        wanted_pages = self.desired_page_permissions(role)
+        rows = GroupPagePermission.objects.filter(group=group).select_related(
+            "page", "permission"
+        )
+        actual_pages = {(row.page_id, row.permission_id): row for row in rows}
+        labels = {page.pk: (tree, page) for tree, page in self.roots.items() if page}
+        for page_id, permission_id in sorted(wanted_pages - actual_pages.keys()):
+            tree, page = labels[page_id]
+            codename = Permission.objects.get(pk=permission_id).codename
+            self._differ(is_new, role.name, f"{codename} on {tree_label(tree, page)}")
+            if apply:
+                GroupPagePermission.objects.create(
+                    group=group, page_id=page_id, permission_id=permission_id
+                )
+        for key in sorted(actual_pages.keys() - wanted_pages):
+            row = actual_pages[key]
+            where = (
+                tree_label(*labels[row.page_id])
+                if row.page_id in labels
+                else f"«{row.page.title}» (page {row.page_id})"
+            )
+            self._differ(
+                False, role.name, f"{row.permission.codename} on {where}", True
+            )
+            if apply:
+                row.delete()
+
+        # Image, document and collection permissions on the root collection.
+        wanted_media = {
+            (self.collection.pk, _permission(label)) for label in role.collection
+        }
+        wanted_media_keys = {(cid, perm.pk) for cid, perm in wanted_media}
+        media_rows = GroupCollectionPermission.objects.filter(
+            group=group
+        ).select_related("collection", "permission__content_type")
+        actual_media = {
+            (row.collection_id, row.permission_id): row for row in media_rows
+        }
+        for collection_id, permission in sorted(
+            wanted_media, key=lambda x: _label(x[1])
+        ):
+            if (collection_id, permission.pk) in actual_media:
+                continue
+            self._differ(
+                is_new,
+                role.name,
+                f"{_label(permission)} on collection «{self.collection.name}»",
+            )
+            if apply:
+                GroupCollectionPermission.objects.create(
+                    group=group, collection_id=collection_id, permission=permission
+                )
+        for key in sorted(actual_media.keys() - wanted_media_keys):
+            row = actual_media[key]
+            self._differ(
+                False,
+                role.name,
+                f"{_label(row.permission)} on collection «{row.collection.name}»",
+                True,
+            )
+            if apply:
+                row.delete()
+
+    def _differ(
+        self, is_new: bool, subject: str, text: str, extra: bool = False
+    ) -> None:
+        """Records a difference; what a new object gets is creation, not drift."""
+        if not is_new:
+            self.report.drift.append(Difference(subject, text, extra))
+
+    # -------------------------------------------------------------- workflows
+
+    def sync_workflow(self, spec: WorkflowSpec, *, fix: bool) -> None:
+        subject = f"workflow «{spec.name}»"
+        approvers = list(Group.objects.filter(name__in=spec.approvers))
+
+        task = GroupApprovalTask.objects.filter(name=spec.task_name).first()
+        task_is_new = task is None
+        if task_is_new:
+            task = GroupApprovalTask.objects.create(name=spec.task_name, active=True)
+            task.groups.set(approvers)
+            self.report.created.append(f"task «{spec.task_name}»")
+        else:
+            wanted = {group.name for group in approvers}
+            actual = set(task.groups.values_list("name", flat=True))
+            for name in sorted(wanted - actual):
+                self._differ(False, f"task «{spec.task_name}»", f"approver «{name}»")
+            for name in sorted(actual - wanted):
+                self._differ(
+                    False, f"task «{spec.task_name}»", f"approver «{name}»", True
+                )
+            if not task.active:
+                self._differ(False, f"task «{spec.task_name}»", "active")
+            if fix:
+                task.groups.set(approvers)
+                if not task.active:
+                    task.active = True
+                    task.save(update_fields=["active"])
+
+        workflow = Workflow.objects.filter(name=spec.name).first()
+        workflow_is_new = workflow is None
+        if workflow_is_new:
+            workflow = Workflow.objects.create(name=spec.name, active=True)
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+            self.report.created.append(subject)
+        else:
+            task_names = list(workflow.tasks.values_list("name", flat=True))
+            if task_names != [spec.task_name]:
+                self._differ(
+                    False,
+                    subject,
+                    f"tasks {task_names} instead of [{spec.task_name!r}]",
+                    True,
+                )
+                if fix:
+                    WorkflowTask.objects.filter(workflow=workflow).delete()
+                    WorkflowTask.objects.create(
+                        workflow=workflow, task=task, sort_order=0
+                    )
+            if not workflow.active:
+                self._differ(False, subject, "active")
+                if fix:
+                    workflow.active = True
+                    workflow.save(update_fields=["active"])
+
+        home = self.roots[spec.tree]
+        if home is None:
+            return
+        assignment = WorkflowPage.objects.filter(page=home).first()
+        where = tree_label(spec.tree, home)
+        if assignment is None:
+            self._differ(workflow_is_new, subject, f"assigned to {where}")
+            if workflow_is_new or fix:
+                WorkflowPage.objects.create(page=home, workflow=workflow)
+        elif assignment.workflow_id != workflow.pk:
+            self._differ(
+                False,
+                subject,
+                f"{where} follows «{assignment.workflow.name}» instead",
+            )
+            if fix:
+                assignment.workflow = workflow
+                assignment.save(update_fields=["workflow"])
