@@ -4,20 +4,18 @@ Runs the same steps as `make run` (migrate, seed_demo, runserver) in a fresh
 process with no service URLs set, then crawls the site over HTTP on loopback.
 """
 
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.embedded import MANAGE, ROOT, embedded_env, manage
+
 MAX_PAGES = 200
 
 
@@ -37,24 +35,12 @@ def fetch(url: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def embedded_site(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("embedded")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="site_project.settings.dev",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        MEDIA_ROOT=str(workdir / "media"),
-        DEBUG="true",
-    )
-    manage = [sys.executable, "manage.py"]
-    for args in (["migrate", "--noinput", "-v0"], ["seed_demo", "--admin"]):
-        subprocess.run(manage + args, cwd=ROOT, env=env, check=True, timeout=600)
+    env = embedded_env(tmp_path_factory.mktemp("embedded")) | {"DEBUG": "true"}
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo", "--admin")
     port = free_port()
     server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [*MANAGE, "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.embedded import embedded_env, manage
+
 ARTICLES = int(os.environ.get("BENCH_SEED_ARTICLES", "500"))
 
 
 def run() -> dict:
     with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"}
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="site_project.settings.dev",
-            DATABASE_URL=f"sqlite:///{workdir}/db.sqlite3",
-            MEDIA_ROOT=f"{workdir}/media",
-        )
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True)
-        result = subprocess.run(
-            [*manage, "seed_demo", "--articles", str(ARTICLES)],
-            cwd=ROOT,
-            env=env,
-            check=True,
+        env = embedded_env(Path(workdir))
+        manage(env, "migrate", "-v0")
+        manage(env, "seed_demo")
+        result = manage(
+            env,
+            "seed_demo",
+            "--articles",
+            str(ARTICLES),
             capture_output=True,
             text=True,
         )
