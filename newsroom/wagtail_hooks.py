@@ -1,6 +1,7 @@
 from django.urls import path
 from wagtail import hooks
 
+from .panels import construct_panels
 from .translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
@@ -22,3 +23,8 @@ def register_translation_guards():
             name="newsroom_update_translations",
         ),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_newsroom_panels(request, panels):
+    construct_panels(request, panels)

@@ -1,0 +1,187 @@
+"""Dashboard panels for the newsroom: my drafts, who reviews what, recently published.
+
+Wagtail's own "Awaiting your review" panel stays as it is. Each panel here
+runs a fixed number of queries however many pages it lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from wagtail.admin.ui.components import Component
+from wagtail.models import (
+    GroupApprovalTask,
+    Page,
+    PageLogEntry,
+    WorkflowState,
+    get_default_page_content_type,
+)
+from wagtail.permissions import page_permission_policy
+
+LIMIT = 10
+
+
+def pages_in_reach(user) -> QuerySet:
+    """Pages inside the trees where the user holds any page permission."""
+    if user.is_superuser:
+        return Page.objects.all()
+    paths = {
+        permission.page.path
+        for permission in page_permission_policy.get_cached_permissions_for_user(user)
+    }
+    if not paths:
+        return Page.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Page.objects.filter(condition)
+
+
+def active_page_workflows() -> QuerySet:
+    return WorkflowState.objects.active().filter(
+        base_content_type=get_default_page_content_type()
+    )
+
+
+def page_ids_as_text(pages: QuerySet) -> QuerySet:
+    """Workflow states point at pages by a text id."""
+    return pages.annotate(text_id=Cast("pk", CharField())).values("text_id")
+
+
+@dataclass
+class DraftRow:
+    page: Page
+    edited_at: datetime | None
+    state: WorkflowState | None
+
+
+@dataclass
+class ReviewRow:
+    page: Page
+    state: WorkflowState
+    reviewers: list[tuple[str, list[str]]]
+
+
+class MyDraftsPanel(Component):
+    """Pages I own or last edited whose latest changes are not live yet."""
+
+    name = "newsroom_my_drafts"
+    template_name = "newsroom/panels/my_drafts.html"
+    order = 230
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        user = request.user
+        pages = list(
+            Page.objects.filter(has_unpublished_changes=True)
+            .filter(Q(owner=user) | Q(latest_revision__user=user))
+            .select_related("locale")
+            .order_by("-latest_revision_created_at", "-pk")[:LIMIT]
+        )
+        states = {
+            state.object_id: state
+            for state in active_page_workflows()
+            .filter(object_id__in=[str(page.pk) for page in pages])
+            .select_related("current_task_state__task")
+        }
+        rows = [
+            DraftRow(page, page.latest_revision_created_at, states.get(str(page.pk)))
+            for page in pages
+        ]
+        return {"rows": rows, "request": request}
+
+
+class InReviewPanel(Component):
+    """Every page in review in my trees: who asked, which step, who reviews it."""
+
+    name = "newsroom_in_review"
+    template_name = "newsroom/panels/in_review.html"
+    order = 240
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        states = list(
+            active_page_workflows()
+            .filter(object_id__in=page_ids_as_text(pages_in_reach(request.user)))
+            .select_related("requested_by", "current_task_state__task")
+            .order_by("-current_task_state__started_at", "-pk")[:LIMIT]
+        )
+        pages = Page.objects.select_related("locale", "locked_by").in_bulk(
+            [int(state.object_id) for state in states]
+        )
+        reviewers = self.reviewers_by_task(
+            {state.current_task_state.task_id for state in states}
+        )
+        rows = [
+            ReviewRow(
+                page=pages[int(state.object_id)],
+                state=state,
+                reviewers=reviewers.get(state.current_task_state.task_id, []),
+            )
+            for state in states
+            if int(state.object_id) in pages
+        ]
+        return {"rows": rows, "request": request}
+
+    @staticmethod
+    def reviewers_by_task(task_ids: set[int]) -> dict[int, list[tuple[str, list]]]:
+        """Task id → [(group name, [member names])] for group approval tasks."""
+        if not task_ids:
+            return {}
+        memberships = GroupApprovalTask.groups.through.objects.filter(
+            groupapprovaltask_id__in=task_ids
+        ).select_related("group")
+        group_ids = {membership.group_id for membership in memberships}
+        members: dict[int, list[str]] = {}
+        user_model = get_user_model()
+        users = user_model.objects.filter(groups__in=group_ids, is_active=True).values(
+            "groups", "first_name", "last_name", user_model.USERNAME_FIELD
+        )
+        for row in users.order_by("last_name", "first_name"):
+            name = f"{row['first_name']} {row['last_name']}".strip()
+            members.setdefault(row["groups"], []).append(
+                name or row[user_model.USERNAME_FIELD]
+            )
+        result: dict[int, list[tuple[str, list]]] = {}
+        for membership in memberships:
+            result.setdefault(membership.groupapprovaltask_id, []).append(
+                (membership.group.name, members.get(membership.group_id, []))
+            )
+        return result
+
+
+class RecentlyPublishedPanel(Component):
+    """The last pages published, by whom and when."""
+
+    name = "newsroom_recently_published"
+    template_name = "newsroom/panels/recently_published.html"
+    order = 260
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        entries = (
+            PageLogEntry.objects.filter(action="wagtail.publish", page__live=True)
+            .select_related("user", "page__locale")
+            .order_by("-timestamp", "-pk")[: LIMIT * 3]
+        )
+        rows, seen = [], set()
+        for entry in entries:
+            if entry.page_id in seen:
+                continue
+            seen.add(entry.page_id)
+            rows.append(entry)
+            if len(rows) == LIMIT:
+                break
+        return {"rows": rows, "request": request}
+
+
+def construct_panels(request, panels: list) -> None:
+    """Adds the newsroom's panels to Wagtail's dashboard."""
+    if page_permission_policy.user_has_any_permission(
+        request.user, ["add", "change", "publish"]
+    ):
+        panels.extend([MyDraftsPanel(), InReviewPanel(), RecentlyPublishedPanel()])
