@@ -7,6 +7,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.search import index
+from wagtailcache.cache import WagtailCacheMixin
 
 from news.blocks import StandardBodyBlock
 
@@ -67,8 +68,12 @@ class SiteSettings(TranslatableMixin, models.Model):
         return str(_("Site settings (%(language)s)") % {"language": self.locale})
 
 
-class BasePage(Page):
-    """Behaviour every reader-facing page shares: meta description and twins."""
+class BasePage(WagtailCacheMixin, Page):
+    """Behaviour every reader-facing page shares: meta description and twins.
+
+    ``WagtailCacheMixin`` marks restricted pages private for the page cache
+    (home/cache.py).
+    """
 
     class Meta:
         abstract = True
@@ -77,17 +82,24 @@ class BasePage(Page):
         """Restrictions on this page and its ancestors, in one query.
 
         Wagtail's version first reads the ancestors to follow aliases; pages
-        that are not aliases can be checked by path alone.
+        that are not aliases can be checked by path alone. Serving asks twice
+        (Wagtail's privacy check, then WagtailCacheMixin): the instance, loaded
+        for the request, keeps its evaluated answer.
         """
         if self.alias_of_id:
             return super().get_view_restrictions()
-        paths = [
-            self.path[:end]
-            for end in range(self.steplen, len(self.path) + 1, self.steplen)
-        ]
-        return PageViewRestriction.objects.filter(
-            page__path__in=paths, page__alias_of__isnull=True
-        )
+        restrictions = self.__dict__.get("_view_restrictions")
+        if restrictions is None:
+            paths = [
+                self.path[:end]
+                for end in range(self.steplen, len(self.path) + 1, self.steplen)
+            ]
+            restrictions = PageViewRestriction.objects.filter(
+                page__path__in=paths, page__alias_of__isnull=True
+            )
+            bool(restrictions)  # evaluates once; iteration reuses the rows
+            self._view_restrictions = restrictions
+        return restrictions
 
     def get_meta_description(self) -> str:
         return excerpt(self.search_description or self.get_summary_source(), 160)

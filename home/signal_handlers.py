@@ -1,15 +1,75 @@
-"""Wiring only: content changes make the cached page furniture stale."""
+"""Wiring only: whatever a reader page shows changed, so cached copies go.
 
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Locale, Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+Every change below bumps the layout generation at once (the same request sees
+the new navigation) and, once the transaction commits, again, together with
+emptying the whole-page cache (home.cache). Page, snippet, image, tag,
+privacy, redirect and site changes all count; drafts do not.
+"""
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from taggit.models import Tag
+from wagtail import hooks
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction, Site, get_page_models
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
+
+from .cache import schedule_clear
 from .layout import bump_generation
 from .models import SiteSettings
+
+FILE_BOOKKEEPING = frozenset({"file_size", "file_hash"})
 
 
 def content_changed(**kwargs):
     bump_generation()
+    schedule_clear()
+
+
+def live_page_saved(instance, update_fields=None, **kwargs):
+    """A full save of a live page outside publishing (scripts, imports).
+
+    Draft revisions save the page with ``update_fields`` and change nothing a
+    reader sees; publishing sends ``page_published`` as well.
+    """
+    if update_fields is None and instance.live:
+        content_changed()
+
+
+def object_saved(update_fields=None, **kwargs):
+    """Saved snippets and media; Wagtail's own file bookkeeping is no change."""
+    if update_fields and set(update_fields) <= FILE_BOOKKEEPING:
+        return
+    content_changed()
+
+
+def snippet_changed(request, *args, **kwargs):
+    """Admin hooks: any snippet (authors, settings, menus to come) edited."""
+    content_changed()
+
+
+def snippet_models():
+    """Models shown on reader pages, saved outside page publishing."""
+    from news.models import Author
+
+    return [
+        SiteSettings,
+        Locale,
+        Author,
+        Tag,
+        PageViewRestriction,
+        Site,
+        Redirect,
+        get_image_model(),
+        get_document_model(),
+    ]
 
 
 def register_signal_handlers():
@@ -19,10 +79,26 @@ def register_signal_handlers():
     post_delete.connect(
         content_changed, sender=Page, dispatch_uid="layout-page-deleted"
     )
-    for model in (SiteSettings, Locale):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                content_changed,
-                sender=model,
-                dispatch_uid=f"layout-{model.__name__}-{signal}",
-            )
+    for model in get_page_models():
+        post_save.connect(
+            live_page_saved, sender=model, dispatch_uid=f"layout-{model.__name__}-saved"
+        )
+    # Snippets with drafts (DraftStateMixin) publish through these.
+    published.connect(content_changed, dispatch_uid="layout-object-published")
+    unpublished.connect(content_changed, dispatch_uid="layout-object-unpublished")
+    for model in snippet_models():
+        post_save.connect(
+            object_saved, sender=model, dispatch_uid=f"layout-{model.__name__}-saved"
+        )
+        post_delete.connect(
+            content_changed,
+            sender=model,
+            dispatch_uid=f"layout-{model.__name__}-deleted",
+        )
+    m2m_changed.connect(
+        content_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="layout-restriction-groups",
+    )
+    for hook in ("after_create_snippet", "after_edit_snippet", "after_delete_snippet"):
+        hooks.register(hook, snippet_changed)

@@ -23,7 +23,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
-    re_path(r"^((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
+    # Wagtail's own _util/ views (page passwords, front-end login) come next.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -7,8 +7,10 @@ a fresh clone runs with nothing but Python.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -71,6 +73,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Page cache (home/cache.py): a hit is answered here, before sessions,
+    # locale, CSRF or auth run; a miss is stored on its way out.
+    "home.cache.RevalidateMiddleware",
+    "wagtailcache.cache.UpdateCacheMiddleware",
+    "home.cache.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,19 +122,71 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: REDIS_URL switches to django-redis; bounded timeouts and ignored
 # exceptions make a Redis outage a cache miss rather than an error page.
+# Three aliases: "default" (layout, template fragments), "renditions" (image
+# rendition lookups) and "pagecache" (wagtail-cache's whole pages). Pages get a
+# Redis database of their own because clearing them is a FLUSHDB: the next
+# number after REDIS_URL's, unless REDIS_PAGECACHE_URL says otherwise.
+# Sessions never live here (see below).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+
+
+def redis_database(url: str) -> int:
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "db" in query:
+        return int(query["db"][0])
+    return int(parts.path.strip("/") or 0)
+
+
+def redis_url_with_database(url: str, number: int) -> str:
+    """``url`` pointing at database ``number`` of the same server."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "db" in query:
+        query["db"] = [str(number)]
+        return f"{url.partition('?')[0]}?{urlencode(query, doseq=True)}"
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
 if REDIS_URL:
     _redis_options = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
         "IGNORE_EXCEPTIONS": True,
     }
+    REDIS_PAGECACHE_URL = os.environ.get("REDIS_PAGECACHE_URL", "") or (
+        redis_url_with_database(REDIS_URL, redis_database(REDIS_URL) + 1)
+    )
+    if redis_database(REDIS_PAGECACHE_URL) == redis_database(REDIS_URL) and (
+        urlsplit(REDIS_PAGECACHE_URL).netloc == urlsplit(REDIS_URL).netloc
+    ):
+        raise ImproperlyConfigured(
+            "REDIS_PAGECACHE_URL must name another Redis database than REDIS_URL: "
+            "clearing the page cache flushes its whole database."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kmpress",
             "OPTIONS": _redis_options,
+        },
+        "renditions": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kmpress-renditions",
+            "TIMEOUT": 60 * 60 * 24 * 7,
+            "OPTIONS": _redis_options,
+        },
+        # Errors are not ignored here: home.cache catches them, so the
+        # X-Wagtail-Cache header can say "err" and the log gets one line.
+        "pagecache": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_PAGECACHE_URL,
+            "KEY_PREFIX": "kmpress-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": False},
         },
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
@@ -138,7 +197,40 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kmpress-default",
         },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kmpress-renditions",
+        },
+        # Per process: a change clears only the process that made it, so
+        # without Redis pages live at most a minute.
+        "pagecache": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kmpress-pages",
+            "TIMEOUT": min(PAGE_CACHE_SECONDS, 60),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
+
+# wagtail-cache: anonymous GET/HEAD of reader pages, whole, in "pagecache";
+# home.cache decides what is cacheable and clears it on every content change.
+WAGTAIL_CACHE = env_bool("WAGTAIL_CACHE", default=True)
+WAGTAIL_CACHE_BACKEND = "pagecache"
+WAGTAIL_CACHE_HEADER = "X-Wagtail-Cache"
+WAGTAIL_CACHE_IGNORE_QS = [
+    r"^utm_.*$",
+    r"^fbclid$",
+    r"^gclid$",
+    r"^gclsrc$",
+    r"^yclid$",
+    r"^ysclid$",
+    r"^_ga$",
+    r"^_gl$",
+    r"^mc_.*$",
+    r"^msclkid$",
+    r"^_openstat$",
+]
+# Seconds a worker stops asking an unreachable page cache before trying again.
+PAGE_CACHE_RETRY_SECONDS = 5
 
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("TEST_SQLITE_PATH", _default_test_db)
     }
+# Pages render for real in tests (query budgets count rendering); the page
+# cache tests turn it on where it is the subject.
+WAGTAIL_CACHE = False

@@ -1,0 +1,219 @@
+"""The whole-page cache: what is kept, how browsers revalidate, when it is emptied.
+
+wagtail-cache keeps anonymous GET/HEAD responses of reader pages in the
+``pagecache`` alias, a Redis database of its own (clearing it is a FLUSHDB).
+This module narrows what wagtail-cache would cache, answers a hit before the
+session, locale, CSRF and auth middlewares run, and empties the cache after
+every content change commits: for a newspaper that publishes a few times an
+hour, clearing everything is exact and simple.
+
+A Redis outage never breaks a page: the request is served uncached with
+``X-Wagtail-Cache: err``, the worker logs one line and leaves the page cache
+alone for ``PAGE_CACHE_RETRY_SECONDS``; a clear that failed is retried first
+when Redis answers again.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+from wagtailcache import cache as wagtailcache
+from wagtailcache.settings import wagtailcache_settings
+
+logger = logging.getLogger(__name__)
+
+HIT, MISS, ERROR = "hit", "miss", "err"
+# URL names under the language prefix whose responses are not pages.
+UNCACHED_URL_NAMES = ("search",)
+
+
+class _Health:
+    """Per process: when the page cache may be asked again, and a clear owed."""
+
+    resting_until = 0.0
+    clear_pending = False
+
+
+def _backend():
+    return caches[wagtailcache_settings.WAGTAIL_CACHE_BACKEND]
+
+
+def _failed(error: Exception, action: str) -> None:
+    if time.monotonic() >= _Health.resting_until:
+        logger.warning(
+            "Page cache unavailable (%s failed: %s: %s); serving pages uncached "
+            "for %s s.",
+            action,
+            type(error).__name__,
+            error,
+            settings.PAGE_CACHE_RETRY_SECONDS,
+        )
+    _Health.resting_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+
+
+def _usable() -> bool:
+    """False while resting after a failure, or while an owed clear still fails."""
+    if time.monotonic() < _Health.resting_until:
+        return False
+    return not _Health.clear_pending or clear_page_cache()
+
+
+def clear_page_cache() -> bool:
+    """Empties the page cache; True when it is known to be empty."""
+    try:
+        _backend().clear()
+    except Exception as error:  # noqa: BLE001 - any backend failure: retry later
+        _Health.clear_pending = True
+        _failed(error, "clear")
+        return False
+    _Health.clear_pending = False
+    return True
+
+
+def content_changed_after_commit() -> None:
+    """What a content change costs once it is committed: fresh layout, no pages."""
+    from .layout import bump_generation
+
+    bump_generation()
+    clear_page_cache()
+
+
+def schedule_clear() -> None:
+    """Clears once the current transaction commits; at once outside one.
+
+    After the commit, not before: a request between the two would otherwise
+    cache the old content again. A subtree delete sends a signal per page; the
+    transaction still clears once.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is content_changed_after_commit for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(content_changed_after_commit, robust=True)
+
+
+@functools.cache
+def _reader_paths() -> tuple[re.Pattern, tuple[str, ...]]:
+    codes = [code for code, _ in settings.LANGUAGES]
+    pattern = re.compile(rf"^/({'|'.join(map(re.escape, codes))})/")
+    excluded = []
+    for code in codes:
+        with translation.override(code):
+            for name in UNCACHED_URL_NAMES:
+                try:
+                    excluded.append(reverse(name))
+                except NoReverseMatch:
+                    continue
+    return pattern, tuple(excluded)
+
+
+def reader_language(request: HttpRequest) -> str | None:
+    """The language of a cacheable reader path (``/ru/…``, ``/kk/…``), else None."""
+    pattern, excluded = _reader_paths()
+    match = pattern.match(request.path_info)
+    if match is None or request.path_info.startswith(excluded):
+        return None
+    return match.group(1)
+
+
+def _skip(request: HttpRequest) -> None:
+    request._wagtailcache_update = False
+    request._wagtailcache_skip = True
+
+
+class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
+    """wagtail-cache's fetch, early in the stack and stricter about what it keeps.
+
+    It runs before the session and auth middlewares, so "logged in" is read
+    from the session cookie: anyone holding one (editors, anyone who typed a
+    page password) is never served from or stored in the cache. Only reader
+    paths are cached, never the search page. The key's language suffix is the
+    URL's, exactly what LocaleMiddleware will activate, so ``Accept-Language``
+    never splits the keys of a page.
+    """
+
+    def process_request(self, request):
+        if not wagtailcache_settings.WAGTAIL_CACHE:
+            return None
+        language = reader_language(request)
+        if (
+            language is None
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            _skip(request)
+            return None
+        request.LANGUAGE_CODE = language
+        request.get_host()  # a forbidden Host is a 400, not a cache error
+        if not _usable():
+            request._wagtailcache_error = True
+            return None
+        try:
+            key = wagtailcache._get_cache_key(request, self._wagcache)
+            response = self._wagcache.get(key) if key else None
+        except Exception as error:  # noqa: BLE001 - any backend failure is a miss
+            _failed(error, "fetch")
+            request._wagtailcache_error = True
+            return None
+        request._wagtailcache_update = response is None
+        return response
+
+    def process_response(self, request, response):
+        """Refuses previews and cookie-setting responses; stamps validators."""
+        if not getattr(request, "_wagtailcache_update", False):
+            return response
+        if getattr(request, "is_preview", False) or response.cookies:
+            _skip(request)
+            return response
+        if response.status_code == 200 and not response.streaming:
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            if not response.has_header("Last-Modified"):
+                # Any change empties the cache, so a stored page is unchanged
+                # since it was rendered.
+                response["Last-Modified"] = http_date()
+        return response
+
+
+class RevalidateMiddleware:
+    """Browsers and CDNs may keep a cached page, but ask before showing it again.
+
+    wagtail-cache gives its responses the server-side lifetime as ``max-age``;
+    a reader would then miss news for an hour. Cached pages instead carry
+    ``no-cache`` with their ETag and Last-Modified, and a matching conditional
+    request gets a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        status = response.get(wagtailcache_settings.WAGTAIL_CACHE_HEADER)
+        if status in (HIT, MISS):
+            response.headers.pop("Expires", None)
+            response["Cache-Control"] = "no-cache"
+            if response.status_code == 200:
+                return get_conditional_response(
+                    request,
+                    etag=response.get("ETag"),
+                    last_modified=parse_http_date_safe(
+                        response.get("Last-Modified", "")
+                    ),
+                    response=response,
+                )
+        elif status == ERROR and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-cache"
+        return response

@@ -1,0 +1,77 @@
+"""Shared by the page cache tests: its verdict, a fresh start, a small newspaper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from taggit.models import Tag
+from wagtail.models import Page
+
+from home.cache import _Health
+from tests.factories import AuthorFactory, NewsPageFactory, locale
+
+HEADER = "X-Wagtail-Cache"
+TAG = "карьер"
+
+
+def verdict(response) -> str:
+    """hit, miss, skip or err; empty when the page cache never saw the request."""
+    return response.get(HEADER, "")
+
+
+def reset_page_cache_health() -> None:
+    """Forgets outages of earlier tests (the state is per process)."""
+    _Health.resting_until = 0.0
+    _Health.clear_pending = False
+
+
+@dataclass
+class Newspaper:
+    """The tree plus one tagged, authored article in Russian and its Kazakh twin."""
+
+    tree: object
+    article_ru: Page
+    article_kk: Page
+
+    def urls(self) -> dict[str, str]:
+        """Every reader page the article shows on, per language."""
+        tree = self.tree
+        slug = Tag.objects.get(name=TAG).slug
+        return {
+            "home_ru": tree.home_ru.url,
+            "home_kk": tree.home_kk.url,
+            "section_ru": tree.section_ru.url,
+            "section_kk": tree.section_kk.url,
+            "article_ru": self.article_ru.url,
+            "article_kk": self.article_kk.url,
+            "tag_ru": f"{tree.home_ru.url}tags/{slug}/",
+            "tag_kk": f"{tree.home_kk.url}tags/{slug}/",
+        }
+
+
+def build_newspaper(tree) -> Newspaper:
+    author_ru = AuthorFactory(name="Иван Петров")
+    author_kk = AuthorFactory(
+        name="Иван Петров (kk)",
+        locale=locale("kk"),
+        translation_key=author_ru.translation_key,
+    )
+    article_ru = NewsPageFactory(
+        parent=tree.section_ru,
+        title="Карьер выполнил план",
+        slug="karer-vypolnil-plan",
+        featured=True,
+    )
+    article_kk = NewsPageFactory(
+        parent=tree.section_kk,
+        locale=locale("kk"),
+        title="Карьер жоспарды орындады",
+        slug="karer-zhosparny-oryndady",
+        featured=True,
+        translation_key=article_ru.translation_key,
+    )
+    for article, author in ((article_ru, author_ru), (article_kk, author_kk)):
+        article.tags.add(TAG)
+        article.article_authors.create(author=author)
+        article.save_revision().publish()
+    return Newspaper(tree, article_ru, article_kk)
