@@ -38,8 +38,9 @@ class Command(BaseCommand):
             for difference in report.drift:
                 self.stdout.write(str(difference))
         if not report.created and not report.drift:
-            self.stdout.write("Newsroom roles and workflows: no changes.")
-        elif report.changed:
+            if options["verbosity"] >= 1:
+                self.stdout.write("Newsroom roles and workflows: no changes.")
+        elif report.changed and options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS("Newsroom roles and workflows are set up.")
             )
