@@ -15,6 +15,8 @@ from home.models import BasePage
 from .blocks import ArticleBodyBlock
 
 COVER_RENDITION = "width-1200"
+# Analysed keys reach Elasticsearch pre-stemmed: its analyzer only splits them.
+SEARCH_KEYS_MAPPING = {"analyzer": "kmpress_keys"}
 
 
 class Author(TranslatableMixin, index.Indexed, models.Model):
@@ -131,10 +133,14 @@ class ArticlePage(BasePage):
         FieldPanel("tags"),
         FieldPanel("featured"),
     ]
+    # Readers' search goes through analysed keys only (search/analysis.py);
+    # get_search_fields() drops the raw title, see there.
     search_fields = BasePage.search_fields + [
-        index.SearchField("lead"),
-        index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("search_title_keys", boost=4, es_extra=SEARCH_KEYS_MAPPING),
+        index.SearchField("search_keys", boost=1, es_extra=SEARCH_KEYS_MAPPING),
+        index.SearchField(
+            "search_folded_keys", boost=0.25, es_extra=SEARCH_KEYS_MAPPING
+        ),
         index.FilterField("publication_date"),
         index.FilterField("featured"),
     ]
@@ -142,6 +148,8 @@ class ArticlePage(BasePage):
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = False
+    # Indexed after commit, with its tags and authors (search/signal_handlers.py).
+    search_auto_update = False
     # Joined when the page is served (see home.views.route).
     serve_select_related = ("cover_image",)
 
@@ -150,8 +158,51 @@ class ArticlePage(BasePage):
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["featured", "publication_date"])]
 
+    @classmethod
+    def get_search_fields(cls):
+        """``search_fields`` without Page's raw title: the title is indexed as keys.
+
+        ``search_fields`` keeps Page's entries (Wagtail's check wants them); the
+        backends read this method, so no backend tokenizes a title word our
+        analysis did not. The admin still finds articles by the autocomplete
+        field on the raw title.
+        """
+        return [
+            field
+            for field in super().get_search_fields()
+            if not (type(field) is index.SearchField and field.field_name == "title")
+        ]
+
     def get_summary_source(self):
         return self.lead or self.body
+
+    def search_language(self) -> str:
+        return self.locale.language_code
+
+    def search_text(self) -> str:
+        """Everything readers search besides the title, as plain text."""
+        from home.text import clean_text
+
+        tags = [tag.name for tag in self.tags.all()]
+        authors = [link.author.name for link in self.article_authors.all()]
+        parts = [self.lead, clean_text(self.body), self.cover_caption, *tags, *authors]
+        return " ".join(part for part in parts if part)
+
+    def search_title_keys(self) -> str:
+        from search.analysis import title_keys
+
+        return title_keys(self.title, self.search_language())
+
+    def search_keys(self) -> str:
+        from search.analysis import index_keys
+
+        return index_keys(self.search_text(), self.search_language())
+
+    def search_folded_keys(self) -> str:
+        from search.analysis import folded_keys
+
+        text = f"{self.title} {self.search_text()}"
+        return folded_keys(text, self.search_language())
 
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
@@ -236,11 +287,6 @@ class InterviewPage(ArticlePage):
         ]
         + ArticlePage.content_panels[3:]
     )
-    search_fields = ArticlePage.search_fields + [
-        index.SearchField("interviewee"),
-        index.SearchField("interviewee_role"),
-    ]
-
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = True
@@ -248,6 +294,10 @@ class InterviewPage(ArticlePage):
     class Meta:
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
+
+    def search_text(self) -> str:
+        extra = (self.interviewee, self.interviewee_role)
+        return " ".join([super().search_text(), *filter(None, extra)])
 
 
 class HistoryPage(ArticlePage):
@@ -268,11 +318,6 @@ class HistoryPage(ArticlePage):
         ]
         + ArticlePage.content_panels[3:]
     )
-    search_fields = ArticlePage.search_fields + [
-        index.SearchField("period"),
-        index.SearchField("archival_source"),
-    ]
-
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = True
@@ -280,3 +325,7 @@ class HistoryPage(ArticlePage):
     class Meta:
         verbose_name = _("history page")
         verbose_name_plural = _("history pages")
+
+    def search_text(self) -> str:
+        extra = (self.period, self.archival_source)
+        return " ".join([super().search_text(), *filter(None, extra)])

@@ -68,12 +68,35 @@ def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
     return _public(queryset)
 
 
-def searchable_articles(*, locale: Locale) -> QuerySet[ArticlePage]:
+def searchable_articles(
+    *, locale: Locale, section: Page | None = None
+) -> QuerySet[ArticlePage]:
     """Live public articles of one language in the shape search backends accept.
 
     Search backends take plain filters only: no annotations, no subqueries.
     """
-    return ArticlePage.objects.live().public().filter(locale=locale)
+    queryset = ArticlePage.objects.live().public().filter(locale=locale)
+    if section is not None:
+        queryset = queryset.descendant_of(section)
+    return queryset
+
+
+def search_sections(*, locale: Locale) -> QuerySet[SectionPage]:
+    """The live sections of a language a reader may narrow a search to."""
+    return _public(
+        SectionPage.objects.live().filter(locale=locale).order_by("path")
+    ).only("id", "title", "path", "locale_id")
+
+
+def section_titles(*, articles: list[Page]) -> dict[int, str]:
+    """Section title of each article (by article pk), in one query."""
+    paths = {article.pk: article.path[:SECTION_PATH_LENGTH] for article in articles}
+    if not paths:
+        return {}
+    titles = dict(
+        Page.objects.filter(path__in=set(paths.values())).values_list("path", "title")
+    )
+    return {pk: titles.get(path, "") for pk, path in paths.items()}
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:

@@ -1,32 +1,92 @@
-import logging
+"""The readers' search page and its autocomplete endpoint.
+
+When the search service is down the page answers 503 with a friendly message
+and a ``Retry-After`` header: the status tells caches and monitors the truth,
+the body tells the reader to try again, and nothing about the backend leaks.
+"""
+
+from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from news import selectors
-from news.pagination import paginate
+from news.pagination import page_number
 
-logger = logging.getLogger(__name__)
+from . import services
+from .analysis import analyse_query
+from .resilience import SearchUnavailable
 
-MAX_QUERY_LENGTH = 200
-
-
-def clean_query(raw: str) -> str:
-    """Drops control characters and caps the length of what a reader typed."""
-    text = "".join(ch for ch in raw if ch.isprintable() or ch == " ")
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+RETRY_AFTER_SECONDS = 60
+MAX_SECTION_PARAM_LENGTH = 12
 
 
-def search(request):
-    query = clean_query(request.GET.get("q", ""))
+def _section(request: HttpRequest, sections: list):
+    """The section named by ``?section=``, if it is one of this language's."""
+    raw = request.GET.get("section", "").strip()[:MAX_SECTION_PARAM_LENGTH]
+    if not raw.isdigit():
+        return None
+    wanted = int(raw)
+    return next((section for section in sections if section.pk == wanted), None)
+
+
+@require_safe
+def search(request: HttpRequest):
     locale = Locale.get_active()
-    results = None
+    text = services.clean_query(request.GET.get("q", ""))
+    sections = list(selectors.search_sections(locale=locale))
+    section = _section(request, sections)
+    query = analyse_query(text, locale.language_code)
+    context = {
+        "search_query": text,
+        "max_query_length": services.MAX_QUERY_LENGTH,
+        "sections": sections,
+        "section": section,
+        "results": None,
+        "hits": [],
+        "promotions": [],
+        "no_words": bool(text) and not query,
+        "unavailable": False,
+        "page_query": urlencode(
+            {"q": text, **({"section": section.pk} if section else {})}
+        ),
+    }
+    status = 200
     if query:
-        queryset = selectors.searchable_articles(locale=locale).search(
-            query, operator="and"
-        )
-        results = paginate(request, queryset, settings.KMPRESS_PAGE_SIZE)
-    return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "results": results}
+        try:
+            context["results"], context["hits"] = services.search_results(
+                request,
+                query=query,
+                locale=locale,
+                section=section,
+                per_page=settings.KMPRESS_PAGE_SIZE,
+            )
+        except SearchUnavailable:
+            context["unavailable"] = True
+            status = 503
+        else:
+            if page_number(request) == 1:
+                context["promotions"] = services.promotions(text=text, locale=locale)
+                services.record_hit(text)
+    response = TemplateResponse(request, "search/search.html", context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@require_safe
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Titles for the search box as the reader types: at most a handful, JSON."""
+    locale = Locale.get_active()
+    text = services.clean_query(
+        request.GET.get("q", ""), services.MAX_SUGGEST_QUERY_LENGTH
     )
+    try:
+        found = services.suggestions(request, text=text, locale=locale)
+    except SearchUnavailable:
+        return JsonResponse({"query": text, "suggestions": []}, status=503)
+    return JsonResponse({"query": text, "suggestions": found})

@@ -40,7 +40,8 @@ def test_service_urls_switch_to_postgresql_redis_and_elasticsearch(reload_base):
     assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert settings.CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
     search = settings.WAGTAILSEARCH_BACKENDS["default"]
-    assert search["BACKEND"] == "wagtail.search.backends.elasticsearch9"
+    # Wagtail's elasticsearch9 backend with kmpress's analyzers and outage queue.
+    assert search["BACKEND"] == "search.elasticsearch_backend"
     assert search["URLS"] == ["http://search.internal:9200"]
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -236,22 +237,35 @@ PAGE_CACHE_RETRY_SECONDS = 5
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Search: ELASTICSEARCH_URL switches to Elasticsearch 9, otherwise the database.
+# Both index keys that search/analysis.py made in Python (Russian and Kazakh
+# stems), so neither may stem again: PostgreSQL uses the 'simple' text search
+# configuration (lower-casing only; SQLite's FTS5 ignores the option), and
+# search.elasticsearch_backend maps the keys with a whitespace analyzer. It also
+# queues index writes that fail while Elasticsearch is down (retry_search_index).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch9",
+            "BACKEND": "search.elasticsearch_backend",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "kmpress"),
-            "TIMEOUT": 5,
+            "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX", "kmpress") + "_",
+            "TIMEOUT": 30,  # bulk writes of update_index
+            "INDEX_TIMEOUT": 0.5,  # one write while an editor publishes
+            "SEARCH_TIMEOUT": 3,
+            "RETRY_AFTER": 30,
             "OPTIONS": {},
             "INDEX_SETTINGS": {},
         }
     }
 else:
     WAGTAILSEARCH_BACKENDS = {
-        "default": {"BACKEND": "wagtail.search.backends.database"},
+        "default": {
+            "BACKEND": "wagtail.search.backends.database",
+            "SEARCH_CONFIG": "simple",
+        },
     }
+# Hits of readers' queries kept for the popular-queries report, in days.
+WAGTAILSEARCH_HITS_MAX_AGE = 90
 
 _VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

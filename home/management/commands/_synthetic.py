@@ -11,18 +11,14 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 from wagtail.search.backends import get_search_backends
-from wagtail.search.signal_handlers import (
-    post_delete_signal_handler,
-    post_save_signal_handler,
-)
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from news.models import NewsPage
+from search.signal_handlers import paused as search_indexing_paused
 
 BATCH = 200
 
@@ -60,13 +56,11 @@ class SyntheticArticles:
         existing = NewsPage.objects.filter(slug__startswith="synthetic-").count() // 2
         # Index in bulk afterwards: one save-signal round trip per page is the
         # slowest part of seeding thousands of articles.
-        post_save.disconnect(post_save_signal_handler, sender=NewsPage)
-        post_delete.disconnect(post_delete_signal_handler, sender=NewsPage)
         quiet = logging.getLogger("wagtail")
         level = quiet.level
         quiet.setLevel(logging.WARNING)
         try:
-            with disable_reference_index_auto_update():
+            with disable_reference_index_auto_update(), search_indexing_paused():
                 while done < count:
                     batch = min(BATCH, count - done)
                     with transaction.atomic():
@@ -85,8 +79,6 @@ class SyntheticArticles:
                     self.progress(done, count, start)
         finally:
             quiet.setLevel(level)
-            post_save.connect(post_save_signal_handler, sender=NewsPage)
-            post_delete.connect(post_delete_signal_handler, sender=NewsPage)
         elapsed = time.perf_counter() - start
         rate = 2 * count / elapsed if elapsed else 0.0
         self.stdout.write(

@@ -1,0 +1,170 @@
+"""One analysis for every search backend: index keys in, query keys out.
+
+Wagtail's backends analyse text their own way (SQLite FTS5 ``unicode61``,
+PostgreSQL text search configurations, Elasticsearch analyzers) and none of them
+knows Kazakh. So kmpress analyses in Python with ``linguistics`` and hands the
+backends *keys*: space-separated stems that any tokenizer keeps whole (lower
+case letters and digits only). The query gets the same analysis, so SQLite,
+PostgreSQL and Elasticsearch match the same documents.
+
+Two key spaces share each document:
+
+* exact keys, ``analyze(text, language)``: Kazakh letters kept, so қол (hand)
+  and көл (lake) stay apart;
+* folded keys, ``FOLDED_MARK`` + ``analyze_folded(text, language)``: ә→а, қ→к…,
+  marked so that they never meet an exact key.
+
+A query word typed without Kazakh letters (``казакстан`` on a Russian keyboard)
+asks for its exact key *or* its folded key; a word with Kazakh letters asks for
+its exact key only, so folding never merges words a reader spelled properly. A
+document with the exact spelling carries both keys and so outranks one that
+only matches through folding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.search.query import And, Or, PlainText, SearchQuery
+
+from linguistics import analyze, analyze_folded, tokenize
+from linguistics.alphabet import has_kazakh_letters
+
+#: Prefix of folded keys. ASCII letters, so every backend's tokenizer keeps
+#: ``zzмамандык`` one token (SQLite unicode61, PostgreSQL's parser, whitespace).
+FOLDED_MARK = "zz"
+
+#: Title keys are written this many times. SQLite's FTS5 ``bm25()`` in Wagtail's
+#: backend has no per-field weight, so the title is weighted by term frequency
+#: there; PostgreSQL and Elasticsearch also apply the field boost.
+TITLE_REPEAT = 3
+
+#: A query is cut to this many distinct words: enough for any real search,
+#: and it keeps the SQL or Elasticsearch query small whatever a reader pastes.
+MAX_QUERY_TERMS = 8
+
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def _language(language: str) -> str:
+    return (language or "").split("-")[0].lower()
+
+
+def index_keys(text: str, language: str) -> str:
+    """Exact keys of text, stop words dropped."""
+    return " ".join(analyze(text, _language(language), drop_stopwords=True))
+
+
+def folded_keys(text: str, language: str) -> str:
+    """Folded keys of text (ә→а, қ→к…), each carrying ``FOLDED_MARK``."""
+    return " ".join(
+        FOLDED_MARK + key
+        for key in analyze_folded(text, _language(language), drop_stopwords=True)
+    )
+
+
+def title_keys(title: str, language: str) -> str:
+    keys = index_keys(title, language)
+    return " ".join([keys] * TITLE_REPEAT) if keys else ""
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One query word: the keys any of which makes a document match it."""
+
+    word: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    terms: tuple[QueryTerm, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(key for term in self.terms for key in term.keys)
+
+    def search_query(self) -> SearchQuery | None:
+        """Every word must match (AND); each word through any of its keys (OR)."""
+        parts: list[SearchQuery] = []
+        for term in self.terms:
+            alternatives = [PlainText(key) for key in term.keys]
+            parts.append(
+                alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+            )
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else And(parts)
+
+
+def word_keys(word: str, language: str) -> tuple[str, ...]:
+    """The keys a query word asks for (see the module docstring)."""
+    lang = _language(language)
+    exact = analyze(word, lang, drop_stopwords=True)
+    if not exact:
+        return ()
+    keys = [exact[0]]
+    if not has_kazakh_letters(word):
+        folded = analyze_folded(word, lang, drop_stopwords=True)
+        if folded:
+            keys.append(FOLDED_MARK + folded[0])
+    return tuple(keys)
+
+
+def analyse_query(text: str, language: str) -> AnalysedQuery:
+    """The query's words with their keys; stop words and repeats dropped."""
+    terms: list[QueryTerm] = []
+    seen: set[tuple[str, ...]] = set()
+    for word in tokenize(text):
+        keys = word_keys(word, language)
+        if not keys or keys in seen:
+            continue
+        seen.add(keys)
+        terms.append(QueryTerm(word=word, keys=keys))
+        if len(terms) == MAX_QUERY_TERMS:
+            break
+    return AnalysedQuery(terms=tuple(terms))
+
+
+def _matches(word: str, query: AnalysedQuery, language: str) -> bool:
+    keys = query.keys
+    if not keys:
+        return False
+    exact = analyze(word, language, drop_stopwords=True)
+    if exact and exact[0] in keys:
+        return True
+    folded = analyze_folded(word, language, drop_stopwords=True)
+    return bool(folded) and FOLDED_MARK + folded[0] in keys
+
+
+def first_match(text: str, query: AnalysedQuery, language: str) -> int | None:
+    """Index in text of the first word that matches the query, if any."""
+    lang = _language(language)
+    for match in _WORD.finditer(text):
+        if _matches(match.group(), query, lang):
+            return match.start()
+    return None
+
+
+def highlight(text: str, query: AnalysedQuery, language: str) -> SafeString:
+    """Escaped plain text with the words that match the query in ``<mark>``.
+
+    The text is escaped piece by piece; no markup from the text survives.
+    """
+    lang = _language(language)
+    pieces: list[str] = []
+    position = 0
+    for match in _WORD.finditer(text):
+        if not _matches(match.group(), query, lang):
+            continue
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above

@@ -1,0 +1,132 @@
+"""Readers' search: the query, the results page, excerpts, promotions, hits."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core.paginator import Page as PaginatorPage
+from django.db import DatabaseError
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Locale, Page
+from wagtail.search.utils import normalise_query_string
+
+from home.text import ELLIPSIS, clean_text, excerpt
+from linguistics import tokenize
+from news import selectors
+from news.models import ArticlePage
+from news.pagination import paginate
+
+from .analysis import AnalysedQuery, first_match, highlight
+
+logger = logging.getLogger("search")
+
+#: What is kept of a typed query; the form field has the same ``maxlength``.
+MAX_QUERY_LENGTH = 200
+EXCERPT_LENGTH = 220
+#: Characters of context kept before the first matching word of an excerpt.
+EXCERPT_LEAD_IN = 60
+MAX_SUGGESTIONS = 8
+MAX_SUGGEST_QUERY_LENGTH = 60
+MIN_SUGGEST_QUERY_LENGTH = 2
+
+
+def clean_query(raw: str, max_length: int = MAX_QUERY_LENGTH) -> str:
+    """Drops control characters (NUL…) and caps the length of what a reader typed."""
+    text = "".join(ch for ch in raw[: max_length * 4] if ch.isprintable() or ch == " ")
+    return " ".join(text.split())[:max_length]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: ArticlePage
+    section_title: str
+    excerpt: SafeString
+
+
+def result_excerpt(
+    article: ArticlePage, query: AnalysedQuery, language: str
+) -> SafeString:
+    """Clean text around the first matching word, the query's words marked."""
+    lead, body = clean_text(article.lead), clean_text(article.body)
+    text, start = lead or body, 0
+    for candidate in (lead, body):
+        position = first_match(candidate, query, language)
+        if position is not None:
+            text = candidate
+            if position > EXCERPT_LEAD_IN:
+                start = text.rfind(" ", 0, position - EXCERPT_LEAD_IN) + 1
+            break
+    # excerpt() reads a string as HTML: escape the plain text so that words
+    # such as "<script>" in an article stay words.
+    snippet = excerpt(escape(text[start:]), EXCERPT_LENGTH)
+    return highlight((ELLIPSIS if start else "") + snippet, query, language)
+
+
+def search_results(
+    request: HttpRequest,
+    *,
+    query: AnalysedQuery,
+    locale: Locale,
+    section: Page | None,
+    per_page: int,
+) -> tuple[PaginatorPage, list[SearchHit]]:
+    """One page of results with their sections and excerpts.
+
+    Raises ``SearchUnavailable`` when the search service is down.
+    """
+    results = selectors.searchable_articles(locale=locale, section=section).search(
+        query.search_query()
+    )
+    page = paginate(request, results, per_page)
+    articles = list(page.object_list)
+    page.object_list = articles
+    titles = selectors.section_titles(articles=articles)
+    hits = [
+        SearchHit(
+            article=article,
+            section_title=titles.get(article.pk, ""),
+            excerpt=result_excerpt(article, query, locale.language_code),
+        )
+        for article in articles
+    ]
+    return page, hits
+
+
+def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
+    """Editors' picks for this query: live pages of the reader's language, links."""
+    return list(
+        SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))
+        .filter(Q(page__isnull=True) | Q(page__live=True, page__locale=locale))
+        .select_related("page")
+        .order_by("sort_order")
+    )
+
+
+def record_hit(text: str) -> None:
+    """Counts the query for the popular-queries report; never breaks a search."""
+    try:
+        Query.get(text).add_hit()
+    except DatabaseError:
+        logger.warning("Could not record the search query hit.", exc_info=True)
+
+
+def suggestions(
+    request: HttpRequest, *, text: str, locale: Locale
+) -> list[dict[str, str]]:
+    """Titles of the reader's language that start like the typed words.
+
+    Raises ``SearchUnavailable`` when the search service is down.
+    """
+    words = tokenize(text)[:MAX_SUGGESTIONS]
+    if not words or len(text) < MIN_SUGGEST_QUERY_LENGTH:
+        return []
+    pages = selectors.searchable_articles(locale=locale).autocomplete(" ".join(words))
+    return [
+        {"title": page.title, "url": page.get_url(request) or ""}
+        for page in pages[:MAX_SUGGESTIONS]
+    ]
