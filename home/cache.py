@@ -89,6 +89,17 @@ def content_changed_after_commit() -> None:
     clear_page_cache()
 
 
+class _ClearAfterCommit:
+    """One on-commit clear; ``pending`` until it has run."""
+
+    def __init__(self):
+        self.pending = True
+
+    def __call__(self):
+        self.pending = False
+        content_changed_after_commit()
+
+
 def schedule_clear() -> None:
     """Clears once the current transaction commits; at once outside one.
 
@@ -98,10 +109,11 @@ def schedule_clear() -> None:
     """
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        func is content_changed_after_commit for _, func, _ in connection.run_on_commit
+        getattr(func, "pending", False) and isinstance(func, _ClearAfterCommit)
+        for _, func, _ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(content_changed_after_commit, robust=True)
+    transaction.on_commit(_ClearAfterCommit(), robust=True)
 
 
 @functools.cache

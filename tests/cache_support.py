@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -17,6 +18,17 @@ TAG = "карьер"
 def verdict(response) -> str:
     """hit, miss, skip or err; empty when the page cache never saw the request."""
     return response.get(HEADER, "")
+
+
+def commit_set_up() -> None:
+    """Runs the clears that set-up scheduled, as its commit would.
+
+    A test is one transaction, and a transaction clears once: without this, a
+    change under test would find set-up's clear still pending and add none.
+    """
+    for _, func, _ in transaction.get_connection().run_on_commit:
+        if getattr(func, "pending", False):
+            func()
 
 
 def reset_page_cache_health() -> None:
