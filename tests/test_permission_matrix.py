@@ -1,0 +1,467 @@
+"""The security promise: every role × tree × action through the real admin URLs.
+
+Roles are the groups of ``setup_newsroom`` (plus anonymous); trees are the ru
+and kk home pages. Each cell is one test named as a sentence
+(``test_editor_cannot_publish_in_kk_tree``) that makes the request a browser
+would make and asserts the exact outcome:
+
+- ALLOW: 200, or a redirect to where the action leads, and the action took effect;
+- DENY: Wagtail's permission-denied answer (a redirect to the dashboard with
+  its error message), and nothing changed;
+- DRAFT: a forged "publish" from someone who may edit but not publish only
+  saves a draft (Wagtail's editor quietly downgrades it); nothing goes live;
+- LOGIN: anonymous visitors are sent to the login form, and nothing changed.
+
+Wagtail's advisories of 2024–2026 were mostly permission bypasses in exactly
+these views (preview, revisions compare, history, copy, translation creation),
+and wagtail-localize's translation views check no page permission at all; the
+rows below cover them. The tree and users are built once per class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.test import TestCase
+from django.urls import resolve, reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Locale, Page
+from wagtail_localize.models import TranslationSource
+from wagtail_localize.operations import translate_object
+
+from newsroom.translation_guards import (
+    GuardedSubmitPageTranslationView,
+    GuardedUpdateTranslationsView,
+)
+from tests.conftest import build_tree
+from tests.factories import ImageFactory, NewsPageFactory, SectionPageFactory
+from tests.newsroom_support import make_staff, page_form_data
+
+ALLOW, DENY, DRAFT, LOGIN = "allow", "deny", "draft", "login"
+ROLES = ("anonymous", "editor", "translator", "moderator", "chief")
+TREES = ("ru", "kk")
+OTHER = {"ru": "kk", "kk": "ru"}
+with translation.override("ru"):  # the admin speaks Russian unless told otherwise
+    DENIED_MESSAGE = gettext("Sorry, you do not have permission to access this area.")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One admin action: how to perform it and how to tell that it happened."""
+
+    name: str  # reads in a test name: "editor can <name> in ru tree"
+    perform: Callable  # (case, tree) -> response
+    took_effect: Callable | None  # (case, tree) -> bool, None for read-only views
+    allowed: dict  # tree -> roles allowed
+    editors_only_draft: bool = False  # DRAFT for those who may edit but not publish
+
+
+def may_edit(tree: str) -> set[str]:
+    return {"ru": {"editor"}, "kk": {"translator"}}[tree] | {"moderator", "chief"}
+
+
+PUBLISHERS = {"moderator", "chief"}
+
+
+def everywhere(roles: set[str]) -> dict:
+    return dict.fromkeys(TREES, roles)
+
+
+def page(case, key: str, tree: str) -> Page:
+    return Page.objects.get(pk=case.pages[key][tree]).specific
+
+
+def exists(case, key: str, tree: str) -> bool:
+    return Page.objects.filter(pk=case.pages[key][tree]).exists()
+
+
+# ------------------------------------------------------------------- actions
+
+
+def view_draft(case, tree):
+    response = case.client.get(
+        reverse("wagtailadmin_pages:view_draft", args=[case.pages["draft"][tree]])
+    )
+    if response.status_code == 200:
+        case.assertContains(response, f"Черновик {tree}")
+    return response
+
+
+def preview(case, tree):
+    draft = page(case, "draft", tree)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[draft.pk])
+    stored = case.client.post(url, page_form_data(draft, title="Предпросмотр"))
+    if stored.status_code != 200:
+        return stored
+    response = case.client.get(url)
+    case.assertContains(response, "Предпросмотр")
+    return response
+
+
+def edit(case, tree):
+    return case.client.get(
+        reverse("wagtailadmin_pages:edit", args=[case.pages["draft"][tree]])
+    )
+
+
+def publish(case, tree):
+    draft = page(case, "draft", tree)
+    return case.client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]),
+        {**page_form_data(draft), "action-publish": "on"},
+    )
+
+
+def unpublish(case, tree):
+    return case.client.post(
+        reverse("wagtailadmin_pages:unpublish", args=[case.pages["live"][tree]])
+    )
+
+
+def delete(case, tree):
+    return case.client.post(
+        reverse("wagtailadmin_pages:delete", args=[case.pages["live"][tree]])
+    )
+
+
+def move(case, tree):
+    return case.client.post(
+        reverse(
+            "wagtailadmin_pages:move_confirm",
+            args=[case.pages["live"][tree], case.pages["elsewhere"][tree]],
+        )
+    )
+
+
+def copy(case, tree):
+    live = page(case, "live", tree)
+    return case.client.post(
+        reverse("wagtailadmin_pages:copy", args=[live.pk]),
+        {
+            "new_title": "Копия",
+            "new_slug": "kopiya",
+            "new_parent_page": live.get_parent().pk,
+        },
+    )
+
+
+def compare_revisions(case, tree):
+    return case.client.get(
+        reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=[case.pages["draft"][tree], "earliest", "latest"],
+        )
+    )
+
+
+def see_history(case, tree):
+    return case.client.get(
+        reverse("wagtailadmin_pages:history", args=[case.pages["draft"][tree]])
+    )
+
+
+def submit_for_translation(case, tree):
+    """Translates a page of this tree into the other language."""
+    return case.client.post(
+        reverse(
+            "wagtail_localize:submit_page_translation",
+            args=[case.pages["untranslated"][tree]],
+        ),
+        {"locales": [Locale.objects.get(language_code=OTHER[tree]).pk]},
+    )
+
+
+def edit_translation(case, tree):
+    response = case.client.get(
+        reverse("wagtailadmin_pages:edit", args=[case.pages["translation"][tree]])
+    )
+    if response.status_code == 200:
+        case.assertTemplateUsed(
+            response, "wagtail_localize/admin/edit_translation.html"
+        )
+    return response
+
+
+def approve(case, tree):
+    in_review = page(case, "in_review", tree)
+    task_state = in_review.current_workflow_task_state
+    return case.client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[in_review.pk, "approve", task_state.pk],
+        ),
+        {"comment": ""},
+    )
+
+
+def sync_translations(case, tree, *, publish: bool = False):
+    """Updates the translations in this tree from their source in the other."""
+    source = translation_source(case, tree)
+    data = {"publish_translations": "on"} if publish else {}
+    return case.client.post(
+        reverse("wagtail_localize:update_translations", args=[source.pk]), data
+    )
+
+
+def sync_and_publish(case, tree):
+    return sync_translations(case, tree, publish=True)
+
+
+def translation_source(case, tree) -> TranslationSource:
+    return TranslationSource.objects.get(
+        object_id=page(case, "translation", tree).translation_key,
+        locale__language_code=OTHER[tree],
+    )
+
+
+def synced(case, tree) -> bool:
+    """The source was re-read: the translators now see the latest text."""
+    return (
+        translation_source(case, tree).last_updated_at > (case.source_synced_at[tree])
+    )
+
+
+ACTIONS = (
+    Action("view_drafts", view_draft, None, {t: may_edit(t) for t in TREES}),
+    Action("preview_drafts", preview, None, {t: may_edit(t) for t in TREES}),
+    Action("edit_pages", edit, None, {t: may_edit(t) for t in TREES}),
+    Action(
+        "publish",
+        publish,
+        lambda case, tree: page(case, "draft", tree).live,
+        everywhere(PUBLISHERS),
+        editors_only_draft=True,
+    ),
+    Action(
+        "unpublish",
+        unpublish,
+        lambda case, tree: not page(case, "live", tree).live,
+        everywhere(PUBLISHERS),
+    ),
+    Action(
+        "delete_live_pages",
+        delete,
+        lambda case, tree: not exists(case, "live", tree),
+        everywhere(PUBLISHERS),
+    ),
+    Action(
+        "move_live_pages",
+        move,
+        lambda case, tree: (
+            page(case, "live", tree).get_parent().pk == case.pages["elsewhere"][tree]
+        ),
+        everywhere(PUBLISHERS),
+    ),
+    Action(
+        "copy_pages",
+        copy,
+        lambda case, tree: Page.objects.filter(slug="kopiya").exists(),
+        {t: may_edit(t) for t in TREES},
+    ),
+    Action(
+        "compare_revisions",
+        compare_revisions,
+        None,
+        {t: may_edit(t) for t in TREES},
+    ),
+    Action("see_history", see_history, None, {t: may_edit(t) for t in TREES}),
+    Action(
+        "submit_pages_for_translation",
+        submit_for_translation,
+        lambda case, tree: page(case, "untranslated", tree).get_translations().exists(),
+        # Translations are created where one may add pages: kk for translators.
+        {"ru": {"translator", "chief"}, "kk": {"chief"}},
+    ),
+    Action(
+        "edit_translations", edit_translation, None, {t: may_edit(t) for t in TREES}
+    ),
+    Action(
+        "approve_reviews",
+        approve,
+        lambda case, tree: page(case, "in_review", tree).live,
+        everywhere(PUBLISHERS),
+    ),
+    Action(
+        "sync_translations",
+        sync_translations,
+        synced,
+        {"ru": {"chief"}, "kk": {"translator", "chief"}},
+    ),
+    Action(
+        "sync_and_publish_translations",
+        sync_and_publish,
+        lambda case, tree: page(case, "translation", tree).live,
+        everywhere({"chief"}),
+    ),
+)
+
+
+def expected(role: str, tree: str, action: Action) -> str:
+    if role == "anonymous":
+        return LOGIN
+    if role in action.allowed[tree]:
+        return ALLOW
+    if action.editors_only_draft and role in may_edit(tree):
+        return DRAFT
+    return DENY
+
+
+# --------------------------------------------------------------------- tests
+
+
+class PermissionMatrix(TestCase):
+    """Built once; every cell runs in its own rolled-back transaction."""
+
+    @classmethod
+    def setUpTestData(cls):
+        tree = build_tree()
+        cls.staff = make_staff()
+        sections = {"ru": tree.section_ru, "kk": tree.section_kk}
+        homes = {"ru": tree.home_ru, "kk": tree.home_kk}
+        author = cls.staff.chief
+        cls.pages = {key: {} for key in ("draft", "live", "elsewhere", "in_review")}
+        cls.pages.update(untranslated={}, translation={})
+        cls.source_synced_at = {}
+        for code in TREES:
+            locale = Locale.objects.get(language_code=code)
+            section = sections[code]
+            draft = NewsPageFactory(
+                parent=section, locale=locale, slug=f"draft-{code}", live=False
+            )
+            draft.save_revision(user=author)
+            draft.title = f"Черновик {code}"
+            draft.save_revision(user=author)
+            cls.pages["draft"][code] = draft.pk
+            live = NewsPageFactory(parent=section, locale=locale, slug=f"live-{code}")
+            live.save_revision(user=author).publish(user=author)
+            cls.pages["live"][code] = live.pk
+            cls.pages["elsewhere"][code] = SectionPageFactory(
+                parent=homes[code], locale=locale, slug=f"elsewhere-{code}"
+            ).pk
+            in_review = NewsPageFactory(
+                parent=section, locale=locale, slug=f"review-{code}", live=False
+            )
+            in_review.save_revision(user=author)
+            in_review.get_workflow().start(in_review, author)
+            cls.pages["in_review"][code] = in_review.pk
+            cls.pages["untranslated"][code] = NewsPageFactory(
+                parent=section, locale=locale, slug=f"only-{code}"
+            ).pk
+        for code in TREES:
+            # A source in the other tree, translated (synced) into this one.
+            source = NewsPageFactory(
+                parent=sections[OTHER[code]],
+                locale=Locale.objects.get(language_code=OTHER[code]),
+                slug=f"source-for-{code}",
+            )
+            translate_object(source, [Locale.objects.get(language_code=code)])
+            translation = source.get_translation(Locale.objects.get(language_code=code))
+            cls.pages["translation"][code] = translation.pk
+            cls.source_synced_at[code] = TranslationSource.objects.get(
+                object_id=source.translation_key, locale=source.locale
+            ).last_updated_at
+        cls.image = ImageFactory(
+            uploaded_by_user=author,
+            title="Фото карьера",
+            collection=Collection.get_first_root_node(),
+        )
+        document_model = get_document_model()
+        cls.document = document_model.objects.create(
+            title="Приказ", uploaded_by_user=author
+        )
+        cls.document.file.save("prikaz.txt", ContentFile(b"text"))
+
+    def login(self, role: str) -> None:
+        if role != "anonymous":
+            self.client.force_login(self.staff[role])
+
+    def assert_outcome(self, response, outcome: str) -> None:
+        location = response.get("Location", "")
+        if outcome == LOGIN:
+            self.assertEqual(response.status_code, 302)
+            self.assertTrue(
+                location.startswith(reverse("wagtailadmin_login") + "?next="), location
+            )
+        elif outcome == DENY:
+            self.assertEqual(response.status_code, 302, "expected a refusal")
+            self.assertEqual(location, reverse("wagtailadmin_home"))
+            messages = [str(m).strip() for m in response.wsgi_request._messages]
+            self.assertIn(DENIED_MESSAGE, messages)
+        elif outcome == DRAFT:
+            self.assertEqual(response.status_code, 302)
+            self.assertTrue(location.endswith("/edit/"), location)
+        else:
+            self.assertIn(response.status_code, (200, 302))
+            if response.status_code == 302:
+                self.assertNotEqual(location, reverse("wagtailadmin_home"))
+                self.assertFalse(location.startswith(reverse("wagtailadmin_login")))
+
+    def check(self, role: str, tree: str, action: Action) -> None:
+        outcome = expected(role, tree, action)
+        self.login(role)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = action.perform(self, tree)
+        self.assert_outcome(response, outcome)
+        if action.took_effect is not None:
+            self.assertEqual(action.took_effect(self, tree), outcome == ALLOW)
+
+    def check_media(self, role: str, url: str, obj, allowed: set[str]) -> None:
+        outcome = LOGIN if role == "anonymous" else ALLOW if role in allowed else DENY
+        self.login(role)
+        response = self.client.post(
+            url, {"title": "Новое название", "collection": obj.collection_id}
+        )
+        self.assert_outcome(response, outcome)
+        obj.refresh_from_db()
+        self.assertEqual(obj.title == "Новое название", outcome == ALLOW)
+
+
+def _cell(role: str, tree: str, action: Action):
+    def test(self):
+        self.check(role, tree, action)
+
+    verb = "can" if expected(role, tree, action) == ALLOW else "cannot"
+    test.__name__ = f"test_{role}_{verb}_{action.name}_in_{tree}_tree"
+    return test
+
+
+def _media_cell(role: str, kind: str):
+    allowed = {"editor", "moderator", "chief"}
+
+    def test(self):
+        obj = self.image if kind == "images" else self.document
+        url_name = "wagtailimages:edit" if kind == "images" else "wagtaildocs:edit"
+        self.check_media(role, reverse(url_name, args=[obj.pk]), obj, allowed)
+
+    verb = "can" if role in allowed else "cannot"
+    test.__name__ = f"test_{role}_{verb}_edit_{kind}_uploaded_by_others"
+    return test
+
+
+for _role in ROLES:
+    for _action in ACTIONS:
+        for _tree in TREES:
+            _test = _cell(_role, _tree, _action)
+            setattr(PermissionMatrix, _test.__name__, _test)
+    for _kind in ("images", "documents"):
+        _test = _media_cell(_role, _kind)
+        setattr(PermissionMatrix, _test.__name__, _test)
+
+
+def test_the_matrix_covers_every_role_tree_and_action():
+    names = [name for name in dir(PermissionMatrix) if name.startswith("test_")]
+    assert len(names) == len(ROLES) * (len(ACTIONS) * len(TREES) + 2)
+    assert "test_editor_cannot_publish_in_ru_tree" in names
+    assert "test_translator_cannot_edit_pages_in_ru_tree" in names
+    assert "test_translator_can_submit_pages_for_translation_in_ru_tree" in names
+
+
+def test_wagtail_localize_urls_reach_the_guarded_views():
+    submit = reverse("wagtail_localize:submit_page_translation", args=[1])
+    update = reverse("wagtail_localize:update_translations", args=[1])
+    assert resolve(submit).func.view_class is GuardedSubmitPageTranslationView
+    assert resolve(update).func.view_class is GuardedUpdateTranslationsView
