@@ -70,7 +70,14 @@ def _usable() -> bool:
 
 
 def clear_page_cache() -> bool:
-    """Empties the page cache; True when it is known to be empty."""
+    """Empties the page cache; True when it is known to be empty.
+
+    While the cache rests after a failure the clear is only noted as owed, so
+    publishing never waits on a Redis known to be away.
+    """
+    if time.monotonic() < _Health.resting_until:
+        _Health.clear_pending = True
+        return False
     try:
         _backend().clear()
     except Exception as error:  # noqa: BLE001 - any backend failure: retry later

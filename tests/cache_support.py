@@ -31,6 +31,11 @@ def commit_set_up() -> None:
             func()
 
 
+def let_page_cache_retry() -> None:
+    """As if ``PAGE_CACHE_RETRY_SECONDS`` had passed; an owed clear stays owed."""
+    _Health.resting_until = 0.0
+
+
 def reset_page_cache_health() -> None:
     """Forgets outages of earlier tests (the state is per process)."""
     _Health.resting_until = 0.0

@@ -150,12 +150,40 @@ def redis_url_with_database(url: str, number: int) -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
-if REDIS_URL:
-    _redis_options = {
+def redis_caches(url: str, pages_url: str) -> dict:
+    """django-redis aliases; only the page cache reports its errors (home.cache)."""
+    options = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
         "IGNORE_EXCEPTIONS": True,
     }
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kmpress",
+            "OPTIONS": options,
+        },
+        "renditions": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kmpress-renditions",
+            "TIMEOUT": 60 * 60 * 24 * 7,
+            "OPTIONS": options,
+        },
+        # Errors are not ignored here: home.cache catches them, so the
+        # X-Wagtail-Cache header can say "err" and the log gets one line.
+        "pagecache": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": pages_url,
+            "KEY_PREFIX": "kmpress-pages",
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+
+
+if REDIS_URL:
     REDIS_PAGECACHE_URL = os.environ.get("REDIS_PAGECACHE_URL", "") or (
         redis_url_with_database(REDIS_URL, redis_database(REDIS_URL) + 1)
     )
@@ -166,32 +194,7 @@ if REDIS_URL:
             "REDIS_PAGECACHE_URL must name another Redis database than REDIS_URL: "
             "clearing the page cache flushes its whole database."
         )
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kmpress",
-            "OPTIONS": _redis_options,
-        },
-        "renditions": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kmpress-renditions",
-            "TIMEOUT": 60 * 60 * 24 * 7,
-            "OPTIONS": _redis_options,
-        },
-        # Errors are not ignored here: home.cache catches them, so the
-        # X-Wagtail-Cache header can say "err" and the log gets one line.
-        "pagecache": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_PAGECACHE_URL,
-            "KEY_PREFIX": "kmpress-pages",
-            "TIMEOUT": PAGE_CACHE_SECONDS,
-            "OPTIONS": {**_redis_options, "IGNORE_EXCEPTIONS": False},
-        },
-    }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    CACHES = redis_caches(REDIS_URL, REDIS_PAGECACHE_URL)
 else:
     CACHES = {
         "default": {
@@ -211,6 +214,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # wagtail-cache: anonymous GET/HEAD of reader pages, whole, in "pagecache";
 # home.cache decides what is cacheable and clears it on every content change.

@@ -1,0 +1,197 @@
+"""Without Redis the site keeps serving and publishing, uncached.
+
+Two outages: ``REDIS_URL`` pointing at a closed loopback port, and a real
+``redis-server`` started here and then killed. Only 127.0.0.1 is ever touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.test import Client
+
+from site_project.settings.base import redis_caches
+from tests.cache_support import (
+    build_newspaper,
+    commit_set_up,
+    let_page_cache_retry,
+    reset_page_cache_health,
+    verdict,
+)
+from tests.factories import StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_TITLE = "Карьер перевыполнил план"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def point_caches_at(settings, port: int) -> None:
+    """Every alias on one loopback Redis: database 0, pages in database 1."""
+    settings.CACHES = redis_caches(
+        f"redis://127.0.0.1:{port}/0", f"redis://127.0.0.1:{port}/1"
+    )
+
+
+class RedisServer:
+    """A private, throw-away redis-server on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is needed for the outage tests")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.WAGTAIL_CACHE = True
+    reset_page_cache_health()
+    yield
+    reset_page_cache_health()
+
+
+@pytest.fixture
+def paper(tree):
+    built = build_newspaper(tree)
+    StandardPageFactory(parent=tree.home_ru, title="Контакты", slug="kontakty")
+    commit_set_up()
+    return built
+
+
+def public_urls(paper) -> dict[str, str]:
+    return {
+        **paper.urls(),
+        "contacts": "/ru/kontakty/",
+        "search": "/ru/search/?q=карьер",
+    }
+
+
+def assert_site_serves_uncached(paper) -> None:
+    client = Client()
+    for name, url in public_urls(paper).items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert verdict(response) in ("err", "skip"), (name, verdict(response))
+
+
+def publish_new_title(paper, capture) -> None:
+    with capture(execute=True):
+        paper.article_ru.title = NEW_TITLE
+        paper.article_ru.save_revision().publish()
+
+
+def page_cache_warnings(caplog) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "home.cache" and record.levelno >= logging.WARNING
+    ]
+
+
+def test_a_closed_port_leaves_every_page_up_and_publishing_working(
+    settings, paper, caplog, django_capture_on_commit_callbacks
+):
+    point_caches_at(settings, free_port())
+    assert_site_serves_uncached(paper)
+    publish_new_title(paper, django_capture_on_commit_callbacks)
+    response = Client().get(paper.article_ru.url)
+    assert response.status_code == 200
+    assert NEW_TITLE in response.text
+    assert verdict(response) == "err"
+    assert response["Cache-Control"] == "no-cache"
+    assert len(page_cache_warnings(caplog)) == 1, page_cache_warnings(caplog)
+
+
+def test_a_stopped_redis_server_leaves_every_page_up_and_publishing_working(
+    settings, paper, redis_server, caplog, django_capture_on_commit_callbacks
+):
+    point_caches_at(settings, redis_server.port)
+    client = Client()
+    url = paper.article_ru.url
+    client.get(url)
+    assert verdict(client.get(url)) == "hit"
+
+    redis_server.stop()
+    assert_site_serves_uncached(paper)
+    publish_new_title(paper, django_capture_on_commit_callbacks)
+    assert NEW_TITLE in Client().get(url).text
+    assert len(page_cache_warnings(caplog)) == 1, page_cache_warnings(caplog)
+
+    redis_server.start()
+    let_page_cache_retry()
+    client = Client()
+    fresh = client.get(url)
+    assert verdict(fresh) == "miss"
+    assert NEW_TITLE in fresh.text
+    assert verdict(client.get(url)) == "hit"
+
+
+def test_a_clear_missed_during_an_outage_happens_before_the_next_hit(
+    settings, paper, redis_server, django_capture_on_commit_callbacks
+):
+    """A network split: Redis keeps its pages while publishing cannot reach it."""
+    point_caches_at(settings, redis_server.port)
+    url = paper.article_ru.url
+    Client().get(url)
+
+    point_caches_at(settings, free_port())
+    Client().get(url)  # the worker notices the outage
+    publish_new_title(paper, django_capture_on_commit_callbacks)
+
+    point_caches_at(settings, redis_server.port)
+    let_page_cache_retry()
+    response = Client().get(url)
+    assert verdict(response) == "miss"
+    assert NEW_TITLE in response.text
