@@ -1,0 +1,86 @@
+"""The search-quality examples against a real Elasticsearch 9.
+
+Runs only when ELASTICSEARCH_URL names a cluster (CI without one, and this
+machine, skip it). Uses an index prefix of its own and deletes it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.test import override_settings
+from wagtail.models import Page, get_page_models
+from wagtail.search.backends import get_search_backend
+
+from news import selectors
+from search.analysis import analyse_query
+from search.resilience import breaker
+from tests.factories import locale
+from tests.search_support import elasticsearch_settings
+from tests.test_search_morphology import CORPUS, EXAMPLES, add_article
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not ELASTICSEARCH_URL,
+        reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
+    ),
+]
+
+
+@pytest.fixture
+def elasticsearch(tree, django_capture_on_commit_callbacks):
+    breaker.reset()
+    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
+    config = elasticsearch_settings(
+        ELASTICSEARCH_URL, INDEX_PREFIX=prefix, TIMEOUT=30, INDEX_TIMEOUT=10
+    )
+    with override_settings(WAGTAILSEARCH_BACKENDS=config):
+        backend = get_search_backend()
+        index = backend.get_index_for_model(Page)
+        index.reset()
+        for model in get_page_models():
+            index.add_model(model)
+        sections = {"ru": tree.section_ru, "kk": tree.section_kk}
+        with django_capture_on_commit_callbacks(execute=True):
+            for language, title, text in CORPUS:
+                add_article(sections[language], title, text)
+        index.refresh()
+        try:
+            yield backend
+        finally:
+            index.delete()
+
+
+def titles(backend, language: str, text: str) -> list[str]:
+    query = analyse_query(text, language).search_query()
+    queryset = selectors.searchable_articles(locale=locale(language))
+    return [article.title for article in backend.search(query, queryset)]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=str)
+def test_inflected_query_finds_the_same_articles_on_elasticsearch(
+    elasticsearch, example
+):
+    found = titles(elasticsearch, example.language, example.query)
+    assert set(example.finds) <= set(found)
+    assert not set(example.never) & set(found)
+
+
+def test_exact_spelling_ranks_above_a_look_alike_match_on_elasticsearch(
+    elasticsearch,
+):
+    assert titles(elasticsearch, "kk", "Костанай") == [
+        "Костанай вокзалы",
+        "Қостанай облысы",
+    ]
+
+
+def test_kazakh_search_never_returns_russian_articles_on_elasticsearch(
+    elasticsearch,
+):
+    assert titles(elasticsearch, "kk", "колледж") == ["Колледж түлектері"]
