@@ -7,11 +7,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtailcache.cache import WagtailCacheMixin
 
 from news.blocks import StandardBodyBlock
 
+from .slugs import ReadableSlugPageForm, readable_slug
 from .text import excerpt
+from .translation import serve_untranslated, untranslated_original
 
 
 class SiteSettings(TranslatableMixin, models.Model):
@@ -75,6 +78,8 @@ class BasePage(WagtailCacheMixin, Page):
     (home/cache.py).
     """
 
+    base_form_class = ReadableSlugPageForm
+
     class Meta:
         abstract = True
 
@@ -106,6 +111,23 @@ class BasePage(WagtailCacheMixin, Page):
 
     def get_summary_source(self):
         return ""
+
+    def full_clean(self, *args, **kwargs):
+        """Kazakh letters survive in slugs, whatever the browser sent (home.slugs)."""
+        self.slug = readable_slug(self)
+        super().full_clean(*args, **kwargs)
+
+    def route(self, request, path_components):
+        """An untranslated placeholder answers at its address (home.translation)."""
+        if not path_components and untranslated_original(self) is not None:
+            return RouteResult(self)
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        original = untranslated_original(self)
+        if original is not None:
+            return serve_untranslated(request, self, original)
+        return super().serve(request, *args, **kwargs)
 
 
 class HomePage(RoutablePageMixin, BasePage):

@@ -1,8 +1,12 @@
+from django.templatetags.static import static
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SiteSettings
+from .slugs import slug_rules
 
 
 class SiteSettingsViewSet(SnippetViewSet):
@@ -14,3 +18,13 @@ class SiteSettingsViewSet(SnippetViewSet):
 
 
 register_snippet(SiteSettingsViewSet)
+
+
+@hooks.register("insert_editor_js")
+def kazakh_slug_javascript():
+    """The admin's slug field follows linguistics.slugify (see home/slugs.py)."""
+    return format_html(
+        '{}<script src="{}"></script>',
+        json_script(slug_rules(), "kmpress-slug-rules"),
+        static("home/js/kk-slugify.js"),
+    )

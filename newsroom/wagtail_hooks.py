@@ -1,10 +1,19 @@
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from .panels import construct_panels
 from .translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
+)
+from .translation_sync import after_create_page as convert_new_page_aliases
+from .translation_views import (
+    add_translation_panel,
+    resilient_machine_translate,
+    submit_translation_for_review,
+    translation_status_view,
 )
 
 
@@ -28,3 +37,45 @@ def register_translation_guards():
 @hooks.register("construct_homepage_panels")
 def add_newsroom_panels(request, panels):
     construct_panels(request, panels)
+
+
+@hooks.register("register_admin_urls", order=-100)
+def register_translation_views():
+    """The status dashboard, review submission, and a machine translation that
+    degrades (mounted ahead of wagtail-localize's own path)."""
+    return [
+        path(
+            "translations/",
+            translation_status_view,
+            name="newsroom_translation_status",
+        ),
+        path(
+            "translations/<int:translation_id>/submit/",
+            submit_translation_for_review,
+            name="newsroom_submit_translation",
+        ),
+        path(
+            "localize/translate/<int:translation_id>/machine_translate/",
+            resilient_machine_translate,
+            name="newsroom_machine_translate",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item():
+    return MenuItem(
+        _("Translations"),
+        reverse("newsroom_translation_status"),
+        icon_name="wagtail-localize-language",
+        order=250,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_translations_panel(request, panels):
+    add_translation_panel(request, panels)
+
+
+# After wagtail-localize's own hook, which creates the aliases.
+hooks.register("after_create_page", convert_new_page_aliases, order=10)

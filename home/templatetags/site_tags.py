@@ -1,10 +1,21 @@
 """Site-wide template pieces: settings, navigation and the language switcher."""
 
 from django import template
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from home.layout import Layout, layout_for
+from home.translation import (
+    closest_translated_ancestor,
+    is_translated,
+    page_alternates,
+    path_alternates,
+    source_language,
+    translated_twins,
+)
 
 register = template.Library()
 
@@ -54,25 +65,94 @@ def section_of(context, page):
     return context_layout(context).section_for(page.path)
 
 
+def page_twins(context) -> list[Page]:
+    """The live translations of the page on screen, read once per render."""
+    cache = context.render_context
+    if "page_twins" not in cache:
+        page = context.get("page")
+        cache["page_twins"] = (
+            list(translated_twins(page)) if isinstance(page, Page) and page.pk else []
+        )
+    return cache["page_twins"]
+
+
+def outside_page_tree(context) -> bool:
+    """A view of its own (search), not a page or a page's 404."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return match is not None and match.url_name not in (None, "wagtail_serve")
+
+
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
-    """Links to the same page in the other languages, or to their home page."""
+    """Links to the same page in the other languages.
+
+    The twin when it is live; otherwise the closest ancestor whose twin is
+    live, with a note in that language saying so.
+    """
     page = context.get("page")
+    request = context.get("request")
     layout = context_layout(context)
-    twins = {}
-    if isinstance(page, Page) and page.pk:
-        twins = {twin.locale_id: twin for twin in page.get_translations().live()}
+    twins = {twin.locale_id: twin for twin in page_twins(context)}
     links = []
     for locale_id, code, name in layout.locales:
         if locale_id == layout.locale_id:
             continue
-        twin = twins.get(locale_id)
-        if twin is not None:
-            with translation.override(code):
-                url = twin.get_url(request=context.get("request"))
-        else:
-            url = f"/{code}/"
+        twin, note = twins.get(locale_id), ""
+        with translation.override(code):
+            if twin is not None:
+                url = twin.get_url(request=request)
+            elif isinstance(page, Page) and page.pk:
+                ancestor = closest_translated_ancestor(page, locale_id)
+                url = ancestor.get_url(request=request) if ancestor else None
+                note = (
+                    _("No translation yet: opens “%(title)s”")
+                    % {"title": ancestor.title}
+                    if ancestor
+                    else _("No translation yet")
+                )
+            elif request is not None and outside_page_tree(context):
+                url = translate_url(request.get_full_path(), code)
+            else:
+                url = None
         links.append(
-            {"code": code, "name": name, "url": url, "is_twin": twin is not None}
+            {
+                "code": code,
+                "name": name,
+                "url": url or f"/{code}/",
+                "is_twin": twin is not None,
+                "note": note,
+            }
         )
     return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context) -> str:
+    """``<link rel="alternate" hreflang>`` for every live language version.
+
+    Only translated pages are alternates: an untranslated placeholder is not a
+    Kazakh page, so it neither lists itself nor is listed. x-default is the
+    source-language version.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    if request is None:
+        return ""
+    if isinstance(page, Page) and page.pk:
+        if is_translated(page) and page.get_url(request=request) != request.path:
+            return ""  # a view the page routes itself (tag listings): no twins
+        alternates = page_alternates(page, page_twins(context), request)
+    elif outside_page_tree(context):
+        alternates = path_alternates(request.get_full_path())
+    else:
+        return ""
+    links = [
+        (alternate.language_code, request.build_absolute_uri(alternate.url))
+        for alternate in alternates
+    ]
+    links += [("x-default", url) for code, url in links if code == source_language()]
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        links,
+    )

@@ -299,6 +299,64 @@ USE_TZ = True
 # untranslated kk pages from going live with Russian text.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
+
+# Machine translation in wagtail-localize's editor: no button unless a service
+# is configured. WAGTAILLOCALIZE_MACHINE_TRANSLATOR names it (libretranslate,
+# deepl, google, dummy or a class path); unset, DEEPL_API_KEY or
+# LIBRETRANSLATE_URL choose DeepL or LibreTranslate.
+_MACHINE_TRANSLATORS = {
+    "libretranslate": "libretranslate.LibreTranslator",
+    "deepl": "deepl.DeepLTranslator",
+    "google": "google.GoogleCloudTranslator",
+    "dummy": "dummy.DummyTranslator",
+}
+_MACHINE_TRANSLATOR_NEEDS = {
+    "libretranslate": "LIBRETRANSLATE_URL",
+    "deepl": "DEEPL_API_KEY",
+    "google": "GOOGLE_CLOUD_PROJECT",
+}
+
+
+def machine_translator_from_env() -> dict | None:
+    name = os.environ.get("WAGTAILLOCALIZE_MACHINE_TRANSLATOR", "").strip()
+    if not name:
+        if os.environ.get("DEEPL_API_KEY"):
+            name = "deepl"
+        elif os.environ.get("LIBRETRANSLATE_URL"):
+            name = "libretranslate"
+        else:
+            return None
+    timeout = int(os.environ.get("MACHINE_TRANSLATION_TIMEOUT", "10"))
+    options = {
+        "libretranslate": {
+            "LIBRETRANSLATE_URL": os.environ.get("LIBRETRANSLATE_URL", ""),
+            "API_KEY": os.environ.get("LIBRETRANSLATE_API_KEY", ""),
+            "TIMEOUT": timeout,
+        },
+        "deepl": {"AUTH_KEY": os.environ.get("DEEPL_API_KEY", ""), "TIMEOUT": timeout},
+        "google": {
+            "PROJECT_ID": os.environ.get("GOOGLE_CLOUD_PROJECT", ""),
+            "CREDENTIALS_PATH": os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", ""),
+        },
+    }.get(name.lower(), {})
+    if name.lower() in _MACHINE_TRANSLATORS:
+        module = _MACHINE_TRANSLATORS[name.lower()]
+        path = f"wagtail_localize.machine_translators.{module}"
+    elif "." in name:
+        path = name
+    else:
+        raise ImproperlyConfigured(
+            f"WAGTAILLOCALIZE_MACHINE_TRANSLATOR={name!r}: use one of "
+            f"{', '.join(_MACHINE_TRANSLATORS)} or a class path."
+        )
+    required = _MACHINE_TRANSLATOR_NEEDS.get(name.lower())
+    if required and not os.environ.get(required):
+        raise ImproperlyConfigured(f"Machine translation with {name} needs {required}.")
+    return {"CLASS": path, "OPTIONS": options}
+
+
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_from_env()
+
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

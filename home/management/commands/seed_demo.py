@@ -37,6 +37,7 @@ from news.models import (
 )
 
 from ._synthetic import SyntheticArticles
+from ._translations import link_demo_translations
 
 LANGUAGES = ("ru", "kk")
 DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
@@ -85,6 +86,13 @@ class Command(BaseCommand):
             sections = self.seed_sections(homes)
             self.seed_contacts(homes)
             self.seed_articles(sections)
+            # The Kazakh twins as wagtail-localize translations (_translations).
+            link_demo_translations(
+                keys=self.translation_keys(),
+                of_models=(Page, SiteSettings, Author),
+                source=self.locales["ru"],
+                target=self.locales["kk"],
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {self.created} objects created.")
             if self.created
@@ -100,8 +108,20 @@ class Command(BaseCommand):
         call_command(
             "setup_newsroom", verbosity=options["verbosity"], stdout=self.stdout
         )
+        # kk synchronised from ru: every page keeps a Kazakh counterpart.
+        call_command(
+            "sync_translations", verbosity=options["verbosity"], stdout=self.stdout
+        )
 
     # Helpers -----------------------------------------------------------------
+
+    def translation_keys(self) -> list[uuid.UUID]:
+        """Every demo object that exists in both languages."""
+        keys = ["home", "contacts", "site-settings"]
+        keys += [f"section:{entry['key']}" for entry in content.SECTIONS]
+        keys += [f"author:{entry['key']}" for entry in content.AUTHORS]
+        keys += [f"article:{entry['key']}" for entry in content.ARTICLES]
+        return [demo_key(key) for key in keys]
 
     def seed_images(self) -> dict:
         image_model = get_image_model()

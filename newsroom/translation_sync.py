@@ -1,0 +1,120 @@
+"""The Kazakh tree follows the Russian one: every published page has a kk twin.
+
+wagtail-localize's locale synchronisation (kk synchronised from ru) creates an
+*alias* of each new Russian page in the Kazakh tree, and Wagtail publishes an
+alias together with its original — Russian text at a Kazakh address, in
+Kazakh listings. So when the Russian page is published, its aliases become
+**untranslated drafts** instead: real wagtail-localize translations (a
+TranslationSource and a Translation, ready in the translation editor, counted
+by the status dashboard) that are not live until a moderator publishes the
+translation. Their address shows readers a Kazakh notice (home.translation).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Locale, Page
+from wagtail.signals import page_published
+from wagtail_localize.models import LocaleSynchronization, TranslationSource
+from wagtail_localize.operations import TranslationCreator
+from wagtail_localize.synctree import PageIndex, synchronize_tree
+
+SOURCE_LANGUAGE = "ru"
+SYNCHRONISED = {"kk": SOURCE_LANGUAGE}
+
+
+def cross_language_aliases(page: Page):
+    return Page.objects.filter(alias_of=page).exclude(locale_id=page.locale_id)
+
+
+@transaction.atomic
+def make_untranslated_draft(alias: Page, user=None) -> Page:
+    """Turns an alias of another language's live page into an untranslated draft.
+
+    The draft holds the original's content until translators replace it
+    segment by segment; it is never live with that content.
+    """
+    original = alias.alias_of.specific
+    TranslationSource.update_or_create_from_instance(original)
+    creator = TranslationCreator(user, [alias.locale])
+    creator.create_translations(original, include_related_objects=False)
+    draft = Page.objects.get(pk=alias.pk).specific
+    if draft.alias_of_id is None and draft.live:
+        UnpublishPageAction(draft, user=user).execute(skip_permission_checks=True)
+        draft.refresh_from_db()
+    return draft
+
+
+def convert_aliases_of(page: Page, user=None) -> list[Page]:
+    """A live page's aliases in other languages become untranslated drafts."""
+    if not page.live or page.alias_of_id:
+        return []
+    return [
+        make_untranslated_draft(alias, user)
+        for alias in cross_language_aliases(page).select_related("locale")
+    ]
+
+
+def convert_all_aliases(user=None) -> int:
+    """Every cross-language alias of a live page (after a tree synchronisation)."""
+    converted = 0
+    aliases = (
+        Page.objects.filter(alias_of__isnull=False, alias_of__live=True)
+        .select_related("alias_of", "locale")
+        .order_by("path")
+    )
+    for alias in aliases:
+        if alias.locale_id != alias.alias_of.locale_id:
+            make_untranslated_draft(alias, user)
+            converted += 1
+    return converted
+
+
+def ensure_locale_synchronisation() -> list[str]:
+    """Idempotent: kk synchronised from ru, both locales present. Returns changes."""
+    changes = []
+    for target, source in SYNCHRONISED.items():
+        source_locale, _ = Locale.objects.get_or_create(language_code=source)
+        target_locale, created = Locale.objects.get_or_create(language_code=target)
+        if created:
+            changes.append(f"locale {target}")
+        sync = LocaleSynchronization.objects.filter(locale=target_locale).first()
+        if sync is None:
+            # Saved through a queryset: the model's post_save would synchronise
+            # the trees into aliases before we can convert them.
+            LocaleSynchronization.objects.bulk_create(
+                [LocaleSynchronization(locale=target_locale, sync_from=source_locale)]
+            )
+            changes.append(f"{target} synchronised from {source}")
+        elif sync.sync_from_id != source_locale.pk:
+            LocaleSynchronization.objects.filter(pk=sync.pk).update(
+                sync_from=source_locale
+            )
+            changes.append(f"{target} synchronised from {source} (was another)")
+    return changes
+
+
+def synchronise_trees(user=None) -> int:
+    """Fills every synchronised tree: missing pages as untranslated drafts."""
+    index = PageIndex.from_database().sort_by_tree_position()
+    for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
+        synchronize_tree(sync.sync_from, sync.locale, page_index=index)
+    return convert_all_aliases(user)
+
+
+# ----------------------------------------------------------------- wiring
+
+
+def on_page_published(sender, instance, **kwargs):
+    """Sent before Wagtail updates aliases: they never go live in Russian."""
+    convert_aliases_of(instance)
+
+
+def after_create_page(request, page):
+    """Published straight from the create view: the alias is made after publishing."""
+    convert_aliases_of(page, getattr(request, "user", None))
+
+
+def register_signal_handlers():
+    page_published.connect(on_page_published, dispatch_uid="newsroom-translation-sync")

@@ -1,0 +1,121 @@
+"""Helpers for the translation tests: the newsroom's people and the admin's forms."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.test.utils.form_data import rich_text
+from wagtail_localize.models import StringSegment, Translation
+
+from newsroom.translation_sync import ensure_locale_synchronisation
+from tests.newsroom_support import Staff, article_form_data, make_staff
+
+
+def newsroom_staff(prefix: str = "") -> Staff:
+    """kk synchronised from ru, then the newsroom's groups, workflows and people."""
+    ensure_locale_synchronisation()
+    return make_staff(prefix)
+
+
+def body_form_data(blocks: list[tuple[str, object, str | None]]) -> dict:
+    """StreamField form data that keeps block ids, as the admin's editor does.
+
+    ``blocks`` are (type, value, id); paragraph values are HTML. Keeping ids
+    matters: wagtail-localize files translations under the block's id.
+    """
+    data = {"count": str(len(blocks))}
+    for index, (block_type, value, block_id) in enumerate(blocks):
+        if block_type == "paragraph":
+            value = rich_text(value)
+        data[str(index)] = {
+            "type": block_type,
+            "value": value,
+            "deleted": "",
+            "order": str(index),
+            "id": block_id or "",
+        }
+    return data
+
+
+def article_with_body(
+    *, title: str, slug: str = "", lead: str, paragraph: str, page=None
+) -> dict:
+    """The admin's article form: a paragraph and a quote; a page's block ids kept."""
+    ids = [block.id for block in page.body] if page is not None else [None, None]
+    return article_form_data(
+        title=title,
+        slug=slug,
+        lead=lead,
+        body=body_form_data(
+            [
+                ("paragraph", f"<p>{paragraph}</p>", ids[0]),
+                ("quote", {"text": paragraph, "attribution": ""}, ids[1]),
+            ]
+        ),
+    )
+
+
+def create_in_admin(client, parent: Page, data: dict, model="newspage", app="news"):
+    response = client.post(
+        reverse("wagtailadmin_pages:add", args=(app, model, parent.pk)), data
+    )
+    assert response.status_code == 302, form_errors(response)
+    return response
+
+
+def form_errors(response) -> str:
+    """What the admin's form complained about, for assertion messages."""
+    form = (response.context or {}).get("form")
+    if form is None:
+        return response.content.decode()[:2000]
+    errors = dict(form.errors)
+    for name, formset in getattr(form, "formsets", {}).items():
+        errors[name] = [formset.non_form_errors(), formset.errors]
+    return repr(errors)
+
+
+def approve(client, page: Page):
+    """The moderator approves the current review step, which publishes."""
+    state = WorkflowState.objects.active().get(
+        base_content_type_id=page.get_base_content_type().pk, object_id=str(page.pk)
+    )
+    task_state = TaskState.objects.get(pk=state.current_task_state_id)
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(page.pk, "approve", task_state.pk),
+        ),
+        {"comment": ""},
+    )
+    assert response.status_code in (200, 302), response.content.decode()[:2000]
+    return response
+
+
+def translation_for(page: Page, target) -> Translation:
+    return Translation.objects.get(
+        source__object_id=page.translation_key, target_locale=target
+    )
+
+
+def translate_strings(client, translation: Translation, texts: dict[str, str]):
+    """Saves string translations through the editor's API, by source text."""
+    segments = StringSegment.objects.filter(source=translation.source).select_related(
+        "string"
+    )
+    done = []
+    for segment in segments:
+        if segment.string.data not in texts:
+            continue
+        response = client.put(
+            reverse(
+                "wagtail_localize:edit_string_translation",
+                args=(translation.pk, segment.pk),
+            ),
+            urlencode({"value": texts[segment.string.data]}),
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code in (200, 201), response.content
+        done.append(segment.string.data)
+    return done
