@@ -46,3 +46,50 @@ def stem(word: str) -> str:
     if not word or not all(is_cyrillic(ch) and ch.isalpha() for ch in word):
         return word
     return _stemmer().stemWord(word)
+
+
+# Noun and adjective endings, longest first. The -ия family is listed whole so
+# that профессий, профессия and профессиями keep the same stem.
+_LIGHT_ENDINGS = tuple(
+    sorted(
+        """
+        иями ями ами иях ией иям ого его ому ему ой ей ам ям ах ях ом ем ов ев
+        ий ый ия ии ию ие ая яя ое ее ые ие ым им ых их ую юю а я ы и у ю е о ь
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+_CONSONANTS = frozenset("бвгджзйклмнпрстфхцчшщ")
+
+
+@lru_cache(maxsize=65536)
+def light_stem(word: str) -> str:
+    """A conservative noun/adjective stem that Snowball's misses complement.
+
+    Snowball reads some noun forms as verbs or participles (хризотила →
+    хризот but хризотилом → хризотил; бурана → бура; батареи → батар but
+    батарея → батаре) and keeps fleeting vowels apart (посёлок, посёлки).
+    This strips one inflectional ending only, keeping at least three letters,
+    then drops a fleeting о/е before a final к or ц (посёлок, посёлк-и →
+    поселк; конец, конц-а → конц). Search indexes and queries both keys.
+    """
+    word = unicodedata.normalize("NFC", word.replace("İ", "i").lower()).replace(
+        "ё", "е"
+    )
+    if not word or not all(is_cyrillic(ch) and ch.isalpha() for ch in word):
+        return word
+    if word in STOPWORDS:
+        return word
+    for ending in _LIGHT_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    if (
+        len(word) >= 4
+        and word[-1] in "кц"
+        and word[-2] in "ое"
+        and word[-3] in _CONSONANTS
+    ):
+        word = word[:-2] + word[-1]
+    return word

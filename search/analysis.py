@@ -26,12 +26,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 
-from linguistics import analyze, analyze_folded, tokenize
+from linguistics import analyze, analyze_folded, stopwords, tokenize
 from linguistics.alphabet import has_kazakh_letters
+from linguistics.russian import light_stem
 
 #: Prefix of folded keys. ASCII letters, so every backend's tokenizer keeps
 #: ``zzмамандык`` one token (SQLite unicode61, PostgreSQL's parser, whitespace).
@@ -48,18 +50,49 @@ MAX_QUERY_TERMS = 8
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
+#: ``settings.KMPRESS_SEARCH_ANALYSIS``: "morphology" (the default) or "plain",
+#: lower-cased words with no stemming and no folding: the analyser-less
+#: baseline of the search benchmark, and a switch should the stemmers ever
+#: misbehave (change it, then ``manage.py update_index``).
+MORPHOLOGY = "morphology"
+PLAIN = "plain"
+
+
+def _plain() -> bool:
+    return getattr(settings, "KMPRESS_SEARCH_ANALYSIS", MORPHOLOGY) == PLAIN
+
 
 def _language(language: str) -> str:
     return (language or "").split("-")[0].lower()
 
 
+def _light_keys(tokens: list[str], language: str) -> list[str]:
+    """Russian only: the light stem beside Snowball's (see ``light_stem``)."""
+    if language != "ru":
+        return []
+    return [
+        light_stem(token)
+        for token in tokens
+        if not has_kazakh_letters(token) and token not in stopwords("ru")
+    ]
+
+
 def index_keys(text: str, language: str) -> str:
     """Exact keys of text, stop words dropped."""
-    return " ".join(analyze(text, _language(language), drop_stopwords=True))
+    if _plain():
+        return " ".join(tokenize(text))
+    lang = _language(language)
+    keys = analyze(text, lang, drop_stopwords=True)
+    if lang == "ru":
+        snowball = set(keys)
+        keys += [k for k in _light_keys(tokenize(text), lang) if k not in snowball]
+    return " ".join(keys)
 
 
 def folded_keys(text: str, language: str) -> str:
     """Folded keys of text (ә→а, қ→к…), each carrying ``FOLDED_MARK``."""
+    if _plain():
+        return ""
     return " ".join(
         FOLDED_MARK + key
         for key in analyze_folded(text, _language(language), drop_stopwords=True)
@@ -105,11 +138,16 @@ class AnalysedQuery:
 
 def word_keys(word: str, language: str) -> tuple[str, ...]:
     """The keys a query word asks for (see the module docstring)."""
+    if _plain():
+        return tuple(tokenize(word)[:1])
     lang = _language(language)
     exact = analyze(word, lang, drop_stopwords=True)
     if not exact:
         return ()
     keys = [exact[0]]
+    for light in _light_keys(tokenize(word)[:1], lang):
+        if light not in keys:
+            keys.append(light)
     if not has_kazakh_letters(word):
         folded = analyze_folded(word, lang, drop_stopwords=True)
         if folded:
@@ -137,7 +175,8 @@ def _matches(word: str, query: AnalysedQuery, language: str) -> bool:
     if not keys:
         return False
     exact = analyze(word, language, drop_stopwords=True)
-    if exact and exact[0] in keys:
+    exact += _light_keys(tokenize(word)[:1], language)
+    if any(key in keys for key in exact):
         return True
     folded = analyze_folded(word, language, drop_stopwords=True)
     return bool(folded) and FOLDED_MARK + folded[0] in keys

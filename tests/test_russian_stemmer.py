@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from linguistics.russian import STOPWORDS, stem
+from linguistics.russian import STOPWORDS, light_stem, stem
 
 
 def test_profession_forms_share_one_stem():
@@ -56,3 +56,26 @@ def test_concurrent_stemming_gives_the_same_stems_as_sequential():
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda w: stem(w + "ость"), words * 20))
     assert got == expected * 20
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        # Snowball reads these noun forms as verbs or participles.
+        ("хризотил", "хризотила", "хризотилом", "хризотилу"),
+        ("буран", "бурана", "бураны", "буранами"),
+        ("батарея", "батареи", "батарею", "батареями"),
+        # Fleeting vowels: посёлок / посёлки, конец / конца.
+        ("посёлок", "посёлка", "посёлки", "посёлков"),
+        ("конец", "конца", "концом"),
+        ("профессия", "профессии", "профессий", "профессиями", "профессией"),
+    ],
+)
+def test_light_stem_unites_noun_forms_that_snowball_splits(forms):
+    assert len({light_stem(form) for form in forms}) == 1
+
+
+def test_light_stem_keeps_short_words_and_stop_words_whole():
+    assert light_stem("ямы") == "ямы"
+    assert light_stem("которые") == "которые"
+    assert light_stem("2023") == "2023"
