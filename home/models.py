@@ -117,6 +117,11 @@ class BasePage(WagtailCacheMixin, Page):
         self.slug = readable_slug(self)
         super().full_clean(*args, **kwargs)
 
+    def minimal_clean(self):
+        """Drafts are saved with this lighter validation: the same slug rule."""
+        self.slug = readable_slug(self)
+        super().minimal_clean()
+
     def route(self, request, path_components):
         """An untranslated placeholder answers at its address (home.translation)."""
         if not path_components and untranslated_original(self) is not None:

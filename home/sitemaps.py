@@ -22,7 +22,7 @@ from .translation import source_language
 class TranslatedSitemap(Sitemap):
     def items(self):
         """Pages under the site's home page and its translations: two queries."""
-        if not hasattr(self, "_items"):
+        if not hasattr(self, "_pages"):
             homes = (
                 self.get_wagtail_site()
                 .root_page.get_translations(inclusive=True)
@@ -31,23 +31,24 @@ class TranslatedSitemap(Sitemap):
             under_a_home = Q()
             for path in homes:
                 under_a_home |= Q(path__startswith=path)
-            self._items = list(
+            self._pages = list(
                 Page.objects.live()
                 .public()
                 .filter(under_a_home, alias_of__isnull=True)
                 .select_related("locale")
                 .order_by("path")
             )
-        return self._items
+        return self._pages
 
     def _urls(self, page, protocol, domain):
         pages = list(self.paginator.page(page).object_list)
         locations: dict[int, str] = {}
         for item in self.items():
             with translation.override(item.locale.language_code):
-                url = item.get_full_url(self.request)
+                url = item.get_url(self.request)
             if url:
-                locations[item.pk] = url
+                # The address readers use, as hreflang on the pages gives it.
+                locations[item.pk] = self.request.build_absolute_uri(url)
         twins = defaultdict(list)
         for item in self.items():
             if item.pk in locations:

@@ -97,7 +97,10 @@ def language_switcher(context):
     for locale_id, code, name in layout.locales:
         if locale_id == layout.locale_id:
             continue
-        twin, note = twins.get(locale_id), ""
+        twin, note, url = twins.get(locale_id), "", None
+        if twin is None and request is not None and outside_page_tree(context):
+            # Resolved in the request's language, reversed in the other one.
+            url = translate_url(request.get_full_path(), code)
         with translation.override(code):
             if twin is not None:
                 url = twin.get_url(request=request)
@@ -110,10 +113,6 @@ def language_switcher(context):
                     if ancestor
                     else _("No translation yet")
                 )
-            elif request is not None and outside_page_tree(context):
-                url = translate_url(request.get_full_path(), code)
-            else:
-                url = None
         links.append(
             {
                 "code": code,

@@ -1,0 +1,216 @@
+"""The translation status dashboard: each article's Kazakh status, bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Locale, Page, Workflow
+from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
+from wagtail_localize.operations import translate_object
+
+from newsroom.translation_status import (
+    IN_PROGRESS,
+    IN_REVIEW,
+    MISSING,
+    OUTDATED,
+    PUBLISHED,
+    UNTRANSLATED,
+    status_counts,
+    translation_status,
+)
+from newsroom.translation_sync import ensure_locale_synchronisation
+from tests.factories import NewsPageFactory, SectionPageFactory
+from tests.translation_support import newsroom_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kk(tree) -> Locale:
+    ensure_locale_synchronisation()
+    return Locale.objects.get(language_code="kk")
+
+
+@pytest.fixture
+def admin(db):
+    return get_user_model().objects.create_superuser("chief", "c@example.kz", "pw")
+
+
+def published_article(section, user=None, **kwargs):
+    article = NewsPageFactory(parent=section, **kwargs)
+    article.save_revision(user=user).publish(user=user)
+    return article
+
+
+def translate(article, kk, *, strings: int = 0):
+    """A wagtail-localize translation of ``article``: an untranslated draft."""
+    translate_object(article, [kk])
+    page = Page.objects.get(translation_key=article.translation_key, locale=kk)
+    segments = StringSegment.objects.filter(
+        source__object_id=article.translation_key
+    ).select_related("string", "context")[:strings]
+    for segment in segments:
+        StringTranslation.objects.create(
+            translation_of=segment.string,
+            context=segment.context,
+            locale=kk,
+            data=f"аударма {segment.pk}",
+            translation_type="manual",
+        )
+    return page.specific
+
+
+def status_of(article, kk) -> str:
+    return translation_status(target=kk).get(pk=article.pk).status
+
+
+def test_each_status_is_told_apart(tree, kk, admin):
+    missing = published_article(tree.section_ru, title="Нет перевода")
+    untranslated = published_article(tree.section_ru, title="Черновик")
+    translate(untranslated, kk)
+    in_progress = published_article(tree.section_ru, title="В работе")
+    translate(in_progress, kk, strings=1)
+    in_review = published_article(tree.section_ru, title="На проверке")
+    Workflow.objects.get(name="Moderators approval").start(
+        translate(in_review, kk, strings=2), admin
+    )
+    published = published_article(tree.section_ru, title="Опубликован")
+    translate(published, kk).save_revision().publish()
+    outdated = published_article(tree.section_ru, title="Устарел")
+    translate(outdated, kk).save_revision().publish()
+    outdated.save_revision().publish()
+
+    assert status_of(missing, kk) == MISSING
+    assert status_of(untranslated, kk) == UNTRANSLATED
+    assert status_of(in_progress, kk) == IN_PROGRESS
+    assert status_of(in_review, kk) == IN_REVIEW
+    assert status_of(published, kk) == PUBLISHED
+    assert status_of(outdated, kk) == OUTDATED
+    assert status_counts(target=kk) == {
+        MISSING: 1,
+        UNTRANSLATED: 1,
+        IN_PROGRESS: 1,
+        IN_REVIEW: 1,
+        PUBLISHED: 1,
+        OUTDATED: 1,
+    }
+
+
+def test_progress_is_the_share_of_translated_segments(tree, kk):
+    article = published_article(tree.section_ru)
+    translate(article, kk, strings=1)
+    row = translation_status(target=kk).get(pk=article.pk)
+    total = StringSegment.objects.filter(
+        source__object_id=article.translation_key
+    ).count()
+    assert total > 1
+    assert (row.translated, row.segments) == (1, total)
+    assert row.percent == 100 // total
+
+
+def test_syncing_the_source_makes_an_outdated_translation_current_again(tree, kk):
+    article = published_article(tree.section_ru)
+    translate(article, kk).save_revision().publish()
+    article.lead = "Новый лид"
+    article.save_revision().publish()
+    assert status_of(article, kk) == OUTDATED
+    TranslationSource.objects.get(object_id=article.translation_key).update_from_db()
+    assert status_of(article, kk) == PUBLISHED
+
+
+def test_drafts_and_kazakh_only_pages_are_not_listed(tree, kk):
+    draft = NewsPageFactory(parent=tree.section_ru, live=False)
+    kazakh_only = NewsPageFactory(parent=tree.section_kk, locale=kk)
+    listed = set(translation_status(target=kk).values_list("pk", flat=True))
+    assert draft.pk not in listed
+    assert kazakh_only.pk not in listed
+
+
+def test_the_dashboard_filters_by_section_and_status_and_sorts_by_date(
+    client, tree, kk, admin
+):
+    other = SectionPageFactory(parent=tree.home_ru, title="Интервью")
+    now = timezone.now()
+    old = published_article(tree.section_ru, publication_date=now - timedelta(days=9))
+    new = published_article(tree.section_ru, publication_date=now)
+    elsewhere = published_article(other, publication_date=now - timedelta(days=1))
+    translate(elsewhere, kk)
+    client.force_login(admin)
+    url = reverse("newsroom_translation_status")
+
+    def listed(**params) -> list[int]:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return [row.pk for row in response.context["rows"]]
+
+    assert listed() == [new.pk, elsewhere.pk, old.pk]
+    assert listed(order="date") == [old.pk, elsewhere.pk, new.pk]
+    assert listed(section=other.pk) == [elsewhere.pk]
+    assert listed(status=UNTRANSLATED) == [elsewhere.pk]
+    assert listed(status=MISSING, order="date") == [old.pk, new.pk]
+    # Values nobody offered are ignored, not a server error.
+    assert listed(status="nonsense", section="x", order="?", p="999") == [
+        new.pk,
+        elsewhere.pk,
+        old.pk,
+    ]
+
+
+def test_the_dashboard_pages_through_the_articles(client, tree, kk, admin):
+    for _ in range(53):
+        published_article(tree.section_ru)
+    client.force_login(admin)
+    first = client.get(reverse("newsroom_translation_status"))
+    second = client.get(reverse("newsroom_translation_status"), {"p": 2})
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 3
+    assert "p=2" in first.content.decode()
+
+
+def fill(section, kk, count: int) -> None:
+    """``count`` articles in a mix of every status."""
+    for number in range(count):
+        article = published_article(section)
+        if number % 3:
+            page = translate(article, kk, strings=number % 4)
+            if number % 3 == 2:
+                page.save_revision().publish()
+
+
+def dashboard_queries(client, django_assert_max_num_queries, budget: int) -> int:
+    url = reverse("newsroom_translation_status")
+    client.get(url)  # session, permissions and admin caches are not the point
+    with django_assert_max_num_queries(budget) as captured:
+        response = client.get(url, {"status": "", "order": "-date"})
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_costs_the_same_queries_for_30_and_120_articles(
+    client, tree, kk, admin, django_assert_max_num_queries
+):
+    client.force_login(admin)
+    fill(tree.section_ru, kk, 30)
+    small = dashboard_queries(client, django_assert_max_num_queries, 25)
+    fill(tree.section_ru, kk, 90)
+    large = dashboard_queries(client, django_assert_max_num_queries, 25)
+    assert small == large
+
+
+def test_the_translators_dashboard_panel_counts_each_status(client, tree, kk):
+    staff = newsroom_staff()
+    published_article(tree.section_ru, user=staff.moderator)
+    client.force_login(staff.translator)
+    response = client.get(reverse("wagtailadmin_home"))
+    html = response.content.decode()
+    assert 'id="newsroom-translations"' in html or "newsroom-translations" in html
+    assert 'data-status="missing"' in html
+    client.force_login(staff.editor)
+    assert (
+        "newsroom-translations"
+        not in client.get(reverse("wagtailadmin_home")).content.decode()
+    )

@@ -1,0 +1,281 @@
+"""kk synchronised from ru, machine translation from the environment, snippets."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.models import Locale, Page
+from wagtail_localize.machine_translators.dummy import DummyTranslator
+from wagtail_localize.models import (
+    LocaleSynchronization,
+    StringSegment,
+    StringTranslation,
+    Translation,
+)
+from wagtail_localize.operations import translate_object
+
+from home.management.commands._translations import link_demo_translations
+from news.models import Author, NewsPage
+from newsroom.translation_status import PUBLISHED, translation_status
+from newsroom.translation_sync import ensure_locale_synchronisation
+from site_project.settings.base import machine_translator_from_env
+from tests.factories import AuthorFactory, NewsPageFactory
+from tests.translation_support import (
+    article_with_body,
+    create_in_admin,
+    newsroom_staff,
+    translate_strings,
+)
+
+pytestmark = pytest.mark.django_db
+
+MACHINE_ENV = (
+    "WAGTAILLOCALIZE_MACHINE_TRANSLATOR",
+    "DEEPL_API_KEY",
+    "LIBRETRANSLATE_URL",
+    "LIBRETRANSLATE_API_KEY",
+    "GOOGLE_CLOUD_PROJECT",
+)
+
+
+@pytest.fixture
+def kk(tree) -> Locale:
+    return Locale.objects.get(language_code="kk")
+
+
+# ------------------------------------------------------- locale synchronisation
+
+
+def test_kk_is_synchronised_from_ru_once_however_often_it_is_set_up(tree, kk):
+    assert ensure_locale_synchronisation() == ["kk synchronised from ru"]
+    assert ensure_locale_synchronisation() == []
+    sync = LocaleSynchronization.objects.get()
+    assert (sync.locale, sync.sync_from.language_code) == (kk, "ru")
+
+
+def test_the_sync_command_gives_every_russian_page_a_kazakh_draft(tree, kk):
+    article = NewsPageFactory(parent=tree.section_ru, slug="odna")
+    article.save_revision().publish()
+    call_command("sync_translations", verbosity=0)
+    twin = Page.objects.get(translation_key=article.translation_key, locale=kk)
+    assert twin.alias_of_id is None
+    assert not twin.live
+    assert Translation.objects.filter(
+        source__object_id=article.translation_key, target_locale=kk
+    ).exists()
+    before = Page.objects.count()
+    call_command("sync_translations", verbosity=0)
+    assert Page.objects.count() == before
+
+
+def test_a_page_published_straight_from_the_create_view_gets_a_draft_twin(
+    client, tree, kk, django_capture_on_commit_callbacks
+):
+    staff = newsroom_staff()
+    client.force_login(staff.moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        create_in_admin(
+            client,
+            tree.section_ru,
+            article_with_body(title="Сразу в номер", lead="Лид.", paragraph="Текст.")
+            | {"action-publish": "1"},
+        )
+    article = NewsPage.objects.get(title="Сразу в номер", locale__language_code="ru")
+    assert article.live
+    twin = Page.objects.get(translation_key=article.translation_key, locale=kk)
+    assert (twin.alias_of_id, twin.live) == (None, False)
+    html_ = client.get(tree.section_kk.url).content.decode()
+    assert "Сразу в номер" not in html_
+
+
+# ------------------------------------------------------------ machine translation
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, None),
+        (
+            {"DEEPL_API_KEY": "key:fx"},
+            {
+                "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+                "OPTIONS": {"AUTH_KEY": "key:fx", "TIMEOUT": 10},
+            },
+        ),
+        (
+            {"LIBRETRANSLATE_URL": "http://127.0.0.1:5000"},
+            {
+                "CLASS": (
+                    "wagtail_localize.machine_translators.libretranslate."
+                    "LibreTranslator"
+                ),
+                "OPTIONS": {
+                    "LIBRETRANSLATE_URL": "http://127.0.0.1:5000",
+                    "API_KEY": "",
+                    "TIMEOUT": 10,
+                },
+            },
+        ),
+        (
+            {"WAGTAILLOCALIZE_MACHINE_TRANSLATOR": "dummy"},
+            {
+                "CLASS": "wagtail_localize.machine_translators.dummy.DummyTranslator",
+                "OPTIONS": {},
+            },
+        ),
+    ],
+)
+def test_machine_translation_is_configured_from_the_environment(
+    monkeypatch, env, expected
+):
+    for name in MACHINE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert machine_translator_from_env() == expected
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"WAGTAILLOCALIZE_MACHINE_TRANSLATOR": "babelfish"},
+        {"WAGTAILLOCALIZE_MACHINE_TRANSLATOR": "libretranslate"},
+        {"WAGTAILLOCALIZE_MACHINE_TRANSLATOR": "deepl"},
+    ],
+)
+def test_a_half_configured_machine_translator_refuses_to_start(monkeypatch, env):
+    for name in MACHINE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured):
+        machine_translator_from_env()
+
+
+@pytest.fixture
+def draft_translation(tree, kk):
+    article = NewsPageFactory(parent=tree.section_ru, title="Новый карьер", slug="k")
+    article.save_revision().publish()
+    translate_object(article, [kk])
+    return Translation.objects.get(source__object_id=article.translation_key)
+
+
+def editor_props(client, translation) -> dict:
+    page = translation.get_target_instance()
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert response.status_code == 200
+    raw = re.search(r'data-props="([^"]*)"', response.content.decode()).group(1)
+    return json.loads(html.unescape(raw))
+
+
+def test_without_a_machine_translator_the_editor_offers_none(client, draft_translation):
+    client.force_login(newsroom_staff().translator)
+    with override_settings(WAGTAILLOCALIZE_MACHINE_TRANSLATOR=None):
+        assert editor_props(client, draft_translation)["machineTranslator"] is None
+        response = client.post(
+            reverse("wagtail_localize:machine_translate", args=(draft_translation.pk,))
+        )
+    # A 404, which LocaleMiddleware turns into a redirect; nothing translated.
+    assert response.status_code in (302, 404)
+    assert not StringTranslation.objects.exists()
+
+
+def test_the_dummy_machine_translator_fills_the_missing_strings(
+    client, draft_translation
+):
+    client.force_login(newsroom_staff().translator)
+    props = editor_props(client, draft_translation)
+    assert props["machineTranslator"]["name"] == str(DummyTranslator.display_name)
+    response = client.post(props["machineTranslator"]["url"], {"next": "/admin/"})
+    assert response.status_code == 302
+    title = StringTranslation.objects.get(
+        translation_of__data="Новый карьер", locale=draft_translation.target_locale
+    )
+    assert (title.data, title.translation_type) == ("карьер Новый", "machine")
+
+
+@override_settings(
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR={
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        # A closed loopback port: the service is down.
+        "OPTIONS": {
+            "LIBRETRANSLATE_URL": "http://127.0.0.1:9",
+            "API_KEY": "",
+            "TIMEOUT": 1,
+        },
+    }
+)
+def test_an_unreachable_machine_translator_is_a_message_not_an_error(
+    client, draft_translation
+):
+    client.force_login(newsroom_staff().translator)
+    response = client.post(
+        reverse("wagtail_localize:machine_translate", args=(draft_translation.pk,)),
+        {"next": "/admin/"},
+    )
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("машинного перевода недоступен" in m for m in messages), messages
+    assert not StringTranslation.objects.exists()
+
+
+# ------------------------------------------------------------------- snippets
+
+
+def test_translators_translate_author_snippets_segment_by_segment(client, tree, kk):
+    staff = newsroom_staff()
+    author = AuthorFactory(name="Асель Нурланова", position="корреспондент")
+    translate_object(author, [kk])
+    translation = Translation.objects.get(source__object_id=author.translation_key)
+    client.force_login(staff.translator)
+    translate_strings(
+        client,
+        translation,
+        {"Асель Нурланова": "Әсел Нұрланова", "корреспондент": "тілші"},
+    )
+    kk_author = Author.objects.get(translation_key=author.translation_key, locale=kk)
+    edit_url = reverse("wagtailsnippets_news_author:edit", args=(kk_author.pk,))
+    response = client.post(edit_url, {"action": "publish"})
+    assert response.status_code == 302
+    kk_author.refresh_from_db()
+    assert (kk_author.name, kk_author.position) == ("Әсел Нұрланова", "тілші")
+
+
+# --------------------------------------------------------------- demo content
+
+
+def test_demo_twins_become_translations_with_their_kazakh_text_kept(tree, kk):
+    ru = NewsPageFactory(parent=tree.section_ru, title="Карьер", lead="Лид статьи.")
+    ru.save_revision().publish()
+    twin = NewsPageFactory(
+        parent=tree.section_kk,
+        locale=kk,
+        title="Карьер туралы",
+        lead="Мақала лиды.",
+        translation_key=ru.translation_key,
+    )
+    twin.save_revision().publish()
+    ru_locale = Locale.objects.get(language_code="ru")
+    kwargs = {"keys": [ru.translation_key], "of_models": [Page], "source": ru_locale}
+    assert link_demo_translations(**kwargs, target=kk) == 1
+    assert link_demo_translations(**kwargs, target=kk) == 0  # idempotent
+    twin.refresh_from_db()
+    assert (twin.title, twin.lead) == ("Карьер туралы", "Мақала лиды.")
+    segments = StringSegment.objects.filter(source__object_id=ru.translation_key)
+    translated = dict(
+        StringTranslation.objects.filter(locale=kk).values_list(
+            "translation_of__data", "data"
+        )
+    )
+    assert translated["Карьер"] == "Карьер туралы"
+    assert translated["Лид статьи."] == "Мақала лиды."
+    assert len(translated) == segments.count()
+    assert translation_status(target=kk).get(pk=ru.pk).status == PUBLISHED
