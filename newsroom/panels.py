@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from wagtail.admin.ui.components import Component
 from wagtail.models import (
@@ -66,8 +66,20 @@ class ReviewRow:
     reviewers: list[tuple[str, list[str]]]
 
 
+def edits_by(user) -> QuerySet:
+    """The user's own saves in the editor (not revisions made on their behalf,
+    such as the untranslated Kazakh drafts created when a page is published)."""
+    return PageLogEntry.objects.filter(
+        page_id=OuterRef("pk"), user=user, action="wagtail.edit"
+    )
+
+
 class MyDraftsPanel(Component):
-    """Pages I own or last edited whose latest changes are not live yet."""
+    """Pages I created or edited whose latest changes are not live yet.
+
+    Only in my trees: a Kazakh twin created for my Russian page is the
+    translators' draft, not mine.
+    """
 
     name = "newsroom_my_drafts"
     template_name = "newsroom/panels/my_drafts.html"
@@ -77,8 +89,9 @@ class MyDraftsPanel(Component):
         request = parent_context["request"]
         user = request.user
         pages = list(
-            Page.objects.filter(has_unpublished_changes=True)
-            .filter(Q(owner=user) | Q(latest_revision__user=user))
+            pages_in_reach(user)
+            .filter(has_unpublished_changes=True)
+            .filter(Q(owner=user) | Exists(edits_by(user)))
             .select_related("locale")
             .order_by("-latest_revision_created_at", "-pk")[:LIMIT]
         )
