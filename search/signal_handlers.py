@@ -49,10 +49,39 @@ def remove_from_index(sender, instance, **kwargs) -> None:
         index.remove_object(instance)
 
 
-def register_signal_handlers() -> None:
+def reindex_moved_article(sender, instance, **kwargs) -> None:
+    """A moved article changes section: Elasticsearch filters sections by path."""
     from news.models import ArticlePage
+
+    if isinstance(instance, ArticlePage) and not _paused:
+        model, pk = type(instance), instance.pk
+        transaction.on_commit(lambda: _reindex(model, pk))
+
+
+def reindex_articles_of_author(sender, instance, raw=False, **kwargs) -> None:
+    """Author names are indexed with their articles."""
+    from news.models import ArticlePage
+
+    if raw or _paused or instance.pk is None:
+        return
+    author_pk = instance.pk
+
+    def reindex() -> None:
+        articles = ArticlePage.objects.filter(article_authors__author_id=author_pk)
+        for article in articles.distinct().specific():
+            index.insert_or_update_object(article)
+
+    transaction.on_commit(reindex)
+
+
+def register_signal_handlers() -> None:
+    from wagtail.signals import post_page_move
+
+    from news.models import ArticlePage, Author
 
     for model in apps.get_models():
         if issubclass(model, ArticlePage):
             post_save.connect(index_after_commit, sender=model)
             post_delete.connect(remove_from_index, sender=model)
+    post_page_move.connect(reindex_moved_article)
+    post_save.connect(reindex_articles_of_author, sender=Author)

@@ -215,3 +215,29 @@ def test_edited_article_is_found_by_its_new_words(tree, committed):
     with committed():
         article.save_revision().publish()
     assert search_titles("kk", "экскаваторларды") == ["Жаңалық"]
+
+
+def test_renamed_author_is_found_under_the_new_name(tree, committed):
+    author = AuthorFactory(name="Айгүл Сейітова", locale=locale("kk"))
+    article = add_article(tree.section_kk, "Сұхбат", "Мәтін.")
+    article.article_authors = [ArticleAuthor(author=author)]
+    with committed():
+        article.save_revision().publish()
+    author.name = "Айгүл Жұмабаева"
+    with committed():
+        author.save()
+    assert search_titles("kk", "Жұмабаеваның") == ["Сұхбат"]
+    assert search_titles("kk", "Сейітованың") == []
+
+
+def test_article_moved_to_another_section_is_found_in_that_section(tree, committed):
+    from tests.factories import SectionPageFactory
+
+    other = SectionPageFactory(parent=tree.home_ru, locale=locale("ru"))
+    with committed():
+        article = add_article(tree.section_ru, "Переезд редакции", "Текст.")
+    with committed():
+        article.move(other, pos="last-child")
+    query = analyse_query("переезды", "ru").search_query()
+    in_other = selectors.searchable_articles(locale=locale("ru"), section=other)
+    assert [a.title for a in in_other.search(query)] == ["Переезд редакции"]
