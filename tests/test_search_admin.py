@@ -64,3 +64,16 @@ def test_editors_without_promotion_rights_cannot_see_the_report(
 def test_promotions_admin_is_available(client, admin_user):
     client.force_login(admin_user)
     assert client.get("/admin/searchpicks/").status_code == 200
+
+
+def test_admin_page_search_still_finds_articles_by_title(
+    client, admin_user, tree, django_capture_on_commit_callbacks
+):
+    from tests.test_search_morphology import add_article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_article(tree.section_kk, "Жітіқара кеніші", "Мәтін.")
+    client.force_login(admin_user)
+    response = client.get("/admin/pages/search/", {"q": "Жітіқара"})
+    assert response.status_code == 200
+    assert "Жітіқара кеніші" in response.content.decode()

@@ -165,3 +165,24 @@ def test_body_of_rich_text_with_markup_is_searched_as_words(client, tree, commit
         page.save_revision().publish()
     html = client.get("/kk/search/", {"q": "экскаваторшылардың"}).content.decode()
     assert "Жиын" in html
+
+
+def test_search_page_costs_the_same_queries_for_few_or_many_results(
+    client, tree, committed
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(text: str) -> int:
+        client.get("/ru/search/", {"q": text})  # warm the page furniture
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/ru/search/", {"q": text})
+        assert response.status_code == 200
+        return len(captured)
+
+    with committed():
+        add_article(tree.section_ru, "Буровики", "Текст.")
+        for number in range(10):
+            add_article(tree.section_ru, f"Взрывники, смена {number}", "Текст.")
+    few, many = queries_for("буровик"), queries_for("взрывник")
+    assert few == many
