@@ -6,6 +6,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
@@ -188,21 +189,50 @@ class ArticlePage(BasePage):
         parts = [self.lead, clean_text(self.body), self.cover_caption, *tags, *authors]
         return " ".join(part for part in parts if part)
 
+    def _search_memo(self, name: str, compute):
+        """Computes each key field once per state of this instance.
+
+        Wagtail's database indexers read every search field three times (for
+        title, body and autocomplete); the text costs two queries (tags,
+        authors) and the analysis. Any change to a field value starts afresh.
+        """
+        state = tuple(
+            (field.attname, id(value) if isinstance(value, StreamValue) else value)
+            for field in self._meta.concrete_fields
+            for value in [getattr(self, field.attname, None)]
+        )
+        memo = self.__dict__.get("_search_memo_cache")
+        if memo is None or memo[0] != state:
+            memo = self.__dict__["_search_memo_cache"] = (state, {})
+        if name not in memo[1]:
+            memo[1][name] = compute()
+        return memo[1][name]
+
     def search_title_keys(self) -> str:
         from search.analysis import title_keys
 
-        return title_keys(self.title, self.search_language())
+        return self._search_memo(
+            "title", lambda: title_keys(self.title, self.search_language())
+        )
 
     def search_keys(self) -> str:
         from search.analysis import index_keys
 
-        return index_keys(self.search_text(), self.search_language())
+        return self._search_memo(
+            "keys",
+            lambda: index_keys(
+                self._search_memo("text", self.search_text), self.search_language()
+            ),
+        )
 
     def search_folded_keys(self) -> str:
         from search.analysis import folded_keys
 
-        text = f"{self.title} {self.search_text()}"
-        return folded_keys(text, self.search_language())
+        def compute() -> str:
+            text = f"{self.title} {self._search_memo('text', self.search_text)}"
+            return folded_keys(text, self.search_language())
+
+        return self._search_memo("folded", compute)
 
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
