@@ -10,7 +10,8 @@ PostgreSQL and Elasticsearch match the same documents.
 Two key spaces share each document:
 
 * exact keys, ``analyze(text, language)``: Kazakh letters kept, so қол (hand)
-  and көл (lake) stay apart;
+  and көл (lake) stay apart; Russian words also give their light noun stem
+  (``linguistics.russian.light_stem``) where Snowball splits a paradigm;
 * folded keys, ``FOLDED_MARK`` + ``analyze_folded(text, language)``: ә→а, қ→к…,
   marked so that they never meet an exact key.
 
