@@ -7,6 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from .translation_sync import register_signal_handlers
+        from .translation_sync import native_language_names, register_signal_handlers
 
         register_signal_handlers()
+        native_language_names()

@@ -12,6 +12,8 @@ translation. Their address shows readers a Kazakh notice (home.translation).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Locale, Page
@@ -104,6 +106,17 @@ def synchronise_trees(user=None) -> int:
 
 
 # ----------------------------------------------------------------- wiring
+
+
+def native_language_names() -> None:
+    """The admin's language menu shows our names: «Қазақша», not Django's «Қазақ».
+
+    Wagtail's account preferences read Django's LANG_INFO, which Django's
+    documentation lets a project extend; the names come from LANGUAGES.
+    """
+    for code, name in settings.LANGUAGES:
+        LANG_INFO.setdefault(code, {"code": code, "bidi": False, "name": name})
+        LANG_INFO[code]["name_local"] = str(name)
 
 
 def on_page_published(sender, instance, **kwargs):

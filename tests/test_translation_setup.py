@@ -7,12 +7,14 @@ import json
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.models import Locale, Page
+from wagtail.users.models import UserProfile
 from wagtail_localize.machine_translators.dummy import DummyTranslator
 from wagtail_localize.models import (
     LocaleSynchronization,
@@ -279,3 +281,31 @@ def test_demo_twins_become_translations_with_their_kazakh_text_kept(tree, kk):
     assert translated["Лид статьи."] == "Мақала лиды."
     assert len(translated) == segments.count()
     assert translation_status(target=kk).get(pk=ru.pk).status == PUBLISHED
+
+
+# ------------------------------------------------------------- language names
+
+
+@pytest.mark.parametrize("url_name", ["wagtailadmin_account", "wagtaillocales:index"])
+def test_the_admin_names_the_languages_natively(client, tree, url_name):
+    admin = get_user_model().objects.create_superuser("chief", "c@example.kz", "pw")
+    client.force_login(admin)
+    html_ = client.get(reverse(url_name)).content.decode()
+    assert "Қазақша" in html_
+    assert "Русский" in html_
+    assert "Kazakh" not in html_ and "казахский" not in html_.lower()
+
+
+def test_a_kazakh_speaking_admin_reads_our_kazakh_and_wagtail_in_russian(client, tree):
+    translator = newsroom_staff().translator
+    profile = UserProfile.get_for_user(translator)
+    profile.preferred_language = "kk"
+    profile.save()
+    client.force_login(translator)
+    html_ = client.get(reverse("newsroom_translation_status")).content.decode()
+    assert '<html lang="kk"' in html_
+    assert "Аудармалар" in html_  # ours, in Kazakh
+    # Wagtail's menu: Kazakh where Wagtail has it, Russian (not English) elsewhere.
+    menu = json.dumps(["Беттер", "Изображения", "Документы"])[1:-1].split(", ")
+    assert all(label in html_ for label in menu), menu
+    assert '"Images"' not in html_
