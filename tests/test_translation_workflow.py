@@ -19,6 +19,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale, Page, WorkflowState
 from wagtail_localize.models import StringSegment, StringTranslation
+from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
 from newsroom.translation_status import (
@@ -203,3 +204,23 @@ def test_an_article_travels_from_russian_to_kazakh_and_stays_in_step(
     assert kk_page.title == TITLE_KK
     assert dashboard_status(client, article) == PUBLISHED
     assert not WorkflowState.objects.active().filter(object_id=str(kk_page.pk)).exists()
+
+
+def test_only_people_who_may_edit_the_kazakh_page_submit_it_for_review(client, tree):
+    staff = newsroom_staff()
+    kk = Locale.objects.get(language_code="kk")
+    article = NewsPage(title=TITLE_RU, slug="konveyer", lead=LEAD_RU)
+    tree.section_ru.add_child(instance=article)
+    article.save_revision().publish()
+    translate_object(article, [kk])
+    translation = translation_for(article, kk)
+    url = reverse("newsroom_submit_translation", args=(translation.pk,))
+
+    client.force_login(staff.editor)  # the ru tree only
+    response = client.post(url)
+    assert response.status_code in (302, 403)
+    assert not WorkflowState.objects.exists()
+    client.force_login(staff.translator)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert WorkflowState.objects.get().workflow.name == "Проверка перевода"
