@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: run serve install install-dev system-deps browser messages test lint format bench clean
+.PHONY: run serve install install-dev system-deps browser bench-deps messages test lint format bench clean
 
 ## run: install, migrate, load demo content and serve http://127.0.0.1:8000 (SQLite)
 run: install messages
@@ -50,6 +50,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# The page benchmark drives load with Debian's wrk.
+bench-deps:
+	@command -v wrk >/dev/null || { \
+		echo "Installing wrk (apt)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 messages:
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
 
@@ -67,7 +74,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 ## bench: benchmarks (never part of the test suite)
-bench: install-dev
+bench: install-dev bench-deps messages
 	$(PY) -m tests.bench $(BENCH)
 
 clean:

@@ -147,6 +147,39 @@ def reader_language(request: HttpRequest) -> str | None:
     return match.group(1)
 
 
+class _VaryMemo:
+    """The Vary header list of each URL, remembered by the process.
+
+    Django's cache keys take two reads: the URL's list of Vary headers, then
+    the page under a key made of those headers' values. Pages here vary on
+    nothing a reader sends, so the list is the same on every hit and the
+    process can remember it: a hit is one Redis read. A remembered list is
+    only used to build the page's key, so at worst it causes a miss, after
+    which it is forgotten and read again.
+    """
+
+    lists: dict[str, list] = {}
+    LIMIT = 10_000
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.key = None
+
+    def get(self, key, default=None):
+        self.key = key
+        headers = self.lists.get(key)
+        if headers is None:
+            headers = self.cache.get(key, default)
+            if headers is not None:
+                if len(self.lists) >= self.LIMIT:
+                    self.lists.clear()
+                self.lists[key] = headers
+        return headers
+
+    def forget(self) -> None:
+        self.lists.pop(self.key, None)
+
+
 def _skip(request: HttpRequest) -> None:
     request._wagtailcache_update = False
     request._wagtailcache_skip = True
@@ -179,13 +212,16 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
         if not _usable():
             request._wagtailcache_error = True
             return None
+        memo = _VaryMemo(self._wagcache)
         try:
-            key = wagtailcache._get_cache_key(request, self._wagcache)
+            key = wagtailcache._get_cache_key(request, memo)
             response = self._wagcache.get(key) if key else None
         except Exception as error:  # noqa: BLE001 - any backend failure is a miss
             _failed(error, "fetch")
             request._wagtailcache_error = True
             return None
+        if response is None:
+            memo.forget()
         request._wagtailcache_update = response is None
         return response
 

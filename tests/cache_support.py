@@ -8,7 +8,7 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
-from home.cache import _Health
+from home.cache import _Health, _VaryMemo
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
 HEADER = "X-Wagtail-Cache"
@@ -37,9 +37,10 @@ def let_page_cache_retry() -> None:
 
 
 def reset_page_cache_health() -> None:
-    """Forgets outages of earlier tests (the state is per process)."""
+    """Forgets outages and Vary lists of earlier tests (the state is per process)."""
     _Health.resting_until = 0.0
     _Health.clear_pending = False
+    _VaryMemo.lists.clear()
 
 
 @dataclass

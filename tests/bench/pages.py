@@ -1,0 +1,396 @@
+"""Page speed: the page cache against Django's ceiling, and uncached rendering.
+
+Production-like: gunicorn from the venv with the production settings (DEBUG
+off, a throw-away SECRET_KEY) on 127.0.0.1, PostgreSQL database ``benchdb`` on
+127.0.0.1, Redis databases ``BENCH_REDIS_DB`` and the next one (pages). wrk
+(Debian) drives bounded load from its own process. Every figure of a kind is
+measured side by side in this one run; nothing is asserted.
+
+Worker memory is read with the page cache on, over every section, both homes
+and the newest 300 articles.
+
+Environment: BENCH_ARTICLES (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
+BENCH_WORKERS (2), BENCH_REDIS_DB (12), BENCH_MEMORY_REQUESTS (10000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
+FEW = 10
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "12"))
+MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
+ROUNDS = 3
+DATABASE = "benchdb"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+WRK_SCRIPT = """
+local counter = 0
+local paths = {}
+local unique = os.getenv("BENCH_UNIQUE") == "1"
+local list = os.getenv("BENCH_PATHS")
+if list then
+  for line in io.lines(list) do table.insert(paths, line) end
+end
+
+request = function()
+  counter = counter + 1
+  local path = wrk.path
+  if #paths > 0 then path = paths[(counter % #paths) + 1] end
+  if unique then
+    path = path .. "?bench=" .. os.getenv("BENCH_SALT") .. "-" .. counter
+  end
+  return wrk.format("GET", path)
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"socket_errors": %d, "non_2xx_3xx": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+# Run inside the site's settings (``python -m tests.bench.pages probe``).
+PROBE_PAGES = ("article", "article_kk", "section", "home", "tag", "standard")
+
+
+def probe() -> None:
+    """Prints URLs, SQL queries per uncached page type, and an article's bytes."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from taggit.models import Tag
+    from wagtail.models import Locale
+
+    from home.models import HomePage, StandardPage
+    from news.models import ArticlePage, SectionPage
+
+    ru, kk = (
+        Locale.objects.get(language_code="ru"),
+        Locale.objects.get(language_code="kk"),
+    )
+    article = ArticlePage.objects.live().filter(locale=ru).order_by("-pk").first()
+    tag = Tag.objects.filter(news_articlepagetag_items__isnull=False).first()
+    home = HomePage.objects.get(locale=ru)
+    urls = {
+        "article": article.url,
+        "article_kk": ArticlePage.objects.live()
+        .filter(locale=kk)
+        .order_by("-pk")
+        .first()
+        .url,
+        "section": article.get_parent().url,
+        "home": home.url,
+        "tag": f"{home.url}tags/{tag.slug}/",
+        "standard": StandardPage.objects.live().filter(locale=ru).first().url,
+    }
+    queries = {}
+    client = Client()
+    with override_settings(WAGTAIL_CACHE=False):
+        for name in PROBE_PAGES:
+            assert client.get(urls[name]).status_code == 200, urls[name]
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(urls[name])
+            assert response.status_code == 200, urls[name]
+            queries[name] = len(captured)
+        body = client.get(urls["article"]).content
+        Path(os.environ["BENCH_BODY_OUT"]).write_bytes(body)
+    mix = (
+        [
+            page.url
+            for page in ArticlePage.objects.live().order_by("-pk")[:300]
+            if page.url
+        ]
+        + [page.url for page in SectionPage.objects.live()]
+        + [
+            home.url,
+            HomePage.objects.get(locale=kk).url,
+        ]
+    )
+    print("PROBE " + json.dumps({"urls": urls, "queries": queries, "mix": mix}))
+
+
+def free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def flush_redis() -> None:
+    for number in (REDIS_DB, REDIS_DB + 1):
+        subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "-n", str(number), "FLUSHDB"],
+            check=True,
+            capture_output=True,
+        )
+
+
+class Site:
+    """gunicorn serving the bench settings on a free loopback port."""
+
+    def __init__(self, env: dict, extra_env: dict | None = None):
+        self.env = {**env, **(extra_env or {})}
+        self.port = free_port()
+        self.process = None
+
+    def __enter__(self) -> Site:
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "site_project.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        for _ in range(300):
+            try:
+                self.get("/ru/")
+                return self
+            except urllib.error.HTTPError as error:
+                self.__exit__()
+                raise RuntimeError(f"gunicorn answered /ru/ with {error}") from None
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not answer on 127.0.0.1")
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> tuple[int, dict, bytes]:
+        with urllib.request.urlopen(self.url(path), timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+
+    def worker_rss_kb(self) -> list[int]:
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        sizes = []
+        for child in children:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]))
+        return sizes
+
+
+def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
+    """One bounded wrk run; ``unique`` makes every request a cache miss."""
+    script = Path(tempfile.gettempdir()) / "kmpress-bench.lua"
+    script.write_text(WRK_SCRIPT)
+    env = {**os.environ, "BENCH_SALT": secrets.token_hex(4)}
+    if options.get("unique"):
+        env["BENCH_UNIQUE"] = "1"
+    if options.get("paths"):
+        env["BENCH_PATHS"] = str(options["paths"])
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            site.url(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH "))
+    figures = json.loads(line.removeprefix("BENCH "))
+    figures["rps"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
+    figures["p99_ms"] = round(figures["p99_us"] / 1000, 1)
+    return figures
+
+
+def load(site: Site, paths: Path, requests: int) -> int:
+    """At least ``requests`` requests over ``paths``, in bounded wrk runs."""
+    served = 0
+    for _ in range(200):
+        served += wrk(site, "/", seconds=5, paths=paths)["requests"]
+        if served >= requests:
+            break
+    return served
+
+
+def step(message: str) -> None:
+    print(f"  pages: {message}", file=sys.stderr, flush=True)
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout if capture else ""
+
+
+def probe_site(env: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.bench.pages", "probe"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE "))
+    return json.loads(line.removeprefix("PROBE "))
+
+
+def run() -> dict:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is missing: `make bench` installs it (apt).")
+    figures: dict = {
+        "articles_per_language": ARTICLES,
+        "gunicorn_workers": WORKERS,
+        "wrk_connections": CONNECTIONS,
+        "seconds_per_run": SECONDS,
+    }
+    with tempfile.TemporaryDirectory(prefix="kmpress-bench-") as workdir:
+        body = Path(workdir) / "article.html"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"}
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            SECURE_SSL_REDIRECT="0",
+            DEBUG="0",
+            LOG_LEVEL="WARNING",
+            MEDIA_ROOT=f"{workdir}/media",
+            STATIC_ROOT=f"{workdir}/static",
+            BENCH_BARE_BODY=str(body),
+            BENCH_BODY_OUT=str(body),
+        )
+        step("database, migrations, static files")
+        recreate_database()
+        flush_redis()
+        manage(env, "migrate", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        step(f"seeding {FEW} articles per language")
+        manage(env, "seed_demo", capture=True)
+        manage(env, "seed_demo", "--articles", str(FEW), capture=True)
+        few = probe_site(env)
+        step(f"seeding up to {ARTICLES} articles per language")
+        manage(env, "seed_demo", "--articles", str(ARTICLES - FEW), capture=True)
+        many = probe_site(env)
+        for name in PROBE_PAGES:
+            figures[f"queries_{name}_n{FEW}"] = few["queries"][name]
+            figures[f"queries_{name}_n{ARTICLES}"] = many["queries"][name]
+        urls = many["urls"]
+        figures["article_bytes"] = body.stat().st_size
+        flush_redis()
+
+        step("cached pages against bare views, then worker memory")
+        with Site(env) as site:
+            site.get(urls["article"])
+            status, headers, _ = site.get(urls["article"])
+            figures["article_second_get"] = headers.get("X-Wagtail-Cache")
+            site.get("/bench/bare-cached/")
+            # Interleaved rounds, best of each: other load only ever slows a run.
+            runs = {"hit": [], "bare_cached": [], "bare": []}
+            for _ in range(ROUNDS):
+                runs["hit"].append(wrk(site, urls["article"]))
+                runs["bare_cached"].append(wrk(site, "/bench/bare-cached/"))
+                runs["bare"].append(wrk(site, "/bench/bare/"))
+            hit, bare_cached, bare = (
+                max(runs[name], key=lambda run: run["rps"])
+                for name in ("hit", "bare_cached", "bare")
+            )
+            miss = wrk(site, urls["article"], unique=True)
+            mix = Path(workdir) / "mix.txt"
+            mix.write_text("\n".join(many["mix"]) + "\n")
+            load(site, mix, 1000)
+            warm = site.worker_rss_kb()
+            served = load(site, mix, MEMORY_REQUESTS)
+            after = site.worker_rss_kb()
+            flush_redis()
+        figures.update(
+            cached_article_rps=hit["rps"],
+            cached_article_p99_ms=hit["p99_ms"],
+            bare_cache_page_rps=bare_cached["rps"],
+            bare_view_rps=bare["rps"],
+            cached_article_vs_bare_cache_page=round(hit["rps"] / bare_cached["rps"], 2),
+            cached_article_vs_bare_view=round(hit["rps"] / bare["rps"], 2),
+            miss_article_rps=miss["rps"],
+            hit_vs_miss_article=round(hit["rps"] / miss["rps"], 1),
+            worker_rss_mb_after_warmup=[round(kb / 1024, 1) for kb in warm],
+            worker_rss_mb_after_more_requests=[round(kb / 1024, 1) for kb in after],
+            worker_rss_growth_mb=round((sum(after) - sum(warm)) / 1024 / len(warm), 1),
+            memory_requests=served,
+            memory_distinct_urls=len(many["mix"]),
+        )
+        errors = sum(
+            run["socket_errors"] + run["non_2xx_3xx"]
+            for run in [miss, *runs["hit"], *runs["bare_cached"], *runs["bare"]]
+        )
+
+        step("uncached pages")
+        with Site(env, {"WAGTAIL_CACHE": "0"}) as site:
+            for name in ("article", "section", "home"):
+                site.get(urls[name])
+                result = wrk(site, urls[name])
+                figures[f"uncached_{name}_rps"] = result["rps"]
+                figures[f"uncached_{name}_p99_ms"] = result["p99_ms"]
+                errors += result["socket_errors"] + result["non_2xx_3xx"]
+        figures["failed_requests"] = errors
+        flush_redis()
+    return figures
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["probe"]:
+    probe()
