@@ -1,6 +1,7 @@
 """`seed_demo` builds both language trees once, and never twice."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from wagtail.images import get_image_model
@@ -41,6 +42,10 @@ class SeedDemoTests(TestCase):
             assert twin is not None, page
             assert twin.live
             assert twin.title != page.title or twin.title == "ЖМП"
+
+    def test_seeding_sets_up_the_newsroom_roles(self):
+        for name in ("Корреспонденты", "Выпускающие редакторы", "Переводчики"):
+            assert Group.objects.filter(name=name).exists(), name
 
     def test_the_site_root_is_the_russian_home_page(self):
         site = Site.objects.get(is_default_site=True)

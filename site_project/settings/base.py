@@ -390,6 +390,8 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: editors' e-mail hashes stay in the newsroom.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 # News listings page by this many articles.
