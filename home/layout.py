@@ -1,9 +1,10 @@
 """What every page shows around its content: navigation, settings, languages.
 
 It is the same on every page of a language, so it is read once and kept in the
-default cache under a generation number. Any change that could alter it
-(publishing, moving or deleting a page, editing settings or locales) bumps the
-generation, so the next request rebuilds it: exact, and simple.
+default cache under a generation number. Any change that could alter it or any
+page (see signal_handlers) bumps the generation, so the next request rebuilds
+it: exact, and simple. Template fragments (``{% wagtailcache %}``) carry the
+generation in their key and go stale the same way.
 When the cache is unreachable every call simply reads the database.
 """
 
@@ -35,6 +36,8 @@ class Layout:
     items: list[MenuItem]
     settings: object
     locales: list[tuple[int, str, str]] = field(default_factory=list)
+    # The generation it was built under: template fragments key on it too.
+    generation: int = 0
 
     def section_for(self, path: str) -> MenuItem | None:
         """The menu section that contains the page at ``path``, if any."""
@@ -58,10 +61,12 @@ def bump_generation() -> None:
 
 
 def layout_for(locale: Locale, request=None) -> Layout:
-    key = f"kmpress:layout:{generation()}:{locale.pk}"
+    current = generation()
+    key = f"kmpress:layout:{current}:{locale.pk}"
     layout = cache.get(key)
     if layout is None:
         layout = build_layout(locale, request)
+        layout.generation = current
         cache.set(key, layout, TIMEOUT)
     return layout
 

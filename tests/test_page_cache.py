@@ -19,6 +19,7 @@ from wagtail.models import PageViewRestriction
 
 import site_project.settings.base as base_settings
 from tests.cache_support import build_newspaper, reset_page_cache_health, verdict
+from tests.factories import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +310,36 @@ def test_clearing_pages_leaves_the_other_caches_alone(client, paper):
     caches["pagecache"].clear()
     assert caches["default"].get("kmpress:test-survivor") == 1
     assert verdict(client.get(paper.urls()["article_ru"])) == "miss"
+
+
+def test_the_article_sidebar_is_reused_until_any_content_changes(
+    client, paper, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_CACHE = False  # every request renders
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sidebar-test",
+        },
+    }
+    url = paper.urls()["article_ru"]
+
+    def sidebar_queries():
+        """Queries of the two sidebar listings (newest first), and the page."""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return sum('"publication_date" DESC' in q["sql"] for q in queries), response
+
+    assert sidebar_queries()[0] == 2
+    assert sidebar_queries()[0] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        article = NewsPageFactory.build(
+            title="Свежий материал", slug="svezhii", featured=True, live=False
+        )
+        paper.tree.section_ru.add_child(instance=article)
+        article.save_revision().publish()
+    count, response = sidebar_queries()
+    assert count == 2
+    assert "Свежий материал" in response.text

@@ -123,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: REDIS_URL switches to django-redis; bounded timeouts and ignored
 # exceptions make a Redis outage a cache miss rather than an error page.
-# Three aliases: "default" (layout, template fragments), "renditions" (image
+# Aliases: "default" (layout), "template_fragments", "renditions" (image
 # rendition lookups) and "pagecache" (wagtail-cache's whole pages). Pages get a
 # Redis database of their own because clearing them is a FLUSHDB: the next
 # number after REDIS_URL's, unless REDIS_PAGECACHE_URL says otherwise.
@@ -171,6 +171,13 @@ def redis_caches(url: str, pages_url: str) -> dict:
             "TIMEOUT": 60 * 60 * 24 * 7,
             "OPTIONS": options,
         },
+        # {% wagtailcache %} fragments; their keys carry the layout generation.
+        "template_fragments": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kmpress-fragments",
+            "OPTIONS": options,
+        },
         # Errors are not ignored here: home.cache catches them, so the
         # X-Wagtail-Cache header can say "err" and the log gets one line.
         "pagecache": {
@@ -204,6 +211,10 @@ else:
         "renditions": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "kmpress-renditions",
+        },
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kmpress-fragments",
         },
         # Per process: a change clears only the process that made it, so
         # without Redis pages live at most a minute.

@@ -27,5 +27,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         "NAME": os.environ.get("TEST_SQLITE_PATH", _default_test_db)
     }
 # Pages render for real in tests (query budgets count rendering); the page
-# cache tests turn it on where it is the subject.
+# cache tests turn it and template fragments on where they are the subject.
 WAGTAIL_CACHE = False
+CACHES["template_fragments"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+}
