@@ -241,3 +241,20 @@ def test_article_moved_to_another_section_is_found_in_that_section(tree, committ
     query = analyse_query("переезды", "ru").search_query()
     in_other = selectors.searchable_articles(locale=locale("ru"), section=other)
     assert [a.title for a in in_other.search(query)] == ["Переезд редакции"]
+
+
+def test_database_backend_matches_the_keys_column_on_postgresql(corpus):
+    """PostgreSQL: ``body @@ query`` (GIN-indexed), not Wagtail's row-by-row concat."""
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    query = analyse_query("профессии", "ru").search_query()
+    results = backend.search(query, selectors.searchable_articles(locale=locale("ru")))
+    if connection.vendor != "postgresql":
+        assert type(backend).__name__ == "SQLiteSearchBackend"
+        return
+    compiler = results.query_compiler
+    sql = str(compiler.search(compiler.get_config(backend), 0, 12).query)
+    assert "@@" in sql
+    assert '"wagtailsearch_indexentry"."title"' not in sql  # no title || body
+    assert sql.count("ts_rank") == 1

@@ -277,7 +277,8 @@ if ELASTICSEARCH_URL:
 else:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.database",
+            # Wagtail's database backend; on PostgreSQL a GIN-indexed query.
+            "BACKEND": "search.database_backend",
             "SEARCH_CONFIG": "simple",
         },
     }
