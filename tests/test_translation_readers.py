@@ -257,6 +257,9 @@ def test_the_sitemap_lists_both_languages_with_alternates(client, tree, twins):
     assert entries[ru_url] == expected
     assert entries[kk_url] == expected
     assert f"http://testserver{tree.home_kk.url}" in entries
+    # Every entry is the page's own address, as Wagtail would give it.
+    pages = Page.objects.live().filter(depth__gt=1)
+    assert set(entries) == {f"http://testserver{page.url}" for page in pages}
 
 
 def test_the_sitemap_leaves_out_untranslated_pages(client, tree, untranslated):
