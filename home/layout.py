@@ -5,15 +5,20 @@ default cache under a generation number. Any change that could alter it or any
 page (see signal_handlers) bumps the generation, so the next request rebuilds
 it: exact, and simple. Template fragments (``{% wagtailcache %}``) carry the
 generation in their key and go stale the same way.
+Each process also keeps what it read for the current generation (layouts,
+the site, restricted paths), so a request asks the cache for one number only.
 When the cache is unreachable every call simply reads the database.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 GENERATION_KEY = "kmpress:layout-generation"
 TIMEOUT = 60 * 60 * 24
@@ -47,9 +52,28 @@ class Layout:
         return None
 
 
-def generation() -> int:
+def generation() -> int | None:
+    """The current generation, or None while the cache is unreachable.
+
+    A fresh or flushed cache starts from the clock, never from a number an
+    earlier generation of this process's memo already used.
+    """
     value = cache.get(GENERATION_KEY)
-    return value if isinstance(value, int) else 0
+    if not isinstance(value, int):
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value if isinstance(value, int) else None
+
+
+def request_generation(request=None) -> int | None:
+    """The generation a request works under, read once per request."""
+    if request is None:
+        return generation()
+    try:
+        return request._kmpress_generation
+    except AttributeError:
+        request._kmpress_generation = generation()
+        return request._kmpress_generation
 
 
 def bump_generation() -> None:
@@ -57,18 +81,74 @@ def bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+class GenerationMemo:
+    """Values derived from content, kept in this process for one generation.
+
+    Nothing is kept without a generation (cache unreachable): every call then
+    computes afresh, as it must when no process can learn of changes.
+    """
+
+    def __init__(self):
+        self.generation: int | None = None
+        self.values: dict = {}
+
+    def get(self, current: int | None, key, compute: Callable[[], Any]) -> Any:
+        if current is None:
+            return compute()
+        if current != self.generation:
+            self.values, self.generation = {}, current
+        try:
+            return self.values[key]
+        except KeyError:
+            value = self.values[key] = compute()
+            return value
+
+
+memo = GenerationMemo()
 
 
 def layout_for(locale: Locale, request=None) -> Layout:
-    current = generation()
-    key = f"kmpress:layout:{current}:{locale.pk}"
-    layout = cache.get(key)
-    if layout is None:
-        layout = build_layout(locale, request)
-        layout.generation = current
-        cache.set(key, layout, TIMEOUT)
-    return layout
+    current = request_generation(request)
+
+    def shared() -> Layout:
+        key = f"kmpress:layout:{current}:{locale.pk}"
+        layout = cache.get(key) if current is not None else None
+        if layout is None:
+            layout = build_layout(locale, request)
+            layout.generation = current or 0
+            if current is not None:
+                cache.set(key, layout, TIMEOUT)
+        return layout
+
+    return memo.get(current, ("layout", locale.pk), shared)
+
+
+def site_for(request) -> Site | None:
+    """``Site.find_for_request`` without its query on every request."""
+    if not hasattr(request, "_wagtail_site"):
+        host, port = request._get_raw_host(), request.get_port()
+        request._wagtail_site = memo.get(
+            request_generation(request),
+            ("site", host, port),
+            lambda: Site._find_for_request(request),
+        )
+    return request._wagtail_site
+
+
+def restricted_paths(request=None) -> frozenset[str]:
+    """Tree paths of the pages that carry a view restriction."""
+    return memo.get(
+        request_generation(request),
+        "restricted-paths",
+        lambda: frozenset(
+            PageViewRestriction.objects.filter(page__alias_of__isnull=True).values_list(
+                "page__path", flat=True
+            )
+        ),
+    )
 
 
 def build_layout(locale: Locale, request=None) -> Layout:

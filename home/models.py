@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -89,7 +91,8 @@ class BasePage(WagtailCacheMixin, Page):
         Wagtail's version first reads the ancestors to follow aliases; pages
         that are not aliases can be checked by path alone. Serving asks twice
         (Wagtail's privacy check, then WagtailCacheMixin): the instance, loaded
-        for the request, keeps its evaluated answer.
+        for the request, keeps its evaluated answer. The router (home.views)
+        presets an empty answer when no restricted path contains the page.
         """
         if self.alias_of_id:
             return super().get_view_restrictions()
@@ -159,8 +162,12 @@ class HomePage(RoutablePageMixin, BasePage):
         sections = [
             item for item in layout_for(self.locale, request).items if item.is_section
         ]
-        context["section_blocks"] = selectors.latest_by_section(
-            home=self, sections=sections, per_section=settings.KMPRESS_HOME_PER_SECTION
+        # Read only when the template's fragment cache misses.
+        context["section_blocks"] = functools.partial(
+            selectors.latest_by_section,
+            home=self,
+            sections=sections,
+            per_section=settings.KMPRESS_HOME_PER_SECTION,
         )
         return context
 

@@ -6,8 +6,10 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import translation
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
+
+from .layout import restricted_paths, site_for
 
 
 def route(request, path: str) -> RouteResult | None:
@@ -17,8 +19,9 @@ def route(request, path: str) -> RouteResult | None:
     Below our home pages every page routes by its ``url_path``, so two queries
     find it at any depth. Paths that a page routes itself (the home page's tag
     listings) miss here and go to Wagtail's router, so behaviour is unchanged.
+    The site and the restricted paths come from the process memo (home.layout).
     """
-    site = Site.find_for_request(request)
+    site = site_for(request)
     if site is None:
         return None
     relative = "/".join(part for part in path.split("/") if part)
@@ -49,6 +52,11 @@ def route(request, path: str) -> RouteResult | None:
         if hasattr(model, "serve_select_related")
         else model._default_manager.select_related("locale")
     ).get(pk=match[0])
+    if not page.alias_of_id and not any(
+        page.path.startswith(restricted) for restricted in restricted_paths(request)
+    ):
+        # What BasePage.get_view_restrictions would have read: nothing.
+        page._view_restrictions = PageViewRestriction.objects.none()
     if type(page).route is not Page.route:
         try:
             return page.route(request, [])

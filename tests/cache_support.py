@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from home.cache import _Health, _VaryMemo
+from site_project.settings.base import redis_caches
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
 HEADER = "X-Wagtail-Cache"
@@ -18,6 +20,31 @@ TAG = "карьер"
 def verdict(response) -> str:
     """hit, miss, skip or err; empty when the page cache never saw the request."""
     return response.get(HEADER, "")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def point_caches_at(settings, port: int) -> None:
+    """Every alias on one loopback Redis: database 0, pages in database 1."""
+    settings.CACHES = redis_caches(
+        f"redis://127.0.0.1:{port}/0", f"redis://127.0.0.1:{port}/1"
+    )
+
+
+def real_fragment_cache(settings) -> None:
+    """Template fragments cached for real (the test settings drop them), next
+    to the default cache: on Redis when the suite runs on Redis."""
+    fragments = {**settings.CACHES["default"]}
+    if fragments["BACKEND"].endswith("RedisCache"):
+        fragments["KEY_PREFIX"] = "kmpress-fragments"
+    else:
+        fragments["LOCATION"] = "kmpress-fragments"
+    settings.CACHES = {**settings.CACHES, "template_fragments": fragments}
 
 
 def commit_set_up() -> None:

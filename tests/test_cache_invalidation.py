@@ -22,6 +22,7 @@ from tests.cache_support import (
     TAG,
     build_newspaper,
     commit_set_up,
+    real_fragment_cache,
     reset_page_cache_health,
     verdict,
 )
@@ -32,7 +33,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
+    """Whole pages and template fragments cached, as in production."""
     settings.WAGTAIL_CACHE = True
+    real_fragment_cache(settings)
     reset_page_cache_health()
     yield
     reset_page_cache_health()

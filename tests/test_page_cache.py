@@ -18,7 +18,12 @@ from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
 import site_project.settings.base as base_settings
-from tests.cache_support import build_newspaper, reset_page_cache_health, verdict
+from tests.cache_support import (
+    build_newspaper,
+    real_fragment_cache,
+    reset_page_cache_health,
+    verdict,
+)
 from tests.factories import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -316,13 +321,7 @@ def test_the_article_sidebar_is_reused_until_any_content_changes(
     client, paper, settings, django_capture_on_commit_callbacks
 ):
     settings.WAGTAIL_CACHE = False  # every request renders
-    settings.CACHES = {
-        **settings.CACHES,
-        "template_fragments": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "sidebar-test",
-        },
-    }
+    real_fragment_cache(settings)
     url = paper.urls()["article_ru"]
 
     def sidebar_queries():
@@ -343,3 +342,34 @@ def test_the_article_sidebar_is_reused_until_any_content_changes(
     count, response = sidebar_queries()
     assert count == 2
     assert "Свежий материал" in response.text
+
+
+def test_the_home_listings_are_reused_until_any_content_changes(
+    client, paper, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAIL_CACHE = False  # every request renders
+    real_fragment_cache(settings)
+    url = paper.urls()["home_ru"]
+
+    def listing_queries():
+        """Queries of the home listings (newest first), and the page."""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return sum('"publication_date" DESC' in q["sql"] for q in queries), response
+
+    first, rendered = listing_queries()
+    assert first >= 1
+    again, reused = listing_queries()
+    assert again == 0
+    assert reused.text == rendered.text
+    with django_capture_on_commit_callbacks(execute=True):
+        article = NewsPageFactory.build(
+            title="Свежий материал", slug="svezhii", featured=True, live=False
+        )
+        paper.tree.section_ru.add_child(instance=article)
+        article.save_revision().publish()
+    count, response = listing_queries()
+    assert count == first
+    assert "Свежий материал" in response.text
+    assert "Свежий материал" not in client.get(paper.urls()["home_kk"]).text

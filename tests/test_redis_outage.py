@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import subprocess
 import time
 
@@ -16,11 +15,12 @@ import pytest
 import redis
 from django.test import Client
 
-from site_project.settings.base import redis_caches
 from tests.cache_support import (
     build_newspaper,
     commit_set_up,
+    free_port,
     let_page_cache_retry,
+    point_caches_at,
     reset_page_cache_health,
     verdict,
 )
@@ -29,19 +29,6 @@ from tests.factories import StandardPageFactory
 pytestmark = pytest.mark.django_db
 
 NEW_TITLE = "Карьер перевыполнил план"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def point_caches_at(settings, port: int) -> None:
-    """Every alias on one loopback Redis: database 0, pages in database 1."""
-    settings.CACHES = redis_caches(
-        f"redis://127.0.0.1:{port}/0", f"redis://127.0.0.1:{port}/1"
-    )
 
 
 class RedisServer:

@@ -1,0 +1,83 @@
+"""What a process keeps per content generation is dropped by the next change.
+
+The router reads the site and the restricted paths from a per-process memo
+(home.layout) instead of querying them on every request. These tests make
+changes the memo must notice: privacy, sites, and changes made while the
+shared cache is unreachable, when the memo must not be used at all.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction, Site
+
+from tests.cache_support import build_newspaper, free_port, point_caches_at
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD_FORM = 'name="password"'
+
+
+@pytest.fixture
+def paper(tree):
+    return build_newspaper(tree)
+
+
+def restrict(page) -> None:
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="секрет"
+    )
+
+
+def test_a_second_request_reads_neither_the_site_nor_the_restrictions(client, paper):
+    url = paper.article_ru.url
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # Listings still filter restricted pages inside their own SQL.
+    read = {query["sql"].split(".", 1)[0] for query in queries}
+    assert 'SELECT "wagtailcore_site"' not in read
+    assert 'SELECT "wagtailcore_pageviewrestriction"' not in read
+
+
+def test_a_page_restricted_after_it_was_read_asks_for_the_password(client, paper):
+    url = paper.article_ru.url
+    assert PASSWORD_FORM not in client.get(url).text
+    restrict(paper.tree.section_ru)
+    response = client.get(url)
+    assert PASSWORD_FORM in response.text
+    assert paper.article_ru.title not in response.text
+    assert PASSWORD_FORM not in client.get(paper.article_kk.url).text
+
+
+def test_a_lifted_restriction_opens_the_page_again(client, paper):
+    restrict(paper.article_ru)
+    url = paper.article_ru.url
+    assert PASSWORD_FORM in client.get(url).text
+    PageViewRestriction.objects.filter(page=paper.article_ru).delete()
+    assert PASSWORD_FORM not in client.get(url).text
+
+
+def test_a_site_moved_to_another_host_stops_answering_on_the_old_one(
+    client, paper, settings
+):
+    settings.ALLOWED_HOSTS = ["localhost", "news.example"]
+    url = paper.article_ru.url
+    assert client.get(url, HTTP_HOST="localhost").status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.is_default_site = "news.example", False
+    site.save()
+    assert client.get(url, HTTP_HOST="localhost").status_code == 404
+    assert client.get(url, HTTP_HOST="news.example").status_code == 200
+
+
+def test_without_a_reachable_cache_every_request_reads_the_restrictions(
+    client, paper, settings
+):
+    point_caches_at(settings, free_port())
+    url = paper.article_ru.url
+    assert PASSWORD_FORM not in client.get(url).text
+    restrict(paper.article_ru)  # its generation bump is lost with the cache
+    assert PASSWORD_FORM in client.get(url).text
