@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -10,6 +11,7 @@ from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.segments import StringSegmentValue
 
 from home.models import BasePage
 
@@ -66,15 +68,39 @@ class SectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
-        from .pagination import paginate
+        from .pagination import page_number, paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(
-            request,
-            selectors.section_articles(section=self),
-            settings.KMPRESS_PAGE_SIZE,
+        # Read only when the template's fragment cache misses.
+        context["page_number"] = page_number(request)
+        context["articles"] = SimpleLazyObject(
+            lambda: paginate(
+                request,
+                selectors.section_articles(section=self),
+                settings.KMPRESS_PAGE_SIZE,
+            )
         )
         return context
+
+
+class TranslatableTags(ClusterTaggableManager):
+    """Tags that wagtail-localize translates: each tag name is a segment.
+
+    Tags are words of one language, so the Kazakh twin's tags are translations
+    of the Russian ones, made in the translation editor with the rest of the
+    page (where Kazakh pages are edited) and kept through every sync. A tag
+    not yet translated keeps the source word, like any untranslated string.
+    """
+
+    def get_translatable_segments(self, value) -> list[StringSegmentValue]:
+        return [StringSegmentValue(str(tag.pk), tag.name) for tag in value]
+
+    def restore_translated_segments(self, value, segments) -> list[str]:
+        return list(dict.fromkeys(segment.render_text() for segment in segments))
+
+    def __set__(self, instance, names) -> None:
+        """wagtail-localize assigns the translated names to the field."""
+        self.__get__(instance, type(instance)).set(names)
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -109,9 +135,7 @@ class ArticlePage(BasePage):
     cover_caption = models.CharField(_("cover caption"), max_length=500, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=255, blank=True)
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
-    tags = ClusterTaggableManager(
-        through=ArticlePageTag, blank=True, verbose_name=_("tags")
-    )
+    tags = TranslatableTags(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
     featured = models.BooleanField(
         _("featured"),
         default=False,
@@ -185,7 +209,7 @@ class ArticlePage(BasePage):
         from home.text import clean_text
 
         tags = [tag.name for tag in self.tags.all()]
-        authors = [link.author.name for link in self.article_authors.all()]
+        authors = [author.name for author in self.byline_authors()]
         parts = [self.lead, clean_text(self.body), self.cover_caption, *tags, *authors]
         return " ".join(part for part in parts if part)
 
@@ -234,6 +258,27 @@ class ArticlePage(BasePage):
 
         return self._search_memo("folded", compute)
 
+    def byline_authors(self) -> list[Author]:
+        """The authors in this page's language, in order; two queries at most.
+
+        A link still pointing at another language's author (a draft copied from
+        Russian, an author translated after the page) shows that author's
+        translation, or the author as is while there is none.
+        """
+        authors = [
+            link.author for link in self.article_authors.select_related("author")
+        ]
+        foreign = {a.translation_key for a in authors if a.locale_id != self.locale_id}
+        if not foreign:
+            return authors
+        translated = {
+            author.translation_key: author
+            for author in Author.objects.filter(
+                translation_key__in=foreign, locale_id=self.locale_id
+            )
+        }
+        return [translated.get(author.translation_key, author) for author in authors]
+
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
         from home.layout import layout_for
@@ -245,26 +290,20 @@ class ArticlePage(BasePage):
         return [(tag.name, f"{home.url}tags/{tag.slug}/") for tag in tags]
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["authors"] = [
-            link.author for link in self.article_authors.select_related("author")
-        ]
+        context["authors"] = self.byline_authors()
         context["tag_links"] = self.tag_links(request)
         if self.cover_image:
             context["cover"] = self.cover_image.get_rendition(COVER_RENDITION)
-        context["interesting"] = selectors.featured_articles(
-            locale=self.locale, limit=4, exclude=self, with_cover=False
-        )
-        context["see_also"] = selectors.latest_articles(
-            locale=self.locale, limit=6, exclude=self
-        )
         return context
 
 
-class ArticleAuthor(Orderable):
-    """Orders an article's authors; a relation wagtail-localize can translate."""
+class ArticleAuthor(TranslatableMixin, Orderable):
+    """Orders an article's authors; a relation wagtail-localize translates.
+
+    Translatable, so wagtail-localize extracts each link's author as a related
+    object and points the Kazakh link at the author's Kazakh translation.
+    """
 
     page = ParentalKey(
         ArticlePage, on_delete=models.CASCADE, related_name="article_authors"
@@ -275,7 +314,7 @@ class ArticleAuthor(Orderable):
 
     panels = [FieldPanel("author")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("article author")
 
 

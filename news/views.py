@@ -8,9 +8,13 @@ from .pagination import paginate
 
 
 def tag_listing(request, *, home, tag_slug: str):
-    """Articles of the home page's language carrying one tag."""
+    """Articles of the home page's language carrying one tag.
+
+    Each language tags in its own words: a tag no live article of this
+    language carries is not one of its tags, and has no page here.
+    """
     tag = Tag.objects.filter(slug=tag_slug[:100]).first()
-    if tag is None:
+    if tag is None or not selectors.tag_in_language(tag=tag, locale=home.locale):
         raise Http404
     articles = paginate(
         request,

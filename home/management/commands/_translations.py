@@ -77,19 +77,38 @@ def link_translation(source_object, twin, *, target: Locale) -> bool:
     }
     for value, text in paired_strings(record.as_instance(), twin):
         segment = segments.get((value.path, value.string.data))
-        if segment is None or not text:
-            continue
-        StringTranslation.objects.get_or_create(
-            translation_of=segment.string,
-            locale=target,
-            context=segment.context,
-            defaults={
-                "data": text,
-                "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
-                "tool_name": TOOL_NAME,
-            },
-        )
+        if segment is not None and text:
+            file_translation(segment, text, target=target)
     return True
+
+
+def file_translation(segment: StringSegment, text: str, *, target: Locale) -> None:
+    StringTranslation.objects.get_or_create(
+        translation_of=segment.string,
+        locale=target,
+        context=segment.context,
+        defaults={
+            "data": text,
+            "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+            "tool_name": TOOL_NAME,
+        },
+    )
+
+
+def link_tag_translations(source_object, names: dict[str, str], *, target: Locale):
+    """Files each twin's tag name under the source tag it translates.
+
+    Tags have no order to pair them by (unlike other strings), so the demo
+    says which Kazakh tag translates which Russian one. Idempotent.
+    """
+    record, _created = TranslationSource.get_or_create_from_instance(source_object)
+    segments = StringSegment.objects.filter(
+        source=record, context__path__startswith="tags."
+    ).select_related("context", "string")
+    for segment in segments:
+        text = names.get(segment.string.data)
+        if text:
+            file_translation(segment, text, target=target)
 
 
 def link_demo_translations(

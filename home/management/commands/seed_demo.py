@@ -37,7 +37,7 @@ from news.models import (
 )
 
 from ._synthetic import SyntheticArticles
-from ._translations import link_demo_translations
+from ._translations import link_demo_translations, link_tag_translations
 
 LANGUAGES = ("ru", "kk")
 DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 source=self.locales["ru"],
                 target=self.locales["kk"],
             )
+            self.link_demo_tags()
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {self.created} objects created.")
             if self.created
@@ -282,11 +283,28 @@ class Command(BaseCommand):
                     **values,
                 )
                 page.tags.set(tags)
+                # Each link is its Russian link's translation: one key for both.
                 page.article_authors = [
-                    ArticleAuthor(author=self.authors[(author, code)])
+                    ArticleAuthor(
+                        author=self.authors[(author, code)],
+                        translation_key=demo_key(f"{entry['key']}:author:{author}"),
+                    )
                     for author in entry["authors"]
                 ]
                 self.publish(sections[(entry["section"], code)], page)
+
+    def link_demo_tags(self) -> None:
+        """Each Kazakh demo tag as the translation of its Russian counterpart."""
+        for entry in content.ARTICLES:
+            article = ArticlePage.objects.filter(
+                translation_key=demo_key(f"article:{entry['key']}"),
+                locale=self.locales["ru"],
+            ).first()
+            if article is not None:
+                names = dict(zip(entry["ru"]["tags"], entry["kk"]["tags"], strict=True))
+                link_tag_translations(
+                    article.specific, names, target=self.locales["kk"]
+                )
 
     def stream(self, blocks: list) -> list:
         """Demo body tuples → StreamField data, resolving image keys to images."""
