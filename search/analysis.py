@@ -24,6 +24,7 @@ only matches through folding.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -171,16 +172,18 @@ def analyse_query(text: str, language: str) -> AnalysedQuery:
     return AnalysedQuery(terms=tuple(terms))
 
 
-def _matches(word: str, query: AnalysedQuery, language: str) -> bool:
-    keys = query.keys
-    if not keys:
-        return False
-    exact = analyze(word, language, drop_stopwords=True)
-    exact += _light_keys(tokenize(word)[:1], language)
-    if any(key in keys for key in exact):
-        return True
+@functools.lru_cache(maxsize=20_000)
+def _text_word_keys(word: str, language: str) -> frozenset[str]:
+    """Every key a word of a result's text carries: excerpts of one page share
+    most of their words, and each is looked at twice (excerpt, highlight)."""
+    keys = analyze(word, language, drop_stopwords=True)
+    keys += _light_keys(tokenize(word)[:1], language)
     folded = analyze_folded(word, language, drop_stopwords=True)
-    return bool(folded) and FOLDED_MARK + folded[0] in keys
+    return frozenset(keys + [FOLDED_MARK + folded[0]] if folded else keys)
+
+
+def _matches(word: str, query: AnalysedQuery, language: str) -> bool:
+    return not query.keys.isdisjoint(_text_word_keys(word, language))
 
 
 def first_match(text: str, query: AnalysedQuery, language: str) -> int | None:

@@ -97,6 +97,13 @@ def search_results(
     return page, hits
 
 
+def only_newest_ranked(page: PaginatorPage) -> bool:
+    """Whether the query matched so many articles that the backend ranked only
+    its newest ones (PostgreSQL, see ``search.database_backend``)."""
+    compiler = getattr(page.paginator.object_list, "query_compiler", None)
+    return getattr(compiler, "only_newest_ranked", False)
+
+
 def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
     """Editors' picks for this query: live pages of the reader's language, links."""
     return list(

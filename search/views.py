@@ -51,6 +51,7 @@ def search(request: HttpRequest):
         "promotions": [],
         "no_words": bool(text) and not query,
         "unavailable": False,
+        "only_newest_ranked": False,
         "page_query": urlencode(
             {"q": text, **({"section": section.pk} if section else {})}
         ),
@@ -69,6 +70,9 @@ def search(request: HttpRequest):
             context["unavailable"] = True
             status = 503
         else:
+            context["only_newest_ranked"] = services.only_newest_ranked(
+                context["results"]
+            )
             if page_number(request) == 1:
                 context["promotions"] = services.promotions(text=text, locale=locale)
                 services.record_hit(text)
