@@ -1,9 +1,20 @@
-"""The worker process: Wagtail's ``publish_scheduled`` every minute, until stopped.
+"""The worker process: the site's periodic jobs, every minute, until stopped.
 
-Scheduled go-live and expiry times are kept only when something runs
-``publish_scheduled``; docker-compose's ``worker`` service runs this command.
-A failed run (database restarting, say) is logged and retried at the next
-tick instead of ending the worker; SIGTERM or SIGINT ends it between runs.
+Each run (tick):
+
+* ``publish_scheduled``: scheduled go-live and expiry times are kept only when
+  something runs it;
+* ``retry_search_index``: replays search index writes queued while
+  Elasticsearch was down, at most ``RETRY_SEARCH_LIMIT`` a tick so that a long
+  queue never delays the other jobs much (a no-op on the database backend);
+* once a day, ``searchpromotions_garbage_collect``: drops the popular-queries
+  report's hits older than ``WAGTAILSEARCH_HITS_MAX_AGE`` days. "A day" is
+  counted by this process, from its first tick: a restarted worker collects
+  again, which is harmless.
+
+docker-compose's ``worker`` service runs this command. A failed job (database
+restarting, say) is logged and retried at the next tick instead of ending the
+worker, and the other jobs still run; SIGTERM or SIGINT ends it between runs.
 """
 
 from __future__ import annotations
@@ -11,6 +22,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
+from dataclasses import dataclass, field
+from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -18,9 +32,44 @@ from django.db import connections
 
 logger = logging.getLogger(__name__)
 
+#: Queued search index writes replayed per tick, at most.
+RETRY_SEARCH_LIMIT = 500
+DAY = 24 * 60 * 60
+
+
+@dataclass
+class Job:
+    """A management command the worker runs every ``every`` seconds (0: each tick)."""
+
+    command: str
+    options: dict = field(default_factory=dict)
+    every: float = 0
+    #: Its chatter is shown only with ``--verbosity 2``.
+    quiet: bool = False
+    last_success: float | None = None
+
+    def due(self, now: float) -> bool:
+        return self.last_success is None or now - self.last_success >= self.every
+
+
+def jobs() -> list[Job]:
+    return [
+        Job("publish_scheduled"),
+        Job("retry_search_index", {"limit": RETRY_SEARCH_LIMIT}, quiet=True),
+        Job("searchpromotions_garbage_collect", every=DAY, quiet=True),
+    ]
+
 
 class Command(BaseCommand):
-    help = "Run publish_scheduled every --interval seconds until stopped."
+    help = (
+        "Run publish_scheduled and retry_search_index every --interval seconds, "
+        "searchpromotions_garbage_collect daily, until stopped."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobs = jobs()
+        self.verbosity = 1
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -69,11 +118,22 @@ class Command(BaseCommand):
         return previous
 
     def run_once(self) -> None:
+        """One tick: every job that is due, each on its own, failures logged."""
+        for job in self.jobs:
+            if job.due(time.time()):
+                self.run_job(job)
+
+    def run_job(self, job: Job) -> None:
         release_stale_connections()
+        output = {}
+        if job.quiet and self.verbosity < 2:
+            output = {"stdout": StringIO()}
         try:
-            call_command("publish_scheduled", verbosity=self.verbosity)
+            call_command(job.command, verbosity=self.verbosity, **job.options, **output)
         except Exception:  # the next tick retries; the worker lives on
-            logger.exception("publish_scheduled failed; retrying at the next run")
+            logger.exception("%s failed; retrying at the next run", job.command)
+        else:
+            job.last_success = time.time()
         finally:
             release_stale_connections()
 
