@@ -97,7 +97,13 @@ ROLES: tuple[Role, ...] = (
         # The Kazakh tree only; translations are created where one may add pages.
         pages={KK: ("add_page", "change_page", "lock_page")},
         collection=IMAGES_USE + DOCUMENTS_USE,
-        model=(ACCESS_ADMIN, SUBMIT_TRANSLATION, "news.change_author"),
+        # Site settings of their language only (newsroom.translation_guards).
+        model=(
+            ACCESS_ADMIN,
+            SUBMIT_TRANSLATION,
+            "news.change_author",
+            "home.change_sitesettings",
+        ),
     ),
     Role(
         name=MODERATORS,

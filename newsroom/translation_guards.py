@@ -7,12 +7,17 @@ immediately"), whatever their page permissions. Here a translation is created
 only where the user may add pages, synced only into pages they may edit, and
 published only where they may publish. The views are mounted on upstream's
 paths, ahead of upstream's (see ``wagtail_hooks``).
+
+Snippet permissions are global in Wagtail, so per-language snippets that
+translators may change (the site settings) are scoped the same way: a
+language's row is edited only by people who may edit that language's pages.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
+from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale, Page
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.permissions import user_can_edit_snippet_type
@@ -21,6 +26,11 @@ from wagtail_localize.views.submit_translations import (
     SubmitTranslationForm,
 )
 from wagtail_localize.views.update_translations import UpdateTranslationsView
+
+from .roles import tree_roots
+
+# One row per language; holding the model permission is not enough.
+LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings",)
 
 
 def translated_parent(page: Page, locale: Locale) -> Page:
@@ -50,6 +60,29 @@ def creatable_locales(user, page: Page, offered: QuerySet) -> QuerySet:
         locale.pk for locale in offered if can_create_translation(user, page, locale)
     ]
     return offered.filter(pk__in=allowed)
+
+
+def may_edit_language(user, locale: Locale) -> bool:
+    """Whether ``user`` may edit the pages of ``locale``'s tree (its home page)."""
+    home = tree_roots().get(locale.language_code)
+    return home is not None and page_permission_policy.user_has_permission_for_instance(
+        user, "change", home
+    )
+
+
+def may_edit_snippet(user, model, locale: Locale) -> bool:
+    """The model permission, and for language-scoped snippets the language too."""
+    if not user_can_edit_snippet_type(user, model):
+        return False
+    scoped = model._meta.label_lower in LANGUAGE_SCOPED_SNIPPETS
+    return not scoped or may_edit_language(user, locale)
+
+
+def guard_snippet_language(request, instance):
+    """``before_edit_snippet``: a language's settings for that language's staff."""
+    if not may_edit_snippet(request.user, type(instance), instance.locale):
+        return permission_denied(request)
+    return None
 
 
 class GuardedSubmitPageTranslationView(SubmitPageTranslationView):
@@ -94,7 +127,7 @@ class GuardedUpdateTranslationsView(UpdateTranslationsView):
     def user_may_update(user, translation, *, publish: bool) -> bool:
         source = translation.source.get_source_instance()
         if not isinstance(source, Page):
-            return user_can_edit_snippet_type(user, type(source))
+            return may_edit_snippet(user, type(source), translation.target_locale)
         try:
             target = translation.get_target_instance()
         except ObjectDoesNotExist:

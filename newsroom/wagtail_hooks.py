@@ -7,6 +7,7 @@ from .panels import construct_panels
 from .translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
+    guard_snippet_language,
 )
 from .translation_sync import after_create_page as convert_new_page_aliases
 from .translation_views import (
@@ -76,6 +77,9 @@ def register_translations_menu_item():
 def add_translations_panel(request, panels):
     add_translation_panel(request, panels)
 
+
+# Ahead of wagtail-localize's hook, which opens the translation editor.
+hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
 
 # After wagtail-localize's own hook, which creates the aliases.
 hooks.register("after_create_page", convert_new_page_aliases, order=10)

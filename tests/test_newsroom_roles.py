@@ -98,6 +98,9 @@ def test_translators_edit_in_the_kazakh_tree_and_submit_translations(newsroom):
         ("Басты бет", "lock_page"),
     }
     assert "wagtail_localize.submit_translation" in model_permissions(TRANSLATORS)
+    # The Kazakh row only: newsroom.translation_guards keeps the Russian one out.
+    assert "home.change_sitesettings" in model_permissions(TRANSLATORS)
+    assert "home.delete_sitesettings" not in model_permissions(TRANSLATORS)
 
 
 def test_moderators_publish_both_trees(newsroom):
@@ -122,7 +125,7 @@ def test_the_chief_editor_holds_every_page_permission_from_the_root(newsroom):
         )
     }
     assert "home.change_sitesettings" in model_permissions(CHIEF)
-    for group in (EDITORS, TRANSLATORS, MODERATORS):
+    for group in (EDITORS, MODERATORS):
         assert "home.change_sitesettings" not in model_permissions(group)
 
 

@@ -30,9 +30,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page
-from wagtail_localize.models import TranslationSource
+from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.operations import translate_object
 
+from home.models import SiteSettings
 from newsroom.translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
@@ -198,6 +199,19 @@ def approve(case, tree):
     )
 
 
+def edit_site_settings(case, tree):
+    """The tree's language row of the site settings (kk: a translation)."""
+    row = SiteSettings.objects.get(locale__language_code=tree)
+    response = case.client.get(
+        reverse("wagtailsnippets_home_sitesettings:edit", args=[row.pk])
+    )
+    if response.status_code == 200 and tree == "kk":
+        case.assertTemplateUsed(
+            response, "wagtail_localize/admin/edit_translation.html"
+        )
+    return response
+
+
 def sync_translations(case, tree, *, publish: bool = False):
     """Updates the translations in this tree from their source in the other."""
     source = translation_source(case, tree)
@@ -292,6 +306,13 @@ ACTIONS = (
         {"ru": {"chief"}, "kk": {"translator", "chief"}},
     ),
     Action(
+        "edit_site_settings",
+        edit_site_settings,
+        None,
+        # The source language's settings stay the chief editor's.
+        {"ru": {"chief"}, "kk": {"translator", "chief"}},
+    ),
+    Action(
         "sync_and_publish_translations",
         sync_and_publish,
         lambda case, tree: page(case, "translation", tree).live,
@@ -364,6 +385,14 @@ class PermissionMatrix(TestCase):
             cls.source_synced_at[code] = TranslationSource.objects.get(
                 object_id=source.translation_key, locale=source.locale
             ).last_updated_at
+        settings_source, _ = TranslationSource.get_or_create_from_instance(
+            SiteSettings.objects.get(locale__language_code="ru")
+        )
+        Translation.objects.create(
+            source=settings_source,
+            target_locale=Locale.objects.get(language_code="kk"),
+            enabled=True,
+        )
         cls.image = ImageFactory(
             uploaded_by_user=author,
             title="Фото карьера",

@@ -25,6 +25,7 @@ from wagtail_localize.models import (
 from wagtail_localize.operations import translate_object
 
 from home.management.commands._translations import link_demo_translations
+from home.models import SiteSettings
 from news.models import Author, NewsPage
 from newsroom.translation_status import PUBLISHED, translation_status
 from newsroom.translation_sync import ensure_locale_synchronisation
@@ -249,6 +250,38 @@ def test_translators_translate_author_snippets_segment_by_segment(client, tree, 
     assert response.status_code == 302
     kk_author.refresh_from_db()
     assert (kk_author.name, kk_author.position) == ("Әсел Нұрланова", "тілші")
+
+
+def test_translators_translate_the_kazakh_site_settings_not_the_russian(
+    client, tree, kk
+):
+    staff = newsroom_staff()
+    ru_row = SiteSettings.objects.get(locale__language_code="ru")
+    link_demo_translations(
+        keys=[ru_row.translation_key],
+        of_models=(SiteSettings,),
+        source=ru_row.locale,
+        target=kk,
+    )
+    translation = Translation.objects.get(source__object_id=ru_row.translation_key)
+    client.force_login(staff.translator)
+    translate_strings(client, translation, {ru_row.about: "Газет 2012 жылдан шығады."})
+    kk_row = SiteSettings.objects.get(locale=kk)
+    edit = "wagtailsnippets_home_sitesettings:edit"
+    response = client.post(reverse(edit, args=(kk_row.pk,)), {"action": "publish"})
+    assert response.status_code == 302
+    kk_row.refresh_from_db()
+    assert kk_row.about == "Газет 2012 жылдан шығады."
+
+    # The Russian row is the source: not the translators' to change.
+    response = client.post(
+        reverse(edit, args=(ru_row.pk,)),
+        {"newspaper_name": "Чужое название", "copyright_start_year": "2012"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    ru_row.refresh_from_db()
+    assert ru_row.newspaper_name != "Чужое название"
 
 
 # --------------------------------------------------------------- demo content
