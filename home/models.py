@@ -1,8 +1,7 @@
-import functools
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -163,11 +162,12 @@ class HomePage(RoutablePageMixin, BasePage):
             item for item in layout_for(self.locale, request).items if item.is_section
         ]
         # Read only when the template's fragment cache misses.
-        context["section_blocks"] = functools.partial(
-            selectors.latest_by_section,
-            home=self,
-            sections=sections,
-            per_section=settings.KMPRESS_HOME_PER_SECTION,
+        context["section_blocks"] = SimpleLazyObject(
+            lambda: selectors.latest_by_section(
+                home=self,
+                sections=sections,
+                per_section=settings.KMPRESS_HOME_PER_SECTION,
+            )
         )
         return context
 

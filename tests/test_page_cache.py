@@ -373,3 +373,31 @@ def test_the_home_listings_are_reused_until_any_content_changes(
     assert count == first
     assert "Свежий материал" in response.text
     assert "Свежий материал" not in client.get(paper.urls()["home_kk"]).text
+
+
+def test_every_article_shares_the_sidebar_but_never_lists_itself(
+    client, paper, settings
+):
+    settings.WAGTAIL_CACHE = False
+    real_fragment_cache(settings)
+    newest = [
+        NewsPageFactory(
+            parent=paper.tree.section_ru, title=f"Материал {number}", featured=True
+        )
+        for number in range(8)
+    ]
+
+    def see_also(article) -> list[str]:
+        html = client.get(article.url).text
+        block = html.split('class="see-also"', 1)[1].split("</ul>", 1)[0]
+        return [title for title in (a.title for a in newest) if f">{title}<" in block]
+
+    outside = see_also(paper.article_ru)
+    assert len(outside) == 6
+    assert paper.article_ru.title not in outside
+    listed = newest[-1]
+    inside = see_also(listed)
+    assert listed.title not in inside
+    assert len(inside) == 6
+    assert see_also(paper.article_ru) == outside  # the shared fragment again
+    assert not any(title in client.get(paper.article_kk.url).text for title in outside)

@@ -2,7 +2,9 @@ from django import template
 from django.utils import timezone
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
+from home.layout import request_generation
 from home.text import excerpt
+from news import selectors
 
 register = template.Library()
 
@@ -34,3 +36,10 @@ def teaser_image(image, spec: str):
     """
     rendition = get_renditions_or_not_found(image, [spec])[spec]
     return rendition.img_tag({"alt": "", "loading": "lazy"})
+
+
+@register.simple_tag(takes_context=True)
+def article_sidebar(context, page) -> selectors.Sidebar:
+    return selectors.sidebar(
+        page=page, generation=request_generation(context.get("request"))
+    )
