@@ -141,6 +141,20 @@ def test_a_closed_port_leaves_every_page_up_and_publishing_working(
     assert len(page_cache_warnings(caplog)) == 1, page_cache_warnings(caplog)
 
 
+def test_an_outage_is_one_log_line_not_a_traceback_per_cache_call(
+    settings, paper, caplog
+):
+    for note in logging.getLogger("kmpress.cache").filters:
+        note.quiet_until = 0.0  # earlier tests' outages are over
+    point_caches_at(settings, free_port())
+    assert_site_serves_uncached(paper)
+    notes = [record for record in caplog.records if record.name == "kmpress.cache"]
+    assert len(notes) == 1, [record.getMessage() for record in notes]
+    assert notes[0].exc_info is None
+    assert notes[0].getMessage().startswith("Cache unreachable (")
+    assert "Connection refused" in notes[0].getMessage()
+
+
 def test_a_stopped_redis_server_leaves_every_page_up_and_publishing_working(
     settings, paper, redis_server, caplog, django_capture_on_commit_callbacks
 ):

@@ -228,6 +228,8 @@ else:
 
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# One line now and then, not a traceback per cache call (site_project.log_filters).
+DJANGO_REDIS_LOGGER = "kmpress.cache"
 
 # wagtail-cache: anonymous GET/HEAD of reader pages, whole, in "pagecache";
 # home.cache decides what is cacheable and clears it on every content change.
@@ -413,11 +415,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "cache_errors": {"()": "site_project.log_filters.CacheErrorsInOneLine"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "kmpress.cache": {"filters": ["cache_errors"]},
     },
 }
 KMPRESS_HOME_PER_SECTION = int(os.environ.get("KMPRESS_HOME_PER_SECTION", "3"))
