@@ -93,3 +93,19 @@ def light_stem(word: str) -> str:
     ):
         word = word[:-2] + word[-1]
     return word
+
+
+def light_stems(word: str) -> tuple[str, ...]:
+    """``light_stem``, plus the genitive plural reading of a word in -ей.
+
+    The -ея nouns keep their е: батарей is батаре-й (батарея, батареями), not
+    батар-ей, yet the longest ending wins in ``light_stem``. Both readings are
+    keyed; a key ending in е rarely names anything else (ночей → ноче).
+    """
+    first = light_stem(word)
+    lowered = word.lower().replace("ё", "е")
+    if lowered.endswith("ей") and len(lowered) >= 4 and first != lowered:
+        second = lowered[:-1]
+        if second != first:
+            return (first, second)
+    return (first,)

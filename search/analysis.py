@@ -11,7 +11,7 @@ Two key spaces share each document:
 
 * exact keys, ``analyze(text, language)``: Kazakh letters kept, so қол (hand)
   and көл (lake) stay apart; Russian words also give their light noun stem
-  (``linguistics.russian.light_stem``) where Snowball splits a paradigm;
+  (``linguistics.russian.light_stems``) where Snowball splits a paradigm;
 * folded keys, ``FOLDED_MARK`` + ``analyze_folded(text, language)``: ә→а, қ→к…,
   marked so that they never meet an exact key.
 
@@ -35,7 +35,7 @@ from wagtail.search.query import And, Or, PlainText, SearchQuery
 
 from linguistics import analyze, analyze_folded, stopwords, tokenize
 from linguistics.alphabet import has_kazakh_letters
-from linguistics.russian import light_stem
+from linguistics.russian import light_stems
 
 #: Prefix of folded keys. ASCII letters, so every backend's tokenizer keeps
 #: ``zzмамандык`` one token (SQLite unicode61, PostgreSQL's parser, whitespace).
@@ -69,13 +69,14 @@ def _language(language: str) -> str:
 
 
 def _light_keys(tokens: list[str], language: str) -> list[str]:
-    """Russian only: the light stem beside Snowball's (see ``light_stem``)."""
+    """Russian only: the light stems beside Snowball's (see ``light_stems``)."""
     if language != "ru":
         return []
     return [
-        light_stem(token)
+        key
         for token in tokens
         if not has_kazakh_letters(token) and token not in stopwords("ru")
+        for key in light_stems(token)
     ]
 
 

@@ -165,6 +165,37 @@ def test_kazakh_search_never_returns_russian_articles(corpus):
     assert search_titles("ru", "колледжи") == ["Колледж готовит кадры"]
 
 
+#: One article per form of батарея, and one about батат (sweet potato), a word
+#: that shares its first letters and nothing else.
+BATTERIES = {
+    "батарея": "В подъезде поставлена новая батарея.",
+    "батареи": "Батареи в школе прогрели к началу отопительного сезона.",
+    "батарей": "Жильцы ждут новых батарей до морозов.",
+    "батареями": "Слесари занялись батареями в общежитии.",
+}
+
+
+@pytest.fixture
+def batteries(tree, committed):
+    with committed():
+        for form, text in BATTERIES.items():
+            add_article(tree.section_ru, f"Отопление: {form}", text)
+        add_article(tree.section_ru, "Урожай батата", "В теплице вырос батат.")
+
+
+@pytest.mark.parametrize("form", [*BATTERIES, "батарею", "батареях"])
+def test_every_form_of_a_russian_noun_finds_every_other(batteries, form):
+    """Snowball splits батарея's paradigm (батаре / батар); the light stems join it."""
+    found = search_titles("ru", form)
+    assert sorted(found) == sorted(f"Отопление: {other}" for other in BATTERIES)
+
+
+def test_a_word_sharing_only_its_first_letters_is_another_word(batteries):
+    assert search_titles("ru", "батат") == ["Урожай батата"]
+    assert search_titles("ru", "бататы") == ["Урожай батата"]
+    assert "Урожай батата" not in search_titles("ru", "батарей")
+
+
 def test_match_in_the_title_ranks_above_a_match_in_the_body(tree, committed):
     with committed():
         _add_title_and_body_articles(tree)
