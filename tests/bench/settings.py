@@ -5,9 +5,17 @@ it. The static storage keeps production's manifest lookups but skips
 compression, which only matters to static files (not measured).
 """
 
+import os
+
 from site_project.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
 }
+
+# BENCH_FRAGMENTS=0: template fragments not cached either (fully rendered pages).
+if os.environ.get("BENCH_FRAGMENTS") == "0":
+    CACHES["template_fragments"] = {  # noqa: F405
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    }
