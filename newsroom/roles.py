@@ -7,6 +7,12 @@ administrator's change; ``--fix`` makes the database match this module.
 Page permissions hang on the home page of each language ("the ru tree", "the
 kk tree"); the chief editor's hang on the root, so they cover both trees and
 any language added later.
+
+Wagtail's own migrations leave groups "Editors" and "Moderators" with page
+permissions on the root and a "Moderators approval" workflow on the root:
+both reach every tree beside the declared roles, so they are drift too. The
+fix removes those page permissions and the root's workflow; the groups (and
+any members) are left for an administrator.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ EDITORS = "Корреспонденты"
 MODERATORS = "Выпускающие редакторы"
 TRANSLATORS = "Переводчики"
 CHIEF = "Главный редактор"
+
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
 
 ACCESS_ADMIN = "wagtailadmin.access_admin"
 SUBMIT_TRANSLATION = "wagtail_localize.submit_translation"
@@ -259,6 +267,7 @@ class Newsroom:
             self.sync_role(role, fix=fix)
         for spec in self.workflows:
             self.sync_workflow(spec, fix=fix)
+        self.sync_wagtail_defaults(fix=fix)
         return self.report
 
     # ----------------------------------------------------------------- groups
@@ -312,11 +321,7 @@ class Newsroom:
                 )
         for key in sorted(actual_pages.keys() - wanted_pages):
             row = actual_pages[key]
-            where = (
-                tree_label(*labels[row.page_id])
-                if row.page_id in labels
-                else f"«{row.page.title}» (page {row.page_id})"
-            )
+            where = self.page_label(row.page)
             self._differ(
                 False, role.name, f"{row.permission.codename} on {where}", True
             )
@@ -358,6 +363,12 @@ class Newsroom:
             )
             if apply:
                 row.delete()
+
+    def page_label(self, page: Page) -> str:
+        for tree, root in self.roots.items():
+            if root is not None and root.pk == page.pk:
+                return tree_label(tree, page)
+        return f"«{page.title}» (page {page.pk})"
 
     def _differ(
         self, is_new: bool, subject: str, text: str, extra: bool = False
@@ -439,3 +450,35 @@ class Newsroom:
             if fix:
                 assignment.workflow = workflow
                 assignment.save(update_fields=["workflow"])
+
+    # ------------------------------------------------------- Wagtail defaults
+
+    def sync_wagtail_defaults(self, *, fix: bool) -> None:
+        """Wagtail's default groups hold no page permission, the root no workflow."""
+        rows = list(
+            GroupPagePermission.objects.filter(group__name__in=WAGTAIL_DEFAULT_GROUPS)
+            .select_related("group", "page", "permission")
+            .order_by("group__name", "page__path", "permission__codename")
+        )
+        for row in rows:
+            self._differ(
+                False,
+                f"{row.group.name} (Wagtail's default group)",
+                f"{row.permission.codename} on {self.page_label(row.page)}",
+                True,
+            )
+        if fix and rows:
+            GroupPagePermission.objects.filter(pk__in=[r.pk for r in rows]).delete()
+
+        root = self.roots[ROOT]
+        for assignment in WorkflowPage.objects.filter(page=root).select_related(
+            "workflow"
+        ):
+            self._differ(
+                False,
+                f"workflow «{assignment.workflow.name}»",
+                f"assigned to {tree_label(ROOT, root)}",
+                True,
+            )
+            if fix:
+                assignment.delete()

@@ -51,7 +51,7 @@ def test_an_article_goes_from_draft_through_review_to_live(client, tree, staff):
     data = article_form_data(title="Новый конвейер", slug="novyj-konvejer")
     response = client.post(add_url(tree.section_ru), data)
     assert response.status_code == 302
-    page = NewsPage.objects.get(slug="novyj-konvejer")
+    page = NewsPage.objects.get(slug="novyj-konvejer", locale=tree.section_ru.locale)
     assert not page.live
     assert page.owner == staff.editor
 
@@ -226,7 +226,7 @@ def dashboard_panels(user) -> dict[str, str]:
 
 def submit_new_article(client, parent, title: str, slug: str) -> NewsPage:
     client.post(add_url(parent), article_form_data(title=title, slug=slug))
-    page = NewsPage.objects.get(slug=slug)
+    page = NewsPage.objects.get(slug=slug, locale=parent.locale)
     client.post(edit_url(page), {**page_form_data(page), "action-submit": "on"})
     return page
 

@@ -79,6 +79,19 @@ def test_the_sync_command_gives_every_russian_page_a_kazakh_draft(tree, kk):
     assert Page.objects.count() == before
 
 
+def test_setting_up_the_newsroom_gives_every_russian_page_a_kazakh_draft(tree, kk):
+    """A deploy runs setup_newsroom once; the kk tree is complete after it."""
+    article = NewsPageFactory(parent=tree.section_ru, slug="pri-ustanovke")
+    article.save_revision().publish()
+    call_command("setup_newsroom", verbosity=0)
+    twin = Page.objects.get(translation_key=article.translation_key, locale=kk)
+    assert (twin.alias_of_id, twin.live) == (None, False)
+    assert LocaleSynchronization.objects.get().locale == kk
+    before = Page.objects.count()
+    call_command("setup_newsroom", verbosity=0)
+    assert Page.objects.count() == before
+
+
 def test_a_page_published_straight_from_the_create_view_gets_a_draft_twin(
     client, tree, kk, django_capture_on_commit_callbacks
 ):

