@@ -3,7 +3,7 @@
 Idempotent. Sets up wagtail-localize's locale synchronisation (kk from ru),
 gives every Russian page without a Kazakh counterpart one, and turns aliases
 that mirror live Russian pages into untranslated drafts (see
-newsroom.translation_sync). seed_demo runs it; run it once on a new site.
+newsroom.translation_sync). setup_newsroom (and so seed_demo) runs it first.
 """
 
 from django.core.management.base import BaseCommand
