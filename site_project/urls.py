@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import sitemaps
 from home import views as home_views
+from news.feeds import ArticlesFeed
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -23,6 +24,8 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
+    path("feed/", ArticlesFeed(), name="feed"),
+    path("feed/<str:section>/", ArticlesFeed(), name="section_feed"),
     # Wagtail's own _util/ views (page passwords, front-end login) come next.
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),

@@ -91,6 +91,8 @@ class Newspaper:
             "article_kk": self.article_kk.url,
             "tag_ru": f"{tree.home_ru.url}tags/{slug}/",
             "tag_kk": f"{tree.home_kk.url}tags/{slug}/",
+            "feed_ru": "/ru/feed/",
+            "feed_kk": "/kk/feed/",
         }
 
 

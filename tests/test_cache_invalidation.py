@@ -97,18 +97,19 @@ def publish_new_article(scene):
     article = NewsPageFactory.build(title="Смена рекордов", slug="smena", live=False)
     scene.tree.section_ru.add_child(instance=article)
     article.save_revision().publish()
-    return {"Смена рекордов": ["home_ru", "section_ru", "article_ru"]}
+    return {"Смена рекордов": ["home_ru", "section_ru", "article_ru", "feed_ru"]}
 
 
 def edit_published_article(scene):
     publish(scene.paper.article_ru, title="Карьер перевыполнил план")
-    where = ["home_ru", "section_ru", "article_ru", "tag_ru", "new_ru"]
+    where = ["home_ru", "section_ru", "article_ru", "tag_ru", "new_ru", "feed_ru"]
     return {"Карьер перевыполнил план": where}
 
 
 def unpublish_article(scene):
     scene.paper.article_ru.unpublish()
-    return {"!Карьер выполнил план": ["home_ru", "section_ru", "tag_ru", "new_ru"]}
+    gone = ["home_ru", "section_ru", "tag_ru", "new_ru", "feed_ru"]
+    return {"!Карьер выполнил план": gone}
 
 
 def move_article(scene):
@@ -121,20 +122,22 @@ def move_article(scene):
 
 def delete_article(scene):
     scene.paper.article_ru.delete()
-    return {"!Карьер выполнил план": ["home_ru", "section_ru", "tag_ru", "new_ru"]}
+    gone = ["home_ru", "section_ru", "tag_ru", "new_ru", "feed_ru"]
+    return {"!Карьер выполнил план": gone}
 
 
 def publish_kazakh_translation(scene):
     scene.new_kk_draft.save_revision().publish()
     twin_url = scene.new_kk_draft.url
-    return {"Жаңа цех": ["home_kk", "section_kk"], twin_url: ["new_ru"]}
+    return {"Жаңа цех": ["home_kk", "section_kk", "feed_kk"], twin_url: ["new_ru"]}
 
 
 def edit_site_settings(scene):
     settings = SiteSettings.objects.get(locale=locale("ru"))
     settings.newspaper_name = "Горняцкая правда"
     settings.save()
-    return {"Горняцкая правда": ["home_ru", "section_ru", "article_ru", "tag_ru"]}
+    where = ["home_ru", "section_ru", "article_ru", "tag_ru", "feed_ru"]
+    return {"Горняцкая правда": where}
 
 
 def edit_author(scene):
@@ -165,7 +168,7 @@ def restrict_article(scene):
     PageViewRestriction.objects.create(
         page=scene.paper.article_ru, restriction_type=PageViewRestriction.LOGIN
     )
-    return {"!Карьер выполнил план": ["article_ru"]}
+    return {"!Карьер выполнил план": ["article_ru", "feed_ru"]}
 
 
 def redirect_missing_page(scene):
