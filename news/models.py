@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -67,13 +68,17 @@ class SectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
-        from .pagination import paginate
+        from .pagination import page_number, paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(
-            request,
-            selectors.section_articles(section=self),
-            settings.KMPRESS_PAGE_SIZE,
+        # Read only when the template's fragment cache misses.
+        context["page_number"] = page_number(request)
+        context["articles"] = SimpleLazyObject(
+            lambda: paginate(
+                request,
+                selectors.section_articles(section=self),
+                settings.KMPRESS_PAGE_SIZE,
+            )
         )
         return context
 
@@ -285,19 +290,11 @@ class ArticlePage(BasePage):
         return [(tag.name, f"{home.url}tags/{tag.slug}/") for tag in tags]
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["authors"] = self.byline_authors()
         context["tag_links"] = self.tag_links(request)
         if self.cover_image:
             context["cover"] = self.cover_image.get_rendition(COVER_RENDITION)
-        context["interesting"] = selectors.featured_articles(
-            locale=self.locale, limit=4, exclude=self, with_cover=False
-        )
-        context["see_also"] = selectors.latest_articles(
-            locale=self.locale, limit=6, exclude=self
-        )
         return context
 
 

@@ -22,6 +22,8 @@ from django.db.models.functions import Length, RowNumber, Substr
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from home.layout import memo
+
 from .models import ArticlePage, ArticlePageTag, SectionPage
 
 TEASER_RENDITIONS = ("fill-640x400", "fill-160x100")
@@ -123,6 +125,42 @@ def latest_articles(
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
     return queryset[:limit]
+
+
+@dataclass(frozen=True)
+class Sidebar:
+    """An article's sidebar lists, and the fragment key of that combination."""
+
+    interesting: list[ArticlePage]
+    see_also: list[ArticlePage]
+    key: int
+
+
+SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO = 4, 6
+
+
+def sidebar(*, page: Page, generation: int | None) -> Sidebar:
+    """The language's sidebar lists without ``page`` itself.
+
+    Every article of a language shows the same lists but for itself, so they
+    are read once per content generation per process (one longer than shown,
+    to drop the page) and every article outside them shares one fragment key.
+    """
+
+    def read() -> tuple[list[ArticlePage], list[ArticlePage]]:
+        featured = featured_articles(
+            locale=page.locale, limit=SIDEBAR_INTERESTING + 1, with_cover=False
+        )
+        latest = latest_articles(locale=page.locale, limit=SIDEBAR_SEE_ALSO + 1)
+        return list(featured), list(latest)
+
+    featured, latest = memo.get(generation, ("sidebar", page.locale_id), read)
+    shown = {article.pk for article in (*featured, *latest)}
+    return Sidebar(
+        interesting=[a for a in featured if a.pk != page.pk][:SIDEBAR_INTERESTING],
+        see_also=[a for a in latest if a.pk != page.pk][:SIDEBAR_SEE_ALSO],
+        key=page.pk if page.pk in shown else 0,
+    )
 
 
 def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:
