@@ -9,8 +9,8 @@ published only where they may publish. The views are mounted on upstream's
 paths, ahead of upstream's (see ``wagtail_hooks``).
 
 Snippet permissions are global in Wagtail, so per-language snippets that
-translators may change (the site settings) are scoped the same way: a
-language's row is edited only by people who may edit that language's pages.
+translators may change (the site settings, authors) are scoped the same way:
+a language's row is edited only by people who may edit that language's pages.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from wagtail_localize.views.update_translations import UpdateTranslationsView
 from .roles import tree_roots
 
 # One row per language; holding the model permission is not enough.
-LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings",)
+LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author")
 
 
 def translated_parent(page: Page, locale: Locale) -> Page:
@@ -79,7 +79,7 @@ def may_edit_snippet(user, model, locale: Locale) -> bool:
 
 
 def guard_snippet_language(request, instance):
-    """``before_edit_snippet``: a language's settings for that language's staff."""
+    """``before_edit_snippet``: a language's rows for that language's staff."""
     if not may_edit_snippet(request.user, type(instance), instance.locale):
         return permission_denied(request)
     return None

@@ -355,3 +355,24 @@ def test_a_kazakh_speaking_admin_reads_our_kazakh_and_wagtail_in_russian(client,
     menu = json.dumps(["Беттер", "Изображения", "Документы"])[1:-1].split(", ")
     assert all(label in html_ for label in menu), menu
     assert '"Images"' not in html_
+
+
+def test_an_author_row_is_edited_only_by_staff_of_its_language(client, tree, kk):
+    staff = newsroom_staff()
+    ru_author = Author.objects.create(name="Асель Нурланова", position="корреспондент")
+    kk_author = ru_author.copy_for_translation(kk)
+    kk_author.save()
+    edit = "wagtailsnippets_news_author:edit"
+
+    def rename(user, author, name):
+        client.force_login(user)
+        client.post(
+            reverse(edit, args=(author.pk,)), {"name": name, "position": "тілші"}
+        )
+        author.refresh_from_db()
+        return author.name == name
+
+    assert not rename(staff.translator, ru_author, "Чужая правка")
+    assert rename(staff.translator, kk_author, "Әсел Нұрланова")
+    assert not rename(staff.editor, kk_author, "Чужая правка")
+    assert rename(staff.editor, ru_author, "Асель Нурланова-Ким")
