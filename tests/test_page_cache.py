@@ -317,50 +317,25 @@ def test_clearing_pages_leaves_the_other_caches_alone(client, paper):
     assert verdict(client.get(paper.urls()["article_ru"])) == "miss"
 
 
-def test_the_article_sidebar_is_reused_until_any_content_changes(
-    client, paper, settings, django_capture_on_commit_callbacks
+def listing_queries(client, url: str):
+    """Queries of the page's listings (newest first), and the page."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return sum('"publication_date" DESC' in q["sql"] for q in queries), response
+
+
+@pytest.mark.parametrize("page", ["article_ru", "home_ru", "section_ru"])
+def test_listings_are_read_once_until_any_content_changes(
+    client, paper, settings, django_capture_on_commit_callbacks, page
 ):
+    """Sidebars and listings: the process memo and fragments, not the database."""
     settings.WAGTAIL_CACHE = False  # every request renders
     real_fragment_cache(settings)
-    url = paper.urls()["article_ru"]
-
-    def sidebar_queries():
-        """Queries of the two sidebar listings (newest first), and the page."""
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        return sum('"publication_date" DESC' in q["sql"] for q in queries), response
-
-    assert sidebar_queries()[0] == 2
-    assert sidebar_queries()[0] == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        article = NewsPageFactory.build(
-            title="Свежий материал", slug="svezhii", featured=True, live=False
-        )
-        paper.tree.section_ru.add_child(instance=article)
-        article.save_revision().publish()
-    count, response = sidebar_queries()
-    assert count == 2
-    assert "Свежий материал" in response.text
-
-
-def test_the_home_listings_are_reused_until_any_content_changes(
-    client, paper, settings, django_capture_on_commit_callbacks
-):
-    settings.WAGTAIL_CACHE = False  # every request renders
-    real_fragment_cache(settings)
-    url = paper.urls()["home_ru"]
-
-    def listing_queries():
-        """Queries of the home listings (newest first), and the page."""
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200
-        return sum('"publication_date" DESC' in q["sql"] for q in queries), response
-
-    first, rendered = listing_queries()
+    url = paper.urls()[page]
+    first, rendered = listing_queries(client, url)
     assert first >= 1
-    again, reused = listing_queries()
+    again, reused = listing_queries(client, url)
     assert again == 0
     assert reused.text == rendered.text
     with django_capture_on_commit_callbacks(execute=True):
@@ -369,10 +344,11 @@ def test_the_home_listings_are_reused_until_any_content_changes(
         )
         paper.tree.section_ru.add_child(instance=article)
         article.save_revision().publish()
-    count, response = listing_queries()
+    count, response = listing_queries(client, url)
     assert count == first
     assert "Свежий материал" in response.text
-    assert "Свежий материал" not in client.get(paper.urls()["home_kk"]).text
+    kk = client.get(paper.urls()[page.replace("_ru", "_kk")]).text
+    assert "Свежий материал" not in kk
 
 
 def test_every_article_shares_the_sidebar_but_never_lists_itself(
