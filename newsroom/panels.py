@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.models import (
     GroupApprovalTask,
@@ -74,7 +75,30 @@ def edits_by(user) -> QuerySet:
     )
 
 
-class MyDraftsPanel(Component):
+class PageTablePanel(Component):
+    """A dashboard panel listing pages: title and language, then its own columns.
+
+    Subclasses name the panel and give ``rows``; each row has a ``page``. Their
+    templates extend ``newsroom/panels/page_table.html``.
+    """
+
+    name = ""
+    heading = ""
+
+    def rows(self, request) -> list:
+        raise NotImplementedError
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        return {
+            "rows": self.rows(request),
+            "request": request,
+            "panel_id": self.name.replace("_", "-"),
+            "heading": self.heading,
+        }
+
+
+class MyDraftsPanel(PageTablePanel):
     """Pages I created or edited whose latest changes are not live yet.
 
     Only in my trees: a Kazakh twin created for my Russian page is the
@@ -82,11 +106,11 @@ class MyDraftsPanel(Component):
     """
 
     name = "newsroom_my_drafts"
+    heading = _("My drafts")
     template_name = "newsroom/panels/my_drafts.html"
     order = 230
 
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
+    def rows(self, request) -> list[DraftRow]:
         user = request.user
         pages = list(
             pages_in_reach(user)
@@ -101,22 +125,21 @@ class MyDraftsPanel(Component):
             .filter(object_id__in=[str(page.pk) for page in pages])
             .select_related("current_task_state__task")
         }
-        rows = [
+        return [
             DraftRow(page, page.latest_revision_created_at, states.get(str(page.pk)))
             for page in pages
         ]
-        return {"rows": rows, "request": request}
 
 
-class InReviewPanel(Component):
+class InReviewPanel(PageTablePanel):
     """Every page in review in my trees: who asked, which step, who reviews it."""
 
     name = "newsroom_in_review"
+    heading = _("In review: who is reviewing what")
     template_name = "newsroom/panels/in_review.html"
     order = 240
 
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
+    def rows(self, request) -> list[ReviewRow]:
         states = list(
             active_page_workflows()
             .filter(object_id__in=page_ids_as_text(pages_in_reach(request.user)))
@@ -129,7 +152,7 @@ class InReviewPanel(Component):
         reviewers = self.reviewers_by_task(
             {state.current_task_state.task_id for state in states}
         )
-        rows = [
+        return [
             ReviewRow(
                 page=pages[int(state.object_id)],
                 state=state,
@@ -138,7 +161,6 @@ class InReviewPanel(Component):
             for state in states
             if int(state.object_id) in pages
         ]
-        return {"rows": rows, "request": request}
 
     @staticmethod
     def reviewers_by_task(task_ids: set[int]) -> dict[int, list[tuple[str, list]]]:
@@ -167,15 +189,15 @@ class InReviewPanel(Component):
         return result
 
 
-class RecentlyPublishedPanel(Component):
+class RecentlyPublishedPanel(PageTablePanel):
     """The last pages published, by whom and when."""
 
     name = "newsroom_recently_published"
+    heading = _("Recently published")
     template_name = "newsroom/panels/recently_published.html"
     order = 260
 
-    def get_context_data(self, parent_context):
-        request = parent_context["request"]
+    def rows(self, request) -> list[PageLogEntry]:
         entries = (
             PageLogEntry.objects.filter(action="wagtail.publish", page__live=True)
             .select_related("user", "page__locale")
@@ -189,7 +211,7 @@ class RecentlyPublishedPanel(Component):
             rows.append(entry)
             if len(rows) == LIMIT:
                 break
-        return {"rows": rows, "request": request}
+        return rows
 
 
 def construct_panels(request, panels: list) -> None:
