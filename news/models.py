@@ -169,6 +169,8 @@ class ArticlePage(BasePage):
         index.FilterField("publication_date"),
         index.FilterField("featured"),
     ]
+    # A type's own fields that readers search too (interviewee, period…).
+    extra_search_text: tuple[str, ...] = ()
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
@@ -210,8 +212,9 @@ class ArticlePage(BasePage):
 
         tags = [tag.name for tag in self.tags.all()]
         authors = [author.name for author in self.byline_authors()]
+        extra = [getattr(self, name) for name in self.extra_search_text]
         parts = [self.lead, clean_text(self.body), self.cover_caption, *tags, *authors]
-        return " ".join(part for part in parts if part)
+        return " ".join(part for part in [*parts, *extra] if part)
 
     def _search_memo(self, name: str, compute):
         """Computes each key field once per state of this instance.
@@ -318,6 +321,12 @@ class ArticleAuthor(TranslatableMixin, Orderable):
         verbose_name = _("article author")
 
 
+def article_panels(heading, *fields: str) -> list:
+    """An article type's panels: its own fields after title, date and lead."""
+    own = MultiFieldPanel([FieldPanel(name) for name in fields], heading=heading)
+    return [*ArticlePage.content_panels[:3], own, *ArticlePage.content_panels[3:]]
+
+
 class NewsPage(ArticlePage):
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
@@ -342,20 +351,10 @@ class InterviewPage(ArticlePage):
         related_name="+",
     )
 
-    content_panels = (
-        ArticlePage.content_panels[:3]
-        + [
-            MultiFieldPanel(
-                [
-                    FieldPanel("interviewee"),
-                    FieldPanel("interviewee_role"),
-                    FieldPanel("interviewee_photo"),
-                ],
-                heading=_("Interviewee"),
-            ),
-        ]
-        + ArticlePage.content_panels[3:]
+    content_panels = article_panels(
+        _("Interviewee"), "interviewee", "interviewee_role", "interviewee_photo"
     )
+    extra_search_text = ("interviewee", "interviewee_role")
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = True
@@ -363,10 +362,6 @@ class InterviewPage(ArticlePage):
     class Meta:
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
-
-    def search_text(self) -> str:
-        extra = (self.interviewee, self.interviewee_role)
-        return " ".join([super().search_text(), *filter(None, extra)])
 
 
 class HistoryPage(ArticlePage):
@@ -377,16 +372,8 @@ class HistoryPage(ArticlePage):
     )
     archival_source = models.CharField(_("archival source"), max_length=500, blank=True)
 
-    content_panels = (
-        ArticlePage.content_panels[:3]
-        + [
-            MultiFieldPanel(
-                [FieldPanel("period"), FieldPanel("archival_source")],
-                heading=_("Archive"),
-            ),
-        ]
-        + ArticlePage.content_panels[3:]
-    )
+    content_panels = article_panels(_("Archive"), "period", "archival_source")
+    extra_search_text = ("period", "archival_source")
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     is_creatable = True
@@ -394,7 +381,3 @@ class HistoryPage(ArticlePage):
     class Meta:
         verbose_name = _("history page")
         verbose_name_plural = _("history pages")
-
-    def search_text(self) -> str:
-        extra = (self.period, self.archival_source)
-        return " ".join([super().search_text(), *filter(None, extra)])

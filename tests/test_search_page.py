@@ -7,7 +7,11 @@ from django.test import override_settings
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.rich_text import RichText
 
-from tests.factories import SectionPageFactory
+from tests.factories import (
+    HistoryPageFactory,
+    InterviewPageFactory,
+    SectionPageFactory,
+)
 from tests.test_search_morphology import add_article
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +190,25 @@ def test_search_page_costs_the_same_queries_for_few_or_many_results(
             add_article(tree.section_ru, f"Взрывники, смена {number}", "Текст.")
     few, many = queries_for("буровик"), queries_for("взрывник")
     assert few == many
+
+
+def test_interviews_and_history_pages_are_found_by_their_own_fields(
+    client, tree, committed
+):
+    with committed():
+        InterviewPageFactory(
+            parent=tree.section_ru,
+            title="Разговор о смене",
+            slug="razgovor",
+            interviewee="Бауыржан Сейткали",
+            interviewee_role="машинист экскаватора",
+        )
+        HistoryPageFactory(
+            parent=tree.section_ru,
+            title="Первый карьер",
+            slug="pervyi-karer",
+            period="1965",
+            archival_source="Костанайский областной архив",
+        )
+    assert "Разговор о смене" in client.get("/ru/search/", {"q": "Сейткали"}).text
+    assert "Первый карьер" in client.get("/ru/search/", {"q": "архиве"}).text
