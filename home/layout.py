@@ -95,15 +95,27 @@ class GenerationMemo:
         self.generation: int | None = None
         self.values: dict = {}
 
-    def get(self, current: int | None, key, compute: Callable[[], Any]) -> Any:
+    LIMIT = 20_000
+
+    def get(
+        self,
+        current: int | None,
+        key,
+        compute: Callable[[], Any],
+        keep: Callable[[Any], bool] | None = None,
+    ) -> Any:
+        """The value for ``key``, computed once per generation; ``keep`` may
+        refuse values not worth keeping (a page that was not found)."""
         if current is None:
             return compute()
-        if current != self.generation:
+        if current != self.generation or len(self.values) >= self.LIMIT:
             self.values, self.generation = {}, current
         try:
             return self.values[key]
         except KeyError:
-            value = self.values[key] = compute()
+            value = compute()
+            if keep is None or keep(value):
+                self.values[key] = value
             return value
 
 

@@ -9,7 +9,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from .layout import restricted_paths, site_for
+from .layout import memo, request_generation, restricted_paths, site_for
 
 
 def route(request, path: str) -> RouteResult | None:
@@ -19,29 +19,37 @@ def route(request, path: str) -> RouteResult | None:
     Below our home pages every page routes by its ``url_path``, so two queries
     find it at any depth. Paths that a page routes itself (the home page's tag
     listings) miss here and go to Wagtail's router, so behaviour is unchanged.
-    The site and the restricted paths come from the process memo (home.layout).
+    The site, the restricted paths and each found address's page id come from
+    the process memo (home.layout), so a page costs one query here.
     """
     site = site_for(request)
     if site is None:
         return None
     relative = "/".join(part for part in path.split("/") if part)
-    home_url_path = Page.objects.filter(
-        translation_key=Subquery(
-            Page.objects.filter(pk=site.root_page_id).values("translation_key")[:1]
-        ),
-        locale__language_code=translation.get_language(),
-    ).values("url_path")[:1]
-    match = (
-        Page.objects.filter(
-            url_path=Concat(
-                Subquery(home_url_path),
-                Value(f"{relative}/" if relative else ""),
-                output_field=CharField(),
+    language = translation.get_language()
+
+    def lookup() -> tuple[int, int] | None:
+        home_url_path = Page.objects.filter(
+            translation_key=Subquery(
+                Page.objects.filter(pk=site.root_page_id).values("translation_key")[:1]
+            ),
+            locale__language_code=language,
+        ).values("url_path")[:1]
+        return (
+            Page.objects.filter(
+                url_path=Concat(
+                    Subquery(home_url_path),
+                    Value(f"{relative}/" if relative else ""),
+                    output_field=CharField(),
+                )
             )
+            .values_list("pk", "content_type_id")
+            .first()
         )
-        .values_list("pk", "content_type_id")
-        .first()
-    )
+
+    # Only addresses of pages are kept: unknown ones cannot fill the memo.
+    key = ("route", site.pk, language, relative)
+    match = memo.get(request_generation(request), key, lookup, keep=bool)
     if match is None:
         return Page.route_for_request(request, path)
     model = ContentType.objects.get_for_id(match[1]).model_class()

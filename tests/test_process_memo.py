@@ -1,9 +1,10 @@
 """What a process keeps per content generation is dropped by the next change.
 
-The router reads the site and the restricted paths from a per-process memo
-(home.layout) instead of querying them on every request. These tests make
-changes the memo must notice: privacy, sites, and changes made while the
-shared cache is unreachable, when the memo must not be used at all.
+The router reads the site, the restricted paths and the page at each known
+address from a per-process memo (home.layout) instead of querying them on
+every request. These tests make changes the memo must notice: privacy, sites,
+moves and deletions, and changes made while the shared cache is unreachable,
+when the memo must not be used at all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
+from home.layout import memo
 from tests.cache_support import build_newspaper, free_port, point_caches_at
+from tests.factories import SectionPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,24 @@ def test_without_a_reachable_cache_every_request_reads_the_restrictions(
     assert PASSWORD_FORM not in client.get(url).text
     restrict(paper.article_ru)  # its generation bump is lost with the cache
     assert PASSWORD_FORM in client.get(url).text
+
+
+def test_a_moved_or_deleted_page_is_not_served_at_its_remembered_address(
+    client, paper, tree
+):
+    old_url = paper.article_ru.url
+    assert client.get(old_url).status_code == 200
+    other = SectionPageFactory(parent=tree.home_ru, title="Производство", slug="pr")
+    paper.article_ru.move(other, pos="last-child")
+    paper.article_ru.refresh_from_db()
+    moved = client.get(old_url)  # Wagtail leaves a redirect behind
+    assert (moved.status_code, moved["Location"]) == (301, paper.article_ru.url)
+    assert client.get(paper.article_ru.url).status_code == 200
+    paper.article_ru.delete()
+    assert client.get(paper.article_ru.url).status_code == 404
+
+
+def test_unknown_addresses_are_not_remembered(client, paper):
+    for number in range(5):
+        assert client.get(f"/ru/net-takoi-stranitsy-{number}/").status_code == 404
+    assert not [key for key in memo.values if "net-takoi" in str(key)]

@@ -7,7 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from home.layout import Layout, layout_for
+from home.layout import Layout, layout_for, memo, request_generation
 from home.translation import (
     closest_translated_ancestor,
     is_translated,
@@ -66,12 +66,18 @@ def section_of(context, page):
 
 
 def page_twins(context) -> list[Page]:
-    """The live translations of the page on screen, read once per render."""
+    """The live translations of the page on screen, read once per generation."""
     cache = context.render_context
     if "page_twins" not in cache:
         page = context.get("page")
         cache["page_twins"] = (
-            list(translated_twins(page)) if isinstance(page, Page) and page.pk else []
+            memo.get(
+                request_generation(context.get("request")),
+                ("twins", page.pk),
+                lambda: list(translated_twins(page)),
+            )
+            if isinstance(page, Page) and page.pk
+            else []
         )
     return cache["page_twins"]
 
