@@ -15,6 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from tests.factories import (
     StandardPageFactory,
     locale,
 )
+from tests.newsroom_support import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -54,6 +56,36 @@ LONG_KK_TITLE = (
     "және өңірдегі әлеуметтік жауапкершілік туралы үлкен әңгіме"
 )
 KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page, kept as a test artefact in tests/artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@contextmanager
+def desktop_page(browser, base: str = "", user: str = "", cookies=()) -> Iterator:
+    """A page in a fresh 1280×900 browser context, logged in as ``user`` if given."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        if cookies:
+            context.add_cookies(list(cookies))
+        page = context.new_page()
+        if user:
+            log_in(page, base, user)
+        yield page
+    finally:
+        context.close()
+
+
+def log_in(page, base: str, username: str) -> None:
+    """Through the admin's login form, as a person would."""
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{base}/admin/")
 
 
 def chromium_missing_reason() -> str:

@@ -14,8 +14,14 @@ from wagtail.models import PageLogEntry
 
 from news.models import NewsPage
 from tests.conftest import build_tree
-from tests.e2e.conftest import CHROMIUM, IN_CI, SCREENSHOTS, chromium_missing_reason
-from tests.newsroom_support import PASSWORD, make_staff
+from tests.e2e.conftest import (
+    CHROMIUM,
+    IN_CI,
+    chromium_missing_reason,
+    desktop_page,
+    screenshot,
+)
+from tests.newsroom_support import make_staff
 
 if not CHROMIUM.exists() and not IN_CI:
     pytest.skip(chromium_missing_reason(), allow_module_level=True)
@@ -27,17 +33,7 @@ LEAD = "С понедельника смены на фабрике длятся 
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"editorial-{name}.png", full_page=True)
-
-
-def log_in(page, base: str, username: str) -> None:
-    """Through the admin's login form, as a person would."""
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}/admin/")
+    screenshot(page, f"editorial-{name}")
 
 
 def open_action_menu(page) -> None:
@@ -47,10 +43,7 @@ def open_action_menu(page) -> None:
 
 
 def editor_submits(browser, base: str, section_id: int) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        log_in(page, base, "editor")
+    with desktop_page(browser, base, "editor") as page:
         shoot(page, "1-editor-dashboard")
 
         page.goto(f"{base}/admin/pages/add/news/newspage/{section_id}/")
@@ -71,15 +64,10 @@ def editor_submits(browser, base: str, section_id: int) -> dict:
         seen["in_review"] = page.locator("#newsroom-in-review-section").inner_text()
         shoot(page, "4-editor-sees-who-reviews")
         return seen
-    finally:
-        context.close()
 
 
 def moderator_approves(browser, base: str, page_id: int) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        log_in(page, base, "moderator")
+    with desktop_page(browser, base, "moderator") as page:
         awaiting = page.locator("#awaiting-review-section")
         seen = {"awaiting": awaiting.inner_text()}
         shoot(page, "5-moderator-dashboard")
@@ -98,8 +86,6 @@ def moderator_approves(browser, base: str, page_id: int) -> dict:
         seen["history"] = page.locator("main").inner_text()
         shoot(page, "8-history")
         return seen
-    finally:
-        context.close()
 
 
 def test_an_editor_submits_and_a_moderator_approves_in_the_browser(

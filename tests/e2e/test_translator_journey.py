@@ -29,8 +29,13 @@ from news.models import NewsPage
 from newsroom.translation_status import IN_REVIEW, translation_status
 from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.conftest import build_tree
-from tests.e2e.conftest import CHROMIUM, IN_CI, SCREENSHOTS, chromium_missing_reason
-from tests.e2e.test_editorial_journey import log_in
+from tests.e2e.conftest import (
+    CHROMIUM,
+    IN_CI,
+    chromium_missing_reason,
+    desktop_page,
+    screenshot,
+)
 from tests.factories import NewsPageFactory
 from tests.newsroom_support import make_staff
 from tests.translation_support import approve, translation_for
@@ -78,8 +83,7 @@ SLUG_TITLES = [
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"translator-{name}.png", full_page=True)
+    screenshot(page, f"translator-{name}")
 
 
 # ------------------------------------------------------- slugs: JS == Python
@@ -125,10 +129,7 @@ SETTLED_JS = """
 
 
 def typed_slug(browser, base: str, cookie: dict, section_id: int) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        context.add_cookies([cookie])
-        page = context.new_page()
+    with desktop_page(browser, cookies=[cookie]) as page:
         page.goto(f"{base}/admin/pages/add/news/newspage/{section_id}/")
         page.locator("#id_title").press_sequentially("Қазақ әліпбиі: ң, ұ, ү, һ")
         page.locator("#id_title").blur()
@@ -139,8 +140,6 @@ def typed_slug(browser, base: str, cookie: dict, section_id: int) -> dict:
         seen["after_editing"] = page.locator("#id_slug").input_value()
         shoot(page, "0-admin-slug")
         return seen
-    finally:
-        context.close()
 
 
 def session_cookie(user, base: str) -> dict:
@@ -173,10 +172,7 @@ def test_the_admin_slug_field_keeps_kazakh_letters(browser, live_server):
 
 
 def translator_translates(browser, base: str, draft_id: int, texts: dict) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        log_in(page, base, "translator")
+    with desktop_page(browser, base, "translator") as page:
         page.goto(f"{base}/admin/pages/{draft_id}/edit/")
         page.wait_for_selector(".js-translation-editor li.incomplete")
         shoot(page, "1-editor-untranslated")
@@ -204,14 +200,10 @@ def translator_translates(browser, base: str, draft_id: int, texts: dict) -> dic
         seen["message"] = page.locator(".messages").inner_text()
         shoot(page, "4-submitted-for-review")
         return seen
-    finally:
-        context.close()
 
 
 def reader_switches(browser, base: str, ru_path: str) -> dict:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
+    with desktop_page(browser) as page:
         page.goto(base + ru_path)
         shoot(page, "5-reader-russian")
         page.locator(".language-switcher a[hreflang='kk']").click()
@@ -226,8 +218,6 @@ def reader_switches(browser, base: str, ru_path: str) -> dict:
         page.wait_for_load_state()
         seen["back_url"] = page.url
         return seen
-    finally:
-        context.close()
 
 
 def test_a_translator_translates_and_a_reader_switches_language(browser, live_server):
