@@ -6,6 +6,7 @@ so the page cache keeps them like pages and empties them on the same changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -20,6 +21,7 @@ from .models import ArticlePage, SectionPage
 
 FEED_SIZE = 20
 SUMMARY_LENGTH = 300
+SLUG = re.compile(r"[\w-]{1,255}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class ArticlesFeed(Feed):
         if section is None:
             about = layout.settings.about
             return Channel(locale, name, layout.home.url, about, None, request)
+        if not SLUG.fullmatch(section):  # NUL bytes and the like never reach SQL
+            raise Http404
         page = selectors.search_sections(locale=locale).filter(slug=section).first()
         if page is None:
             raise Http404
