@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -69,6 +71,43 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+class HungRedis:
+    """A loopback port that takes connections and never answers: a stuck Redis.
+
+    It keeps every connection the site opens, so a test can count them.
+    """
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        for connection in [*self.connections, self.listener]:
+            connection.close()
+
+
+@pytest.fixture
+def hung_redis():
+    server = HungRedis()
+    yield server
+    server.close()
 
 
 @pytest.fixture
@@ -153,6 +192,19 @@ def test_an_outage_is_one_log_line_not_a_traceback_per_cache_call(
     assert notes[0].exc_info is None
     assert notes[0].getMessage().startswith("Cache unreachable (")
     assert "Connection refused" in notes[0].getMessage()
+
+
+def test_a_hung_redis_is_asked_once_per_cache_then_left_alone(
+    settings, paper, hung_redis, django_capture_on_commit_callbacks
+):
+    """Each call to a stuck Redis waits its socket timeout; a page makes many."""
+    settings.REDIS_REST_SECONDS = settings.PAGE_CACHE_RETRY_SECONDS = 600
+    point_caches_at(settings, hung_redis.port)
+    assert_site_serves_uncached(paper)
+    publish_new_title(paper, django_capture_on_commit_callbacks)
+    assert NEW_TITLE in Client().get(paper.article_ru.url).text
+    # One try each: pages, the default cache, fragments, renditions.
+    assert len(hung_redis.connections) <= 4
 
 
 def test_a_stopped_redis_server_leaves_every_page_up_and_publishing_working(

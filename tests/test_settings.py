@@ -38,7 +38,10 @@ def test_service_urls_switch_to_postgresql_redis_and_elasticsearch(reload_base):
     )
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.DATABASES["default"]["HOST"] == "db.internal"
-    assert settings.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
+    for alias in ("default", "renditions", "template_fragments"):
+        assert settings.CACHES[alias]["BACKEND"] == base.RESTING_REDIS
+    # The page cache reports its own errors (home.cache): plain django-redis.
+    assert settings.CACHES["pagecache"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert settings.CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
     search = settings.WAGTAILSEARCH_BACKENDS["default"]
     # Wagtail's elasticsearch9 backend with kmpress's analyzers and outage queue.

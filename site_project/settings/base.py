@@ -150,6 +150,10 @@ def redis_url_with_database(url: str, number: int) -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
+# Stops asking a hung Redis for a few seconds after a failed call.
+RESTING_REDIS = "site_project.redis_cache.RestingRedisCache"
+
+
 def redis_caches(url: str, pages_url: str) -> dict:
     """django-redis aliases; only the page cache reports its errors (home.cache)."""
     options = {
@@ -159,13 +163,13 @@ def redis_caches(url: str, pages_url: str) -> dict:
     }
     return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": RESTING_REDIS,
             "LOCATION": url,
             "KEY_PREFIX": "kmpress",
             "OPTIONS": options,
         },
         "renditions": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": RESTING_REDIS,
             "LOCATION": url,
             "KEY_PREFIX": "kmpress-renditions",
             "TIMEOUT": 60 * 60 * 24 * 7,
@@ -173,7 +177,7 @@ def redis_caches(url: str, pages_url: str) -> dict:
         },
         # {% wagtailcache %} fragments; their keys carry the layout generation.
         "template_fragments": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": RESTING_REDIS,
             "LOCATION": url,
             "KEY_PREFIX": "kmpress-fragments",
             "OPTIONS": options,
@@ -251,6 +255,8 @@ WAGTAIL_CACHE_IGNORE_QS = [
 ]
 # Seconds a worker stops asking an unreachable page cache before trying again.
 PAGE_CACHE_RETRY_SECONDS = 5
+# The same for the other aliases after a failed call (site_project.redis_cache).
+REDIS_REST_SECONDS = 5
 
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
