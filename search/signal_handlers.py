@@ -59,15 +59,21 @@ def reindex_moved_article(sender, instance, **kwargs) -> None:
 
 
 def reindex_articles_of_author(sender, instance, raw=False, **kwargs) -> None:
-    """Author names are indexed with their articles."""
+    """Author names are indexed with their articles.
+
+    An article may link another language's row of the author and show this
+    one (ArticlePage.byline_authors), so every row of the author counts.
+    """
     from news.models import ArticlePage
 
     if raw or _paused or instance.pk is None:
         return
-    author_pk = instance.pk
+    key = instance.translation_key
 
     def reindex() -> None:
-        articles = ArticlePage.objects.filter(article_authors__author_id=author_pk)
+        articles = ArticlePage.objects.filter(
+            article_authors__author__translation_key=key
+        )
         for article in articles.distinct().specific():
             index.insert_or_update_object(article)
 

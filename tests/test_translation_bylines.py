@@ -24,6 +24,7 @@ from news.models import ArticleAuthor, NewsPage
 from newsroom.translation_review import translated_revision
 from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
 from tests.factories import AuthorFactory, NewsPageFactory
+from tests.test_search_morphology import search_titles
 from tests.translation_support import translate_strings, translation_for
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,19 @@ def test_the_kazakh_article_is_indexed_with_kazakh_names(tree, kk, author):
     text = page.search_text()
     assert NAME_KK in text and TAG_KK in text
     assert NAME_RU not in text
+
+
+def test_renaming_the_kazakh_author_reindexes_articles_that_show_it(
+    tree, kk, author, django_capture_on_commit_callbacks
+):
+    author_ru, author_kk = author
+    with django_capture_on_commit_callbacks(execute=True):
+        kazakh_article_linking(tree, kk, [author_ru])
+    with django_capture_on_commit_callbacks(execute=True):
+        author_kk.name = "Әйгерім Сәрсенова"
+        author_kk.save()
+    assert search_titles("kk", "Сәрсеновамен") == ["Карьер рекорды"]
+    assert search_titles("kk", "Нұрланованың") == []
 
 
 def test_tag_pages_of_a_language_list_only_its_own_tags(client, tree, kk, author):
