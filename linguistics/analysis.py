@@ -81,16 +81,20 @@ def _lower(token: str) -> str:
     return unicodedata.normalize("NFC", lowered)[:MAX_TOKEN_LENGTH]
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, *, repair: bool = True) -> list[str]:
     """Lower-case NFC word tokens.
 
     Apostrophes inside a word are removed (O'Brien -> obrien); hyphenated words
     give each part (іс-шара -> іс, шара) except a case tail on an abbreviation or
-    number (ҚР-да -> қр, 2023-жылы -> 2023, жылы).
+    number (ҚР-да -> қр, 2023-жылы -> 2023, жылы). Latin look-alikes inside
+    Cyrillic words are repaired unless ``repair`` is false; either way the
+    tokens are the same words in the same order.
     """
     if not text or not isinstance(text, str):
         return []
-    text = fix_lookalikes(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if repair:
+        text = fix_lookalikes(text)
     tokens = []
     for match in _TOKEN.finditer(text):
         parts = _HYPHEN.split(_APOSTROPHE.sub("", match.group()))

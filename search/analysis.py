@@ -139,8 +139,13 @@ class AnalysedQuery:
         return parts[0] if len(parts) == 1 else And(parts)
 
 
-def word_keys(word: str, language: str) -> tuple[str, ...]:
-    """The keys a query word asks for (see the module docstring)."""
+def word_keys(word: str, language: str, typed: str = "") -> tuple[str, ...]:
+    """The keys a query word asks for (see the module docstring).
+
+    ``typed`` is the word as the reader typed it, before Latin look-alikes were
+    repaired: жиhаздын has no Kazakh letter on the keyboard that typed it, so it
+    also asks for the folded keys, as жихаздын would.
+    """
     if _plain():
         return tuple(tokenize(word)[:1])
     lang = _language(language)
@@ -151,7 +156,7 @@ def word_keys(word: str, language: str) -> tuple[str, ...]:
     for light in _light_keys(tokenize(word)[:1], lang):
         if light not in keys:
             keys.append(light)
-    if not has_kazakh_letters(word):
+    if not has_kazakh_letters(typed or word):
         folded = analyze_folded(word, lang, drop_stopwords=True)
         if folded:
             keys.append(FOLDED_MARK + folded[0])
@@ -162,8 +167,11 @@ def analyse_query(text: str, language: str) -> AnalysedQuery:
     """The query's words with their keys; stop words and repeats dropped."""
     terms: list[QueryTerm] = []
     seen: set[tuple[str, ...]] = set()
-    for word in tokenize(text):
-        keys = word_keys(word, language)
+    words, typed = tokenize(text), tokenize(text, repair=False)
+    if len(typed) != len(words):  # equal by construction; else judge repaired words
+        typed = words
+    for word, as_typed in zip(words, typed, strict=True):
+        keys = word_keys(word, language, as_typed)
         if not keys or keys in seen:
             continue
         seen.add(keys)

@@ -93,6 +93,8 @@ EXAMPLES = [
     Example("kk", "мамандыктардын", ("Жаңа мамандық", "Сұранысқа ие мамандықтар")),
     Example("kk", "жумысшыларга", ("Үздік жұмысшы марапатталды",)),
     Example("kk", "колледжинде", ("Колледж түлектері",)),
+    # ...also with a Latin i or h where the keyboard lacks і or һ.
+    Example("kk", "уздiк", ("Үздік жұмысшы марапатталды",)),
     # Kazakh letters are never folded away: қол (hand) and көл (lake) stay apart.
     Example("kk", "көлдер", ("Көл жағасындағы демалыс",), ("Қол еңбегі",)),
     Example("kk", "қолдың", ("Қол еңбегі",), ("Көл жағасындағы демалыс",)),

@@ -220,3 +220,9 @@ def test_index_and_query_analysis_agree():
     document = "Жітіқара кен комбинатының жұмысшылары"
     query = "жітіқара кен комбинаты жұмысшы"
     assert set(analyze(query, "kk")) <= set(analyze(document, "kk"))
+
+
+def test_tokens_as_typed_keep_their_latin_letters_and_their_order():
+    text = "Жиhаздың сапасы, iPhone-ға ұнады"
+    assert tokenize(text) == ["жиһаздың", "сапасы", "iphone", "ұнады"]
+    assert tokenize(text, repair=False) == ["жиhаздың", "сапасы", "iphone", "ұнады"]
