@@ -1,5 +1,7 @@
 """`seed_demo` builds both language trees once, and never twice."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
@@ -46,6 +48,13 @@ class SeedDemoTests(TestCase):
     def test_seeding_sets_up_the_newsroom_roles(self):
         for name in ("Корреспонденты", "Выпускающие редакторы", "Переводчики"):
             assert Group.objects.filter(name=name).exists(), name
+
+    def test_a_second_seeding_reports_no_drift_from_the_declared_roles(self):
+        """The first run applied the roles, Wagtail's default groups included."""
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        assert "Drift" not in output.getvalue()
+        assert "default group" not in output.getvalue()
 
     def test_the_site_root_is_the_russian_home_page(self):
         site = Site.objects.get(is_default_site=True)

@@ -105,10 +105,15 @@ class Command(BaseCommand):
             ).create(options["articles"])
         if options["admin"]:
             self.ensure_admin()
-        # The newsroom's roles and review workflows (idempotent, reports drift),
-        # then kk synchronised from ru: every page keeps a Kazakh counterpart.
+        # kk synchronised from ru, then the newsroom's roles and review
+        # workflows (idempotent). A database this run has just filled gets
+        # them exactly as declared (Wagtail's default groups lose their page
+        # permissions); on an existing one differences are only reported.
         call_command(
-            "setup_newsroom", verbosity=options["verbosity"], stdout=self.stdout
+            "setup_newsroom",
+            fix=bool(self.created),
+            verbosity=options["verbosity"],
+            stdout=self.stdout,
         )
 
     # Helpers -----------------------------------------------------------------
