@@ -22,10 +22,14 @@ from home import demo_content
 from home.management.commands.seed_demo import demo_key
 from news.models import ArticleAuthor, NewsPage
 from newsroom.translation_review import translated_revision
-from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
+from newsroom.translation_sync import synchronise_trees
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.test_search_morphology import search_titles
-from tests.translation_support import translate_strings, translation_for
+from tests.translation_support import (
+    synchronised_kk,
+    translate_strings,
+    translation_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +40,7 @@ NEW_TAG_RU, NEW_TAG_KK = "рекорд месяца", "ай рекорды"
 
 @pytest.fixture
 def kk(tree) -> Locale:
-    ensure_locale_synchronisation()
-    return Locale.objects.get(language_code="kk")
+    return synchronised_kk()
 
 
 @pytest.fixture

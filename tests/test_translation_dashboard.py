@@ -22,17 +22,15 @@ from newsroom.translation_status import (
     status_counts,
     translation_status,
 )
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.factories import NewsPageFactory, SectionPageFactory
-from tests.translation_support import newsroom_staff
+from tests.translation_support import newsroom_staff, synchronised_kk
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def kk(tree) -> Locale:
-    ensure_locale_synchronisation()
-    return Locale.objects.get(language_code="kk")
+    return synchronised_kk()
 
 
 @pytest.fixture

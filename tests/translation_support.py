@@ -5,12 +5,18 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 from wagtail_localize.models import StringSegment, Translation
 
 from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.newsroom_support import Staff, article_form_data, make_staff
+
+
+def synchronised_kk() -> Locale:
+    """The Kazakh locale, kept in sync with Russian as in production."""
+    ensure_locale_synchronisation()
+    return Locale.objects.get(language_code="kk")
 
 
 def newsroom_staff(prefix: str = "") -> Staff:
