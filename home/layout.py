@@ -7,21 +7,26 @@ it: exact, and simple. Template fragments (``{% wagtailcache %}``) carry the
 generation in their key and go stale the same way.
 Each process also keeps what it read for the current generation (layouts,
 the site, restricted paths), so a request asks the cache for one number only.
-When the cache is unreachable every call simply reads the database.
+When the cache is unreachable every call simply reads the database; when it
+is local memory (no REDIS_URL), other processes never see a bump, so what a
+process keeps lives at most ``LOCAL_SECONDS``, as whole pages do then.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 GENERATION_KEY = "kmpress:layout-generation"
 TIMEOUT = 60 * 60 * 24
+LOCAL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,11 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+def process_local() -> bool:
+    """Whether the default cache lives in this process only."""
+    return isinstance(caches["default"], LocMemCache)
+
+
 class GenerationMemo:
     """Values derived from content, kept in this process for one generation.
 
@@ -94,6 +104,7 @@ class GenerationMemo:
     def __init__(self):
         self.generation: int | None = None
         self.values: dict = {}
+        self.expires = 0.0
 
     LIMIT = 20_000
 
@@ -108,8 +119,14 @@ class GenerationMemo:
         refuse values not worth keeping (a page that was not found)."""
         if current is None:
             return compute()
-        if current != self.generation or len(self.values) >= self.LIMIT:
+        now = time.time()
+        if (
+            current != self.generation
+            or len(self.values) >= self.LIMIT
+            or now >= self.expires
+        ):
             self.values, self.generation = {}, current
+            self.expires = now + LOCAL_SECONDS if process_local() else math.inf
         try:
             return self.values[key]
         except KeyError:
@@ -132,7 +149,7 @@ def layout_for(locale: Locale, request=None) -> Layout:
             layout = build_layout(locale, request)
             layout.generation = current or 0
             if current is not None:
-                cache.set(key, layout, TIMEOUT)
+                cache.set(key, layout, LOCAL_SECONDS if process_local() else TIMEOUT)
         return layout
 
     return memo.get(current, ("layout", locale.pk), shared)

@@ -9,7 +9,10 @@ when the memo must not be used at all.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
@@ -105,3 +108,28 @@ def test_unknown_addresses_are_not_remembered(client, paper):
     for number in range(5):
         assert client.get(f"/ru/net-takoi-stranitsy-{number}/").status_code == 404
     assert not [key for key in memo.values if "net-takoi" in str(key)]
+
+
+def test_without_redis_what_a_process_keeps_lives_a_minute(client, paper, settings):
+    """Local memory is per process: another process's change never bumps ours."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    url = paper.article_ru.url
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        assert PASSWORD_FORM not in client.get(url).text
+        # As another worker would: the rows change, this process hears nothing.
+        PageViewRestriction.objects.bulk_create(
+            [
+                PageViewRestriction(
+                    page=paper.article_ru,
+                    restriction_type=PageViewRestriction.PASSWORD,
+                    password="секрет",
+                )
+            ]
+        )
+        clock.shift(30)
+        assert PASSWORD_FORM not in client.get(url).text
+        clock.shift(31)
+        assert PASSWORD_FORM in client.get(url).text
