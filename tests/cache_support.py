@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,13 +19,6 @@ TAG = "карьер"
 def verdict(response) -> str:
     """hit, miss, skip or err; empty when the page cache never saw the request."""
     return response.get(HEADER, "")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (until someone binds it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def point_caches_at(settings, port: int) -> None:

@@ -5,7 +5,6 @@ process with no service URLs set, then crawls the site over HTTP on loopback.
 """
 
 import re
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,15 +13,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.embedded import MANAGE, ROOT, embedded_env, manage
+from tests.embedded import MANAGE, ROOT, embedded_env, free_port, manage
 
 MAX_PAGES = 200
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, str]:

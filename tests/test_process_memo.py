@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from home.layout import memo
-from tests.cache_support import build_newspaper, free_port, point_caches_at
+from tests.cache_support import build_newspaper, point_caches_at
+from tests.embedded import free_port
 from tests.factories import SectionPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,12 +20,12 @@ from django.test import Client
 from tests.cache_support import (
     build_newspaper,
     commit_set_up,
-    free_port,
     let_page_cache_retry,
     point_caches_at,
     reset_page_cache_health,
     verdict,
 )
+from tests.embedded import free_port
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.embedded import ROOT, free_port, manage, without_services
+
 VENV_BIN = Path(sys.executable).parent
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
 FEW = 10
@@ -136,12 +136,6 @@ def probe() -> None:
     ]
     figures = {"urls": urls, "queries": queries, "mix": mix, "articles": articles}
     print("PROBE " + json.dumps(figures))
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
 
 
 def recreate_database() -> None:
@@ -265,18 +259,6 @@ def step(message: str) -> None:
     print(f"  pages: {message}", file=sys.stderr, flush=True)
 
 
-def manage(env: dict, *args: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=capture,
-        text=True,
-    )
-    return result.stdout if capture else ""
-
-
 def probe_site(env: dict) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench.pages", "probe"],
@@ -301,11 +283,7 @@ def run() -> dict:
     }
     with tempfile.TemporaryDirectory(prefix="kmpress-bench-") as workdir:
         body = Path(workdir) / "article.html"
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"}
-        }
+        env = without_services()
         env.update(
             DJANGO_SETTINGS_MODULE="tests.bench.settings",
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
@@ -326,11 +304,11 @@ def run() -> dict:
         manage(env, "migrate", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         step(f"seeding {FEW} articles per language")
-        manage(env, "seed_demo", capture=True)
-        manage(env, "seed_demo", "--articles", str(FEW), capture=True)
+        manage(env, "seed_demo", capture_output=True)
+        manage(env, "seed_demo", "--articles", str(FEW), capture_output=True)
         few = probe_site(env)
         step(f"seeding up to {ARTICLES} articles per language")
-        manage(env, "seed_demo", "--articles", str(ARTICLES - FEW), capture=True)
+        manage(env, "seed_demo", "--articles", str(ARTICLES - FEW), capture_output=True)
         many = probe_site(env)
         for name in PROBE_PAGES:
             figures[f"queries_{name}_n{FEW}"] = few["queries"][name]
