@@ -149,7 +149,8 @@ class BrowserThread:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[BrowserThread]:
-    """One headless Chromium for the whole run."""
+    """One headless Chromium for the whole run; every browser test asks for it,
+    so this is where a missing Chromium skips them (fails them in CI)."""
     if not CHROMIUM.exists():
         if IN_CI:
             pytest.fail(chromium_missing_reason() + " (required in CI)")

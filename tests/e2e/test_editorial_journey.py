@@ -15,16 +15,10 @@ from wagtail.models import PageLogEntry
 from news.models import NewsPage
 from tests.conftest import build_tree
 from tests.e2e.conftest import (
-    CHROMIUM,
-    IN_CI,
-    chromium_missing_reason,
     desktop_page,
     screenshot,
 )
 from tests.newsroom_support import make_staff
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(chromium_missing_reason(), allow_module_level=True)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

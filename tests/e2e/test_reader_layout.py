@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import (
-    CHROMIUM,
-    IN_CI,
-    KAZAKH_LETTERS,
-    chromium_missing_reason,
-)
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(chromium_missing_reason(), allow_module_level=True)
+from tests.e2e.conftest import KAZAKH_LETTERS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

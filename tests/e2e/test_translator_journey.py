@@ -30,18 +30,12 @@ from newsroom.translation_status import IN_REVIEW, translation_status
 from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.conftest import build_tree
 from tests.e2e.conftest import (
-    CHROMIUM,
-    IN_CI,
-    chromium_missing_reason,
     desktop_page,
     screenshot,
 )
 from tests.factories import NewsPageFactory
 from tests.newsroom_support import make_staff
 from tests.translation_support import approve, translation_for
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytest.skip(chromium_missing_reason(), allow_module_level=True)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
