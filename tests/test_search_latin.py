@@ -77,7 +77,7 @@ def test_latin_query_finds_every_article_its_cyrillic_form_finds(articles, typed
     assert set(cyrillic) <= set(search_titles(typed.language, typed.latin))
 
 
-def _transliterated() -> list[Typed]:
+def transliterated_examples() -> list[Typed]:
     """Every Cyrillic example of the morphology tests, in 2021 Latin (Kazakh)
     and in the slug spelling (both languages)."""
     typed = [Typed(e.language, to_ascii(e.query), e.query) for e in EXAMPLES]
@@ -92,7 +92,7 @@ def test_transliterated_query_set_reaches_the_recall_of_the_cyrillic_one(article
     the Latin-typed set reaches at least 0.9 of the Cyrillic one."""
     wanted = {e.query: set(e.finds) for e in EXAMPLES}
     found = cyrillic = total = 0
-    for typed in _transliterated():
+    for typed in transliterated_examples():
         expected = wanted[typed.cyrillic]
         total += len(expected)
         cyrillic += len(expected & set(search_titles(typed.language, typed.cyrillic)))
