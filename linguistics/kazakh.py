@@ -356,8 +356,10 @@ def is_loanword(word: str) -> bool:
     спартакиада). Loans without any of these (комбинат, газета) follow the
     native rules, which fit them.
     """
-    if not word or not LOAN_LETTERS.isdisjoint(word):
-        return bool(word)
+    if not word:
+        return False
+    if not LOAN_LETTERS.isdisjoint(word):
+        return True
     if len(word) > 1 and word[0] not in _VOWELS and word[1] not in _VOWELS:
         return True
     return any(_is_vowel_pair(a, b) for a, b in zip(word, word[1:], strict=False))

@@ -28,7 +28,7 @@ import hashlib
 import re
 import unicodedata
 
-from .alphabet import fix_lookalikes
+from .alphabet import FOLD_TABLE, fix_lookalikes, is_cyrillic
 
 #: Lower-case Cyrillic -> 2021 Kazakh Latin (lower case).
 LATIN_TABLE: dict[str, str] = {
@@ -240,8 +240,9 @@ def slugify(text: str, max_length: int = 80) -> str:
 # --- Latin -> Cyrillic: words typed in Latin letters -------------------------
 
 #: Latin spellings readers type that neither table writes: the 2018 acute
-#: alphabet (á ǵ ń ó ú ý í) and phone habits (ç, w, yo). Everything else is read
-#: back from ``LATIN_TABLE`` (2021 Latin) and ``TABLE`` (slugs: sh, zh, kh, ng…).
+#: alphabet (á ǵ ń ó ú ý í) and phone habits (ç, w, yo, c for ц). Everything
+#: else is read back from ``LATIN_TABLE`` (2021 Latin) and ``TABLE`` (slugs:
+#: sh, zh, kh, ng…).
 INFORMAL_LATIN: dict[str, str] = {
     "á": "ә",
     "ǵ": "ғ",
@@ -253,12 +254,8 @@ INFORMAL_LATIN: dict[str, str] = {
     "ç": "ч",
     "w": "у",
     "yo": "ё",
+    "c": "ц",
 }
-
-#: Readings of a Latin spelling that a reader may mean but the tables give to
-#: another letter: и/ы written i/y after a vowel are й (Qostanai, Kostanay),
-#: e may be э (elektr), c may be ц (konferencia).
-_ALSO: dict[str, str] = {"e": "э", "c": "ц"}
 
 #: At most this many Cyrillic readings of one Latin word.
 MAX_READINGS = 6
@@ -266,36 +263,30 @@ MAX_READINGS = 6
 _CYRILLIC_VOWELS = frozenset("аәеёиоөуұүыіэюя")
 
 
+def _fold(letter: str) -> str:
+    return FOLD_TABLE.get(letter, letter).replace("ё", "е")
+
+
 def _latin_readings() -> dict[str, tuple[str, ...]]:
-    """Latin spelling -> Cyrillic letters, from the two tables and the extras.
+    """Latin spelling -> Cyrillic letters: both tables backwards, then the extras.
 
     Letters that fold to one another (і/и, ұ/у, һ/х, ё/е) keep one reading: the
     folded search keys meet the others.
     """
-    from .alphabet import FOLD_TABLE
-
     readings: dict[str, list[str]] = {}
-
-    def add(latin: str, cyrillic: str) -> None:
-        if not latin or not cyrillic:
-            return
-        found = readings.setdefault(latin, [])
-        folded = FOLD_TABLE.get(cyrillic, cyrillic).replace("ё", "е")
-        if cyrillic not in found and all(
-            FOLD_TABLE.get(c, c).replace("ё", "е") != folded or c == cyrillic
-            for c in found
-        ):
+    pairs = [
+        *((latin, cyrillic) for cyrillic, latin in LATIN_TABLE.items()),
+        *(
+            (latin, cyrillic)
+            for cyrillic, latin in TABLE.items()
+            if is_cyrillic(cyrillic)
+        ),
+        *INFORMAL_LATIN.items(),
+    ]
+    for latin, cyrillic in pairs:
+        found = readings.setdefault(latin, []) if latin else []
+        if latin and all(_fold(c) != _fold(cyrillic) for c in found):
             found.append(cyrillic)
-
-    for cyrillic, latin in LATIN_TABLE.items():
-        add(latin, cyrillic)
-    for letter, ascii_ in TABLE.items():
-        if letter in LATIN_TABLE:
-            add(ascii_, letter)
-        elif letter in LATIN_TABLE.values():  # ä -> ae: both mean ә
-            add(letter, readings[letter][0])
-    for latin, cyrillic in (INFORMAL_LATIN | _ALSO).items():
-        add(latin, cyrillic)
     return {latin: tuple(letters) for latin, letters in readings.items()}
 
 
