@@ -118,7 +118,8 @@ def _stem_folded(token: str, language: str) -> str:
     if language == "kk" or (language == "ru" and has_kazakh_letters(token)):
         return kazakh.stem_folded(token)
     if language == "ru":
-        return russian.stem(token)
+        # No ь or ъ: a word typed in Latin letters has none (mebelyu, obekt).
+        return russian.stem(token.replace("ь", "").replace("ъ", "") or token)
     return fold_lookalikes(token)
 
 
@@ -147,6 +148,7 @@ def analyze_folded(
     """Like ``analyze`` after folding ә->а, ғ->г, қ->к, ң->н, ө->о, ұ/ү->у, һ->х, і->и.
 
     Depends only on the folded text, so "казакстанда" and "Қазақстанда" agree.
+    Russian words also lose ь and ъ, which a word typed in Latin letters lacks.
     """
     lang = _language(language)
     stop = _FOLDED_STOPWORDS.get(lang, frozenset())

@@ -13,6 +13,14 @@ parses are collected and the best is chosen (protected word, tie-break rules,
 longest cut), then finalised: final ы/і after a consonant dropped, elided vowels
 restored (халқ -> халық), final б/г/ғ devoiced, final ст -> с.
 
+Russian loans (``is_loanword``: a letter native words lack, two consonants at the
+start, or two vowels side by side) bend three rules, as newspaper Kazakh does:
+after a final consonant either harmony is accepted (цехта, цехтың, офисқа beside
+офисте); an inserted vowel before the possessive is read as such (факт-і-сі);
+and -қан/-кен after them is no participle (учаске-нің, not учаскен-і-ң). A loan's
+key is also stemmed until it stays put, so a bare form that looks inflected (вахта as
+вах+та, эстакада as эстака+да) meets its inflected forms (вахтаға, вахтасы).
+
 ``stem_folded`` runs the same rules over text in which Kazakh-specific letters are
 folded to Russian ones (see ``alphabet.fold_lookalikes``); where folding makes a
 letter ambiguous it accepts every reading, so it depends only on the folded text.
@@ -37,6 +45,11 @@ _BACK_VOWELS = "аоұыяю"
 _FRONT_VOWELS = "әеөүіэ"
 _VOWELS = frozenset(_BACK_VOWELS + _FRONT_VOWELS + "иу")
 _GLIDES = frozenset("иую")
+
+#: Letters native Kazakh words lack; a word with one is a (Russian) loan.
+#: х and һ are left out: old Arabic and Persian loans (халық, тарих, шаһар)
+#: keep vowel harmony.
+LOAN_LETTERS = frozenset("вфцчщъьэё")
 
 # Classes of a remainder's last letter, which select a suffix's variant.
 _V, _G, _L, _N, _Z, _T = "V", "G", "L", "N", "Z", "T"
@@ -272,6 +285,7 @@ class _Rules:
         self.agentive_sy = tuple(f(p) for p in ("шысы", "шісі"))
         self.high_sy = tuple(f(p) for p in ("ысы", "ісі"))
         self.sy = tuple(f(p) for p in ("сы", "сі"))
+        self.inserted_before = f("кт")
         if folded:
             # A folded letter stands for each letter that folds to it.
             self.back_vowels = frozenset("ыяю")
@@ -287,9 +301,15 @@ class _Rules:
             return frozenset((_V, _G))
         return frozenset(_letter_class(ch))
 
-    def harmony_of(self, remainder: str, *, soft: bool) -> frozenset[str]:
-        """The suffix harmonies a remainder accepts."""
-        if soft:
+    def harmony_of(
+        self, remainder: str, *, soft: bool, loan: bool = False
+    ) -> frozenset[str]:
+        """The suffix harmonies a remainder accepts.
+
+        A loan ending in a consonant takes either (цехта, цехте; офисқа, офиске):
+        its Russian sounds follow no harmony, and newspapers write both.
+        """
+        if soft or (loan and remainder[-1] not in _VOWELS):
             return frozenset((BACK, FRONT))
         override = self.overrides.get(remainder)
         if override:
@@ -318,6 +338,33 @@ class _Rules:
         return frozenset((found,))
 
 
+def _is_vowel_pair(first: str, second: str) -> bool:
+    """Two vowels side by side, which native words never write (ауа, ие, аяқ
+    are a vowel and a glide): проект, аэропорт, стадион, олимпиада."""
+    if first not in _VOWELS or second not in _VOWELS or second in "иуяю":
+        return False
+    if first == "и":
+        return second in "ао"
+    return first != "у"
+
+
+def is_loanword(word: str) -> bool:
+    """True for a word spelled as native Kazakh words never are (lower case).
+
+    A letter native words lack (цех, офис, сервис, электр), two consonants at
+    the start (проект, кран, штаб) or two vowels side by side (проект,
+    спартакиада). Loans without any of these (комбинат, газета) follow the
+    native rules, which fit them.
+    """
+    if not word:
+        return False
+    if not LOAN_LETTERS.isdisjoint(word):
+        return True
+    if len(word) > 1 and word[0] not in _VOWELS and word[1] not in _VOWELS:
+        return True
+    return any(_is_vowel_pair(a, b) for a, b in zip(word, word[1:], strict=False))
+
+
 def _long_enough(remainder: str) -> bool:
     if not any(ch in _VOWELS for ch in remainder):
         return False
@@ -328,7 +375,15 @@ def _long_enough(remainder: str) -> bool:
     )
 
 
-def _allowed(rules: _Rules, remainder: str, suffix: _Suffix, soft: bool) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What the whole word tells about its cuts: it had ь, it is a loan."""
+
+    soft: bool
+    loan: bool
+
+
+def _allowed(rules: _Rules, remainder: str, suffix: _Suffix, word: _Word) -> bool:
     if not _long_enough(remainder):
         return False
     if not rules.classes_of(remainder[-1]) & suffix.classes:
@@ -338,35 +393,50 @@ def _allowed(rules: _Rules, remainder: str, suffix: _Suffix, soft: bool) -> bool
     if suffix.kind == _REL and remainder not in rules.relative_bases:
         return False
     return suffix.harmony == NEUTRAL or suffix.harmony in rules.harmony_of(
-        remainder, soft=soft
+        remainder, soft=word.soft, loan=word.loan
     )
 
 
-def _preferred_poss3(rules: _Rules, current: str) -> str | None:
-    """Which 3rd person ending wins when both -сы and -ы fit (басшысы, облысы)."""
+def _preferred_poss3(rules: _Rules, current: str, loan: bool) -> str | None:
+    """Which 3rd person ending wins when both -сы and -ы fit (басшысы, облысы).
+
+    A loan ending in -кт inserts a vowel before the possessive (факт ->
+    фактісі, объект -> объектісі, пункт): -сы, not облыс-ы. A loan's и or у
+    before the с is a vowel of its root (офисі, сервисі): -ы.
+    """
     if not current.endswith(rules.sy):
         return None
     if current.endswith(rules.agentive_sy):
         return current[-2:]
     if current.endswith(rules.high_sy):
+        if loan and current[:-3].endswith(rules.inserted_before):
+            return current[-2:]
+        return current[-1:]
+    if loan and len(current) > 2 and current[-3] in "иу":
         return current[-1:]
     if len(current) > 2 and current[-3] in _VOWELS:
         return current[-2:]
     return None
 
 
-def _is_participle(rules: _Rules, word: str) -> bool:
-    """-ған/-ген, or -қан/-кен after a consonant (болған, айтқан; not республикан)."""
+def _is_participle(rules: _Rules, word: str, loan: bool) -> bool:
+    """-ған/-ген, or -қан/-кен after a consonant (болған, айтқан; not республикан).
+
+    Not -қан/-кен in a loan: verbs made from loans end in -ла, -лан, -тыр…,
+    which take -ған/-ген (учаскенің is учаске+нің).
+    """
     if len(word) < 5 or not word.endswith(rules.participles):
         return False
-    return word.endswith(rules.participles[:2]) or word[-4] not in _VOWELS
+    if word.endswith(rules.participles[:2]):
+        return True
+    return not loan and word[-4] not in _VOWELS
 
 
 # After a suffix of this kind, the next cut must come from this slot.
 _NEXT_SLOT = {_AFTER_POSS: _POSS, _2SG: _PL}
 
 
-def _parses(rules: _Rules, word: str, soft: bool) -> list[_Parse]:
+def _parses(rules: _Rules, word: str, traits: _Word) -> list[_Parse]:
     parses: list[_Parse] = []
 
     def walk(current: str, start: int, require: str, cut: int, penalty: int) -> None:
@@ -381,9 +451,11 @@ def _parses(rules: _Rules, word: str, soft: bool) -> list[_Parse]:
                 for suffix in rules.by_slot[slot]
                 if current.endswith(suffix.text)
                 and (require != _POSS or suffix.kind == _POSS3)
-                and _allowed(rules, current[: -len(suffix.text)], suffix, soft)
+                and _allowed(rules, current[: -len(suffix.text)], suffix, traits)
             ]
-            preferred = _preferred_poss3(rules, current) if slot == _POSS else None
+            preferred = (
+                _preferred_poss3(rules, current, traits.loan) if slot == _POSS else None
+            )
             if preferred not in {s.text for s, _ in cuts if s.kind == _POSS3}:
                 preferred = None
             for suffix, remainder in cuts:
@@ -392,7 +464,7 @@ def _parses(rules: _Rules, word: str, soft: bool) -> list[_Parse]:
                     extra = 1
                 elif slot == _CASE and suffix.text.startswith("н"):
                     # болғаны is болған+ы, not болға+ны
-                    extra = int(_is_participle(rules, remainder + "н"))
+                    extra = int(_is_participle(rules, remainder + "н", traits.loan))
                 following = _NEXT_SLOT.get(suffix.kind, _ATTR if slot == _PL2 else "")
                 total = cut + len(suffix.text)
                 if remainder in rules.protected:
@@ -419,26 +491,41 @@ def _finalise(rules: _Rules, stem: str) -> str:
 
 
 def _normalise(word: str) -> str:
+    """NFC, look-alikes repaired, lower case; ё is kept (it marks a loan)."""
     word = fix_lookalikes(unicodedata.normalize("NFC", word))
-    return unicodedata.normalize("NFC", word.replace("İ", "i").lower()).replace(
-        "ё", "е"
+    return unicodedata.normalize("NFC", word.replace("İ", "i").lower())
+
+
+def _key(rules: _Rules, bare: str, traits: _Word) -> tuple[str, bool]:
+    """The best parse's key, and whether it is a protected word."""
+    if bare in rules.protected:
+        return bare, True
+    best = max(
+        _parses(rules, bare, traits),
+        key=lambda p: (p.protected, -p.penalty, p.cut),
     )
+    if best.protected:
+        return best.stem, True
+    return _finalise(rules, best.stem), False
 
 
 def _stem(rules: _Rules, word: str) -> str:
     if len(word) > MAX_WORD_LENGTH or not all(
         is_cyrillic(ch) and ch.isalpha() for ch in word
     ):
+        return word.replace("ё", "е")
+    traits = _Word(soft="ь" in word, loan=is_loanword(word))
+    bare = word.replace("ъ", "").replace("ь", "").replace("ё", "е")
+    if not bare:
         return word
-    soft = "ь" in word
-    bare = word.replace("ъ", "").replace("ь", "")
-    if not bare or bare in rules.protected:
-        return bare or word
-    best = max(
-        _parses(rules, bare, soft),
-        key=lambda p: (p.protected, -p.penalty, p.cut),
-    )
-    return best.stem if best.protected else _finalise(rules, best.stem)
+    key, protected = _key(rules, bare, traits)
+    previous = bare
+    while traits.loan and not protected and key != previous:
+        # A loan's bare form may look inflected (вахта = вах+та): its key is
+        # stemmed until it stays put, so вахтаға (-> вахта) reaches вах too.
+        previous = key
+        key, protected = _key(rules, key, traits)
+    return key
 
 
 _EXACT = _Rules(folded=False)

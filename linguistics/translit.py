@@ -28,7 +28,7 @@ import hashlib
 import re
 import unicodedata
 
-from .alphabet import fix_lookalikes
+from .alphabet import FOLD_TABLE, fix_lookalikes, is_cyrillic
 
 #: Lower-case Cyrillic -> 2021 Kazakh Latin (lower case).
 LATIN_TABLE: dict[str, str] = {
@@ -235,3 +235,136 @@ def slugify(text: str, max_length: int = 80) -> str:
         cut = head.rfind("-")
         slug = head[:cut] if cut > 0 else slug[:max_length]
     return slug
+
+
+# --- Latin -> Cyrillic: words typed in Latin letters -------------------------
+
+#: Latin spellings readers type that neither table writes: the 2018 acute
+#: alphabet (á ǵ ń ó ú ý í) and phone habits (ç, w, yo, c for ц). Everything
+#: else is read back from ``LATIN_TABLE`` (2021 Latin) and ``TABLE`` (slugs:
+#: sh, zh, kh, ng…).
+INFORMAL_LATIN: dict[str, str] = {
+    "á": "ә",
+    "ǵ": "ғ",
+    "ń": "ң",
+    "ó": "ө",
+    "ú": "ү",
+    "ý": "у",
+    "í": "и",
+    "ç": "ч",
+    "w": "у",
+    "yo": "ё",
+    "c": "ц",
+}
+
+#: At most this many Cyrillic readings of one Latin word.
+MAX_READINGS = 6
+
+_CYRILLIC_VOWELS = frozenset("аәеёиоөуұүыіэюя")
+
+
+def _fold(letter: str) -> str:
+    return FOLD_TABLE.get(letter, letter).replace("ё", "е")
+
+
+def _latin_readings() -> dict[str, tuple[str, ...]]:
+    """Latin spelling -> Cyrillic letters: both tables backwards, then the extras.
+
+    Letters that fold to one another (і/и, ұ/у, һ/х, ё/е) keep one reading: the
+    folded search keys meet the others.
+    """
+    readings: dict[str, list[str]] = {}
+    pairs = [
+        *((latin, cyrillic) for cyrillic, latin in LATIN_TABLE.items()),
+        *(
+            (latin, cyrillic)
+            for cyrillic, latin in TABLE.items()
+            if is_cyrillic(cyrillic)
+        ),
+        *INFORMAL_LATIN.items(),
+    ]
+    for latin, cyrillic in pairs:
+        found = readings.setdefault(latin, []) if latin else []
+        if latin and all(_fold(c) != _fold(cyrillic) for c in found):
+            found.append(cyrillic)
+    return {latin: tuple(letters) for latin, letters in readings.items()}
+
+
+_READINGS = _latin_readings()
+_LONGEST = max(len(latin) for latin in _READINGS)
+
+
+def _cost(letter: str, previous: str, choice: int) -> int | None:
+    """Less likely readings cost more; impossible ones are ``None``.
+
+    й only after a vowel, where и and ы are unlikely (Qostanai, Kostanay);
+    э only at the start or after a vowel (elektr, poet), as Russian spells it.
+    """
+    after_vowel = previous in _CYRILLIC_VOWELS
+    if letter == "й":
+        return 0 if after_vowel else None
+    if letter in "иы" and after_vowel:
+        return 1
+    if letter == "э" and not (after_vowel or previous == " "):
+        return None
+    return min(choice, 1)
+
+
+def _splits(latin: str) -> bool:
+    """May a digraph be read letter by letter? ng (нг), ts (тс), ia (иа) may;
+    sh, zh, kh, ch, gh never: the h only marks the digraph."""
+    return not latin.endswith("h")
+
+
+def is_latin_word(word: str) -> bool:
+    """True for a word written in Latin letters only (kombinat, Qostanai)."""
+    return bool(word) and all(
+        ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in word
+    )
+
+
+def _steps(text: str, position: int, previous: str):
+    """(letters read, Cyrillic letter, cost) for the spellings starting here."""
+    fits = [
+        n
+        for n in range(1, min(_LONGEST, len(text) - position) + 1)
+        if text[position : position + n] in _READINGS
+    ]
+    if not fits:
+        return  # a letter the tables do not know (x, w…): no reading
+    longest = fits[-1]
+    shortest = 1 if _splits(text[position : position + longest]) else longest
+    for n in reversed(fits):
+        if n < shortest:
+            break
+        split = int(n < longest)  # a digraph read as two letters
+        for choice, letter in enumerate(_READINGS[text[position : position + n]]):
+            cost = _cost(letter, previous, choice)
+            if cost is not None:
+                yield n, letter, cost + split
+
+
+def from_latin(word: str) -> tuple[str, ...]:
+    """Cyrillic readings of a word typed in Latin letters, likeliest first.
+
+    Reads the 2021 Kazakh Latin alphabet, the slug spellings (sh, ch, zh, kh,
+    ng, ts, ya…) and the informal ones (q or k, ı or i, ñ/ń or ng, ý or u),
+    for Kazakh and Russian words alike (kombinattyń, mamandyq, sotrudniki).
+    Where one spelling has two readings (ng as ң or нг, ia as я or ия, e as е
+    or э) the likeliest few are kept. Letters that search folds together
+    (қ/к, і/и…) are not told apart: the folded keys meet both. Not a Latin
+    word: ``()``.
+    """
+    text = unicodedata.normalize("NFC", word).replace("İ", "i").lower()
+    if not is_latin_word(text):
+        return ()
+    # Readings ending at each position, cheapest first, at most MAX_READINGS.
+    ends: dict[int, set[tuple[int, str]]] = {0: {(0, "")}}
+    for position in range(len(text)):
+        for cost, cyrillic in sorted(ends.pop(position, ()))[:MAX_READINGS]:
+            for n, letter, extra in _steps(text, position, cyrillic[-1:] or " "):
+                ends.setdefault(position + n, set()).add(
+                    (cost + extra, cyrillic + letter)
+                )
+    readings = sorted(ends.get(len(text), ()))[:MAX_READINGS]
+    return tuple(dict.fromkeys(cyrillic for _cost_, cyrillic in readings if cyrillic))

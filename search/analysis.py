@@ -15,6 +15,12 @@ Two key spaces share each document:
 * folded keys, ``FOLDED_MARK`` + ``analyze_folded(text, language)``: ә→а, қ→к…,
   marked so that they never meet an exact key.
 
+A query word typed in Latin letters (``kombinattyń``, ``mamandyq``,
+``sotrudniki``) asks for the keys of its Cyrillic readings
+(``linguistics.from_latin``: the slug and 2021 Latin tables read backwards)
+and for itself; documents are indexed in Cyrillic keys only, so a Cyrillic
+query ranks and matches exactly as before.
+
 A query word typed without Kazakh letters (``казакстан`` on a Russian keyboard)
 asks for its exact key *or* its folded key; a word with Kazakh letters asks for
 its exact key only, so folding never merges words a reader spelled properly. A
@@ -36,6 +42,7 @@ from wagtail.search.query import And, Or, PlainText, SearchQuery
 from linguistics import analyze, analyze_folded, stopwords, tokenize
 from linguistics.alphabet import has_kazakh_letters
 from linguistics.russian import light_stems
+from linguistics.translit import from_latin, is_latin_word
 
 #: Prefix of folded keys. ASCII letters, so every backend's tokenizer keeps
 #: ``zzмамандык`` one token (SQLite unicode61, PostgreSQL's parser, whitespace).
@@ -139,16 +146,38 @@ class AnalysedQuery:
         return parts[0] if len(parts) == 1 else And(parts)
 
 
+def _latin_word_keys(word: str, language: str) -> tuple[str, ...]:
+    """A word typed in Latin letters: the word as typed (brand names, iPhone)
+    or any Cyrillic reading of it (``linguistics.from_latin``), through its
+    exact and its folded keys; dropped when its likeliest reading is a stop
+    word (men, jäne, dlia)."""
+    readings = from_latin(word)
+    if not readings or not analyze(readings[0], language, drop_stopwords=True):
+        return () if readings else (word,)
+    keys = [word]
+    for reading in readings:
+        keys += analyze(reading, language, drop_stopwords=True)
+        keys += _light_keys([reading], language)
+        keys += [
+            FOLDED_MARK + key
+            for key in analyze_folded(reading, language, drop_stopwords=True)
+        ]
+    return tuple(dict.fromkeys(keys))
+
+
 def word_keys(word: str, language: str, typed: str = "") -> tuple[str, ...]:
     """The keys a query word asks for (see the module docstring).
 
     ``typed`` is the word as the reader typed it, before Latin look-alikes were
     repaired: жиhаздын has no Kazakh letter on the keyboard that typed it, so it
-    also asks for the folded keys, as жихаздын would.
+    also asks for the folded keys, as жихаздын would. A word typed in Latin
+    letters asks for the keys of its Cyrillic readings (``_latin_word_keys``).
     """
     if _plain():
         return tuple(tokenize(word)[:1])
     lang = _language(language)
+    if lang in {"ru", "kk"} and is_latin_word(word):
+        return _latin_word_keys(word, lang)
     exact = analyze(word, lang, drop_stopwords=True)
     if not exact:
         return ()

@@ -1,6 +1,12 @@
 import pytest
 
-from linguistics.kazakh import MAX_WORD_LENGTH, PROTECTED, stem, stem_folded
+from linguistics.kazakh import (
+    MAX_WORD_LENGTH,
+    PROTECTED,
+    is_loanword,
+    stem,
+    stem_folded,
+)
 
 # Every form must reach the same key as the first word of its group.
 PARADIGMS = {
@@ -353,3 +359,117 @@ def test_non_word_input_comes_back_lower_cased_and_unstemmed(token):
 def test_overlong_word_is_not_stemmed():
     word = "қала" * (MAX_WORD_LENGTH // 4) + "лар"
     assert stem(word) == word
+
+
+# Russian loans in newspaper Kazakh: endings of either harmony after a final
+# consonant (цехта beside цехте), a vowel inserted before the possessive
+# (фактісі), bare forms that look inflected (вахта, эстакада).
+LOANWORDS = {
+    "комбинат": ["комбинатқа", "комбинатта", "комбинаттың", "комбинатының"],
+    "цех": [
+        "цехта",
+        "цехқа",
+        "цехтың",
+        "цехы",
+        "цехын",
+        "цехында",
+        "цехтар",
+        "цехтарға",
+        "цехтардағы",
+        "цехі",
+        "цехке",
+        "цехте",
+    ],
+    "вахта": ["вахтаға", "вахтада", "вахтасы", "вахталар", "вахтадағы"],
+    "шифер": ["шиферді", "шиферге", "шиферы", "шифердің", "шиферға"],
+    "электр": ["электрге", "электрдің", "электрмен", "электрі"],
+    "офис": ["офиске", "офиста", "офисқа", "офистің", "офистың", "офисі", "офисы"],
+    "сервис": ["сервисі", "сервиске", "сервисқа", "сервистің", "сервисы"],
+    "проект": ["проектке", "проектқа", "проектісі", "проектінің", "проектіге"],
+    "объект": ["объектісі", "объектілер", "объектке", "объектқа"],
+    "факт": ["фактісі", "фактілер", "фактіге"],
+    "конференция": [
+        "конференцияға",
+        "конференциясы",
+        "конференциясында",
+        "конференциялар",
+    ],
+    "учаске": ["учаскенің", "учаскесі", "учаскедегі", "учаскелерде"],
+    "эстакада": ["эстакададағы", "эстакадаға", "эстакадасы"],
+    "спартакиада": ["спартакиадаға", "спартакиаданың", "спартакиадада"],
+    "бригада": ["бригадалар", "бригадасында", "бригадаға"],
+    "фестиваль": ["фестивальға", "фестивальге", "фестивалі", "фестивальда"],
+    "чемпионат": ["чемпионатында", "чемпионатқа", "чемпионаттың"],
+}
+LOAN_PAIRS = [(form, base) for base, forms in LOANWORDS.items() for form in forms]
+
+
+@pytest.mark.parametrize(("form", "base"), LOAN_PAIRS)
+def test_loanword_with_either_harmony_shares_stem_with_bare_word(form, base):
+    assert stem(form) == stem(base)
+
+
+@pytest.mark.parametrize(("form", "base"), LOAN_PAIRS)
+def test_loanword_typed_without_kazakh_letters_shares_the_folded_stem(form, base):
+    assert stem_folded(form) == stem_folded(base)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "цех",
+        "офис",
+        "сервис",
+        "электр",
+        "шифер",
+        "проект",
+        "вахта",
+        "объект",
+        "конференция",
+        "стадион",
+        "спартакиада",
+        "кран",
+        "ёлка",
+    ],
+)
+def test_words_spelled_as_no_native_word_is_are_loanwords(word):
+    assert is_loanword(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "қала",
+        "мектеп",
+        "халық",
+        "тарих",
+        "шаһар",
+        "аяқ",
+        "ауа",
+        "иесі",
+        "уақыт",
+        "ойын",
+        "комбинат",
+        "газета",
+        "гектар",
+    ],
+)
+def test_native_words_and_loans_spelled_natively_are_not_loanwords(word):
+    assert not is_loanword(word)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("цех", "цемент"), ("офис", "офицер"), ("проект", "прокурор"), ("факт", "фа")],
+)
+def test_different_loanwords_keep_different_stems(left, right):
+    assert stem(left) != stem(right)
+
+
+@pytest.mark.parametrize(
+    ("word", "wrong"),
+    [("мектепқа", "мектеп"), ("үйда", "үй"), ("газета", "газе"), ("кафеда", "кафе")],
+)
+def test_native_words_and_vowel_final_loans_keep_their_harmony(word, wrong):
+    """Either harmony is a loan's licence after a consonant only."""
+    assert stem(word) != stem(wrong)

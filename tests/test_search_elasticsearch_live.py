@@ -19,6 +19,7 @@ from search.analysis import analyse_query
 from search.resilience import breaker
 from tests.factories import locale
 from tests.search_support import elasticsearch_settings
+from tests.test_search_latin import transliterated_examples
 from tests.test_search_morphology import CORPUS, EXAMPLES, add_article
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
@@ -69,6 +70,14 @@ def test_inflected_query_finds_the_same_articles_on_elasticsearch(
     found = titles(elasticsearch, example.language, example.query)
     assert set(example.finds) <= set(found)
     assert not set(example.never) & set(found)
+
+
+@pytest.mark.parametrize("typed", transliterated_examples(), ids=str)
+def test_latin_query_finds_what_its_cyrillic_form_finds_on_elasticsearch(
+    elasticsearch, typed
+):
+    cyrillic = titles(elasticsearch, typed.language, typed.cyrillic)
+    assert set(cyrillic) <= set(titles(elasticsearch, typed.language, typed.latin))
 
 
 def test_exact_spelling_ranks_above_a_look_alike_match_on_elasticsearch(

@@ -55,6 +55,7 @@ CORPUS = [
     ("kk", "Қол еңбегі", "Шеберлер бұйымдар жасады."),
     ("kk", "Қостанай облысы", "Облыс орталығында мереке өтті."),
     ("kk", "Костанай вокзалы", "Жаңа вокзал ашылды."),
+    ("kk", "Цех жаңалығы", "Цехтың ұжымы вахтаға шықты, офисте жөндеу жүріп жатыр."),
 ]
 
 
@@ -100,6 +101,11 @@ EXAMPLES = [
     Example("kk", "қолдың", ("Қол еңбегі",), ("Көл жағасындағы демалыс",)),
     # ...but a word typed without them may mean either.
     Example("kk", "колдер", ("Көл жағасындағы демалыс", "Қол еңбегі")),
+    # Russian loans: back endings after a front vowel, a bare form that looks
+    # inflected (вахта as вах+та).
+    Example("kk", "цехта", ("Цех жаңалығы",)),
+    Example("kk", "вахта", ("Цех жаңалығы",)),
+    Example("kk", "офисқа", ("Цех жаңалығы",)),
     # Several words: every one must match.
     Example(
         "kk",

@@ -212,6 +212,13 @@ def test_folded_analysis_of_russian_text_equals_the_exact_one():
     assert analyze_folded(text, "ru") == analyze(text, "ru")
 
 
+def test_folded_russian_analysis_ignores_the_signs_latin_letters_cannot_write():
+    """mebelyu, rekultivatsiey: read back from Latin, they have no ь or ъ."""
+    assert analyze_folded("мебелью рекультивацией объекта", "ru") == analyze_folded(
+        "мебелю рекултивацией обекта", "ru"
+    )
+
+
 def test_folded_analysis_drops_folded_stop_words():
     assert analyze_folded("ушин калалар", "kk", drop_stopwords=True) == ["кала"]
 

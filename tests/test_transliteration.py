@@ -2,7 +2,17 @@ import re
 
 import pytest
 
-from linguistics.translit import LATIN_TABLE, TABLE, slugify, to_ascii, to_latin
+from linguistics.alphabet import fold_lookalikes
+from linguistics.translit import (
+    INFORMAL_LATIN,
+    LATIN_TABLE,
+    MAX_READINGS,
+    TABLE,
+    from_latin,
+    slugify,
+    to_ascii,
+    to_latin,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KAZAKH_LETTERS = "әғқңөұүһі"
@@ -222,3 +232,83 @@ def test_slug_table_covers_every_cyrillic_letter_with_lower_case_ascii():
 
 def test_latin_table_covers_every_cyrillic_letter():
     assert set(ALL_CYRILLIC) == set(LATIN_TABLE)
+
+
+# --- Latin back to Cyrillic (queries typed in Latin letters) -----------------
+
+
+def _folded(word: str) -> str:
+    return fold_lookalikes(word.lower()).replace("ё", "е").replace("ь", "")
+
+
+#: Kazakh and Russian news words; each must be read back from its 2021 Latin
+#: and its slug spelling (up to the letters search folds together).
+ROUND_TRIP = [
+    "мамандықтардың",
+    "Қостанайда",
+    "үйінде",
+    "жұмысшыларға",
+    "шұңқырлардың",
+    "Жітіқара",
+    "әулетінің",
+    "конференциясы",
+    "бюджет",
+    "цехтарында",
+    "экскаваторлар",
+    "батареялары",
+    "сотрудники",
+    "хризотилом",
+    "специалистами",
+    "щит",
+    "посёлки",
+    "девяностых",
+    "новый",
+]
+
+
+@pytest.mark.parametrize("word", ROUND_TRIP)
+@pytest.mark.parametrize("spelling", [to_latin, to_ascii], ids=["2021", "slug"])
+def test_latin_spelling_reads_back_to_its_cyrillic_word(word, spelling):
+    readings = from_latin(spelling(word))
+    assert _folded(word) in {_folded(reading) for reading in readings}
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"),
+    [
+        ("kombinat", "комбинат"),
+        ("mamandyq", "мамандық"),
+        ("Kombinattyń", "комбинаттың"),
+        ("Kombinattyng", "комбинаттың"),
+        ("zhumysshy", "жұмысшы"),
+        ("qazaqstan", "қазақстан"),
+        ("Kazakstan", "қазақстан"),
+        ("Kostanay", "қостанай"),
+        ("ýaqyt", "уақыт"),
+        ("áýel", "әуел"),
+        ("sotrudniki", "сотрудники"),
+        ("konferenciya", "конференция"),
+    ],
+)
+def test_informal_latin_spellings_read_back_to_the_cyrillic_word(typed, word):
+    assert _folded(word) in {_folded(reading) for reading in from_latin(typed)}
+
+
+def test_unambiguous_2021_letters_give_the_kazakh_letters():
+    assert from_latin("mamandyq")[0] == "мамандық"
+    assert from_latin("jūmysşylarğa")[0] == "жұмысшыларға"
+
+
+@pytest.mark.parametrize("word", ["", "комбинат", "covid19", "xerox", "iPhone-ға"])
+def test_words_not_wholly_in_known_latin_letters_have_no_reading(word):
+    assert from_latin(word) == ()
+
+
+def test_readings_are_few_whatever_the_word():
+    assert 0 < len(from_latin("ngtsiaiungtsiaiu" * 4)) <= MAX_READINGS
+
+
+def test_every_latin_spelling_of_both_tables_has_a_reading():
+    """The tables are the single source: a letter they write is read back."""
+    spellings = {*LATIN_TABLE.values(), *TABLE.values(), *INFORMAL_LATIN} - {""}
+    assert all(from_latin(spelling) for spelling in spellings)

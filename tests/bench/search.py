@@ -7,6 +7,9 @@
   backend, twice in one run: with kmpress's analysis and with
   ``KMPRESS_SEARCH_ANALYSIS = "plain"`` (lower-cased words, no stemming, no
   folding) after ``update_index``: the analyser-less baseline.
+  The same sets typed in Latin letters (``LATIN_SETS``: the slug spelling for
+  both languages, the 2021 alphabet for Kazakh) give ``recall_…_latin_…`` and
+  their ratio to the Cyrillic recall, ``latin_recall_ratio_…``.
 * **Latency**: p50/p95 of ``GET /ru/search/?q=…`` and ``/kk/search/`` (the
   whole page: count, first page, sections, excerpts, promotions, template) on
   PostgreSQL with ``seed_demo --articles N`` (N = ``BENCH_SEARCH_ARTICLES``,
@@ -130,6 +133,29 @@ EVALUATION: dict[str, list[tuple[str, str]]] = {
         ("зенбиректер", "fog-cannons-dust"),
     ],
 }
+
+#: The Cyrillic sets typed in Latin letters, each query transliterated by the
+#: slug table (``to_ascii``: sh, zh, kh, ng, ts, ya…, the informal spelling) and,
+#: for Kazakh, by the 2021 alphabet (``to_latin``: q, ñ, ş, ı, ū…). Their recall
+#: is also given as a ratio of the Cyrillic set's (``latin_recall_ratio_…``).
+LATIN_SETS = {
+    "ru_latin": ("ru", "to_ascii"),
+    "kk_latin_2021": ("kk", "to_latin"),
+    "kk_latin_ascii": ("kk", "to_ascii"),
+}
+
+
+def latin_evaluation() -> dict[str, list[tuple[str, str]]]:
+    import linguistics
+
+    return {
+        name: [
+            (getattr(linguistics, spelling)(query), key)
+            for query, key in EVALUATION[source]
+        ]
+        for name, (source, spelling) in LATIN_SETS.items()
+    }
+
 
 #: Extra latency queries: frequent words that match thousands of articles.
 FREQUENT = {
@@ -289,10 +315,11 @@ def _recall() -> dict:
 
     _check_evaluation()
     figures: dict = {}
+    sets = EVALUATION | latin_evaluation()
     for analysis in ("morphology", "plain"):
         with override_settings(KMPRESS_SEARCH_ANALYSIS=analysis):
             call_command("update_index", verbosity=0)
-            for name, pairs in EVALUATION.items():
+            for name, pairs in sets.items():
                 ranks = _ranks(name[:2], pairs)
                 found = [rank for rank in ranks if rank is not None]
                 figures[f"recall_{name}_{analysis}"] = round(len(found) / len(ranks), 3)
@@ -306,6 +333,10 @@ def _recall() -> dict:
                         for (query, _key), rank in zip(pairs, ranks, strict=True)
                         if rank is None
                     ]
+    for name, (source, _spelling) in LATIN_SETS.items():
+        cyrillic = figures[f"recall_{source}_morphology"]
+        latin = figures[f"recall_{name}_morphology"]
+        figures[f"latin_recall_ratio_{name}"] = round(latin / cyrillic, 3)
     with override_settings(KMPRESS_SEARCH_ANALYSIS="morphology"):
         call_command("update_index", verbosity=0)
     return figures
