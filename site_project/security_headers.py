@@ -33,11 +33,12 @@ from django.conf import settings
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
 
-def _origin(url: str) -> str | None:
+def _origin(url: str) -> list[str]:
+    """``url``'s origin when it names another host, else nothing (it is 'self')."""
     parts = urlsplit(url)
     if parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}"
-    return None
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return []
 
 
 def _sources(*groups) -> str:
@@ -54,8 +55,7 @@ def _serialise(directives: dict[str, str]) -> str:
 
 
 def _common() -> dict[str, str]:
-    media = [origin for origin in (_origin(settings.MEDIA_URL),) if origin]
-    static = [origin for origin in (_origin(settings.STATIC_URL),) if origin]
+    media, static = _origin(settings.MEDIA_URL), _origin(settings.STATIC_URL)
     return {
         "default-src": "'self'",
         "img-src": _sources(
@@ -73,7 +73,7 @@ def _common() -> dict[str, str]:
 
 
 def public_policy() -> str:
-    static = [origin for origin in (_origin(settings.STATIC_URL),) if origin]
+    static = _origin(settings.STATIC_URL)
     directives = _common()
     directives["script-src"] = _sources(["'self'"], static, settings.CSP_SCRIPT_SOURCES)
     directives["style-src"] = _sources(["'self'"], static)
@@ -81,14 +81,13 @@ def public_policy() -> str:
 
 
 def admin_policy() -> str:
-    static = [origin for origin in (_origin(settings.STATIC_URL),) if origin]
+    static = _origin(settings.STATIC_URL)
     directives = _common()
-    directives["img-src"] += " blob:"
+    directives["img-src"] += " blob:"  # previews of images being uploaded
     # Inline scripts and style attributes of Wagtail's and wagtail-localize's
     # admin templates (see the module docstring).
     directives["script-src"] = _sources(["'self'", "'unsafe-inline'"], static)
     directives["style-src"] = _sources(["'self'", "'unsafe-inline'"], static)
-    directives["worker-src"] = "'self' blob:"
     return _with_report(directives)
 
 
