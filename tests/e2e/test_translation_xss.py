@@ -3,8 +3,9 @@
 A Переводчик puts the mutation-XSS corpus (tests/xss_support.py) into every
 paragraph of a Kazakh translation through wagtail-localize's string editor API
 and points a link at ``javascript:``, then sends it for review. The moderator
-opens the workflow preview and the revision, approves, and an anonymous reader
-opens the Kazakh page twice (a page-cache miss, then a hit). Chromium reports
+opens the workflow preview, the revision and wagtail-localize's own preview,
+approves, and two anonymous readers open the Kazakh page (a page-cache miss,
+then a hit). Chromium reports
 every ``alert`` as a ``dialog`` event and every CSP refusal as a
 ``securitypolicyviolation`` event.
 
@@ -170,6 +171,14 @@ def moderator_and_reader(chromium, base: str, story: Story, name: str) -> dict:
             ),
             dialogs,
         )
+        seen["translation editor preview"] = look(
+            page,
+            base
+            + reverse(
+                "wagtail_localize:preview_translation", args=(story.translation.pk,)
+            ),
+            dialogs,
+        )
         screenshot(page, f"xss-{name}-revision")
     return seen
 
@@ -247,7 +256,6 @@ def test_without_sanitiser_and_enforced_policy_the_corpus_does_run(
     )
     settings.CSP_REPORT_ONLY = True
     seen = run_story(browser, live_server, settings, "unprotected")
-    print({where: what.dialogs for where, what in seen.items()})  # noqa: T201
     for where, what in seen.items():
         assert what.dialogs, where
         assert "javascript:" in what.link_protocols, where
