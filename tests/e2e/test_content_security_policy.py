@@ -5,18 +5,20 @@ workflow preview, translations dashboard and wagtail-localize's translation
 editor — and reader pages (anonymous, and with the userbar of a logged-in
 editor) load with no CSP refusal in the page or in the preview's frame, and
 the preview panel shows the page. Production settings turn on the security
-headers that framing depends on, so X-Frame-Options is theirs here too.
+headers that framing depends on and the page cache, so they are on here too.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 from wagtail_localize.operations import translate_object
 
 from newsroom.translation_sync import ensure_locale_synchronisation
+from tests.cache_support import reset_page_cache_health
 from tests.conftest import build_tree
 from tests.e2e.conftest import desktop_page, screenshot
 from tests.factories import NewsPageFactory
@@ -126,9 +128,16 @@ def admin_screens(chromium, base: str, article_id: int, draft_id: int) -> dict:
 def test_admin_screens_and_reader_pages_load_without_policy_refusals(
     browser, live_server, settings
 ):
-    settings.X_FRAME_OPTIONS = "SAMEORIGIN"  # as production sets it
+    # As production: framing headers, nosniff, the page cache on.
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    settings.SECURE_CONTENT_TYPE_NOSNIFF = True
+    settings.SECURE_REFERRER_POLICY = "same-origin"
+    settings.WAGTAIL_CACHE = True
+    reset_page_cache_health()
+    caches["pagecache"].clear()
     article, draft = newsroom_content()
     seen = browser.run(
         lambda chromium: admin_screens(chromium, live_server.url, article.pk, draft.pk)
     )
+    reset_page_cache_health()
     assert seen == dict.fromkeys(seen, [])
