@@ -59,3 +59,27 @@ def test_site_speaks_russian_first_and_kazakh_with_native_names():
     assert dict(base.LANGUAGES) == {"ru": "Русский", "kk": "Қазақша"}
     assert base.TIME_ZONE == "Asia/Almaty"
     assert base.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE is False
+
+
+def test_content_security_policy_sources_come_from_the_environment(reload_base):
+    embedded = reload_base()
+    assert "https://www.youtube.com" in embedded.CSP_FRAME_SOURCES
+    assert embedded.CSP_REPORT_ONLY is False
+    assert "camera=()" in embedded.PERMISSIONS_POLICY
+    settings = reload_base(
+        CSP_FRAME_SOURCES="https://video.kmpress.kz, https://rutube.ru",
+        CSP_SCRIPT_SOURCES="https://widgets.example",
+        CSP_IMAGE_SOURCES="https://cdn.example",
+        CSP_REPORT_URI="https://reports.example/csp",
+        CSP_REPORT_ONLY="true",
+        PERMISSIONS_POLICY="camera=()",
+    )
+    assert settings.CSP_FRAME_SOURCES == [
+        "https://video.kmpress.kz",
+        "https://rutube.ru",
+    ]
+    assert settings.CSP_SCRIPT_SOURCES == ["https://widgets.example"]
+    assert settings.CSP_IMAGE_SOURCES == ["https://cdn.example"]
+    assert settings.CSP_REPORT_URI == "https://reports.example/csp"
+    assert settings.CSP_REPORT_ONLY is True
+    assert settings.PERMISSIONS_POLICY == "camera=()"

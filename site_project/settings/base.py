@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP and Permissions-Policy on every response, page-cache hits included.
+    "site_project.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Page cache (home/cache.py): a hit is answered here, before sessions,
     # locale, CSRF or auth run; a miss is stored on its way out.
@@ -413,6 +415,26 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: editors' e-mail hashes stay in the newsroom.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+# Content-Security-Policy (site_project/security_headers.py). Reader pages run
+# no inline script; these add origins for embeds and media served elsewhere
+# (MEDIA_URL's and STATIC_URL's origins are added by themselves).
+CSP_FRAME_SOURCES = env_list(
+    "CSP_FRAME_SOURCES",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,"
+    "https://player.vimeo.com,https://vk.com,https://rutube.ru",
+)
+CSP_SCRIPT_SOURCES = env_list("CSP_SCRIPT_SOURCES")
+CSP_IMAGE_SOURCES = env_list("CSP_IMAGE_SOURCES")
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
+# Features no page of a newspaper needs; embeds keep fullscreen and autoplay.
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "serial=(), usb=(), browsing-topics=()",
+)
 
 # News listings page by this many articles.
 KMPRESS_PAGE_SIZE = int(os.environ.get("KMPRESS_PAGE_SIZE", "12"))

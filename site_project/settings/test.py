@@ -32,3 +32,4 @@ WAGTAIL_CACHE = False
 CACHES["template_fragments"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
 }
+CSP_FRAME_SOURCES = [*CSP_FRAME_SOURCES, "https://video.example"]  # noqa: F405 - tests.embed_finder
