@@ -32,3 +32,6 @@ WAGTAIL_CACHE = False
 CACHES["template_fragments"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
 }
+# The address of the tests' Site (tests/conftest.py), which setup_newsroom
+# makes the default site follow (newsroom/site_address.py).
+WAGTAILADMIN_BASE_URL = "http://localhost"
