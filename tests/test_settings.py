@@ -59,3 +59,9 @@ def test_site_speaks_russian_first_and_kazakh_with_native_names():
     assert dict(base.LANGUAGES) == {"ru": "Русский", "kk": "Қазақша"}
     assert base.TIME_ZONE == "Asia/Almaty"
     assert base.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE is False
+
+
+def test_uploaded_images_are_limited_to_forty_megapixels_unless_set(reload_base):
+    assert reload_base().WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
+    limited = reload_base(WAGTAILIMAGES_MAX_IMAGE_PIXELS="25000000")
+    assert limited.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 25_000_000

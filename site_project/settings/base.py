@@ -413,6 +413,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: editors' e-mail hashes stay in the newsroom.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Pixels (width × height × frames) an uploaded image may have: a photo of 40
+# megapixels renders in a few hundred megabytes; Wagtail's default of 128
+# let through images that took over a gigabyte. home.images makes the limit
+# hold for decompression bombs too (Pillow refuses those before Wagtail looks).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(
+    os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "40000000")
+)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
 
 # News listings page by this many articles.
 KMPRESS_PAGE_SIZE = int(os.environ.get("KMPRESS_PAGE_SIZE", "12"))
