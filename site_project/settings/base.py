@@ -119,6 +119,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers would otherwise
+    # hold a worker for as long as the TCP stack waits; libpq counts whole
+    # seconds, at least 2. The page then answers 503 (site_project.errors).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
+# Seconds a reader is asked to wait (Retry-After) while the database is away.
+SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: REDIS_URL switches to django-redis; bounded timeouts and ignored
