@@ -90,6 +90,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "site_project.urls"
+# Every form reads posted values through home.form_guards: input that Wagtail's
+# parsers choke on (rich text, StreamField, chooser ids) is a field error.
+FORM_RENDERER = "home.form_guards.GuardedFormRenderer"
 
 TEMPLATES = [
     {
