@@ -1,5 +1,6 @@
 """StreamField blocks of the article body; each renders with its own template."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -84,7 +85,33 @@ class VideoEmbedBlock(EmbedBlock):
         template = "blocks/embed.html"
 
 
+def _is_table(value) -> bool:
+    """Rows of plain cells and a text caption: what the table editor posts."""
+    if not isinstance(value, dict):
+        return False
+    rows = value.get("data") or []
+    cells_ok = isinstance(rows, list) and all(
+        isinstance(row, list)
+        and all(cell is None or isinstance(cell, str | int | float) for cell in row)
+        for row in rows
+    )
+    return cells_ok and isinstance(value.get("table_caption") or "", str)
+
+
 class NewsTableBlock(TableBlock):
+    def clean(self, value):
+        """Refuses what the table editor never posts.
+
+        Upstream ``TableBlock.clean`` calls ``value.get()``: a posted JSON list
+        or number was an AttributeError (500), and a dict whose ``data`` is not
+        rows of cells was saved, then broke the page's template and indexing.
+        """
+        from home.form_guards import UNREADABLE
+
+        if value and not _is_table(value):
+            raise ValidationError(UNREADABLE, code="unreadable")
+        return super().clean(value)
+
     class Meta:
         icon = "table"
         label = _("Table")

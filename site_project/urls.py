@@ -10,6 +10,9 @@ from home import sitemaps
 from home import views as home_views
 from news.feeds import ArticlesFeed
 
+# A database outage is a 503 with Retry-After, other errors Django's 500.
+handler500 = "site_project.errors.server_error"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

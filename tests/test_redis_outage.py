@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
-import subprocess
-import threading
-import time
 
 import pytest
-import redis
 from django.test import Client
 
 from tests.cache_support import (
@@ -25,7 +20,7 @@ from tests.cache_support import (
     reset_page_cache_health,
     verdict,
 )
-from tests.embedded import free_port
+from tests.embedded import HungPort, RedisServer, free_port
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,79 +28,9 @@ pytestmark = pytest.mark.django_db
 NEW_TITLE = "Карьер перевыполнил план"
 
 
-class RedisServer:
-    """A private, throw-away redis-server on a free loopback port."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-class HungRedis:
-    """A loopback port that takes connections and never answers: a stuck Redis.
-
-    It keeps every connection the site opens, so a test can count them.
-    """
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
-        self.connections: list[socket.socket] = []
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            self.connections.append(connection)
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        for connection in [*self.connections, self.listener]:
-            connection.close()
-
-
 @pytest.fixture
 def hung_redis():
-    server = HungRedis()
+    server = HungPort()
     yield server
     server.close()
 

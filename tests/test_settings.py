@@ -83,3 +83,19 @@ def test_content_security_policy_sources_come_from_the_environment(reload_base):
     assert settings.CSP_REPORT_URI == "https://reports.example/csp"
     assert settings.CSP_REPORT_ONLY is True
     assert settings.PERMISSIONS_POLICY == "camera=()"
+
+
+def test_uploaded_images_are_limited_to_forty_megapixels_unless_set(reload_base):
+    assert reload_base().WAGTAILIMAGES_MAX_IMAGE_PIXELS == 40_000_000
+    limited = reload_base(WAGTAILIMAGES_MAX_IMAGE_PIXELS="25000000")
+    assert limited.WAGTAILIMAGES_MAX_IMAGE_PIXELS == 25_000_000
+
+
+def test_postgresql_connections_give_up_after_a_few_seconds(reload_base):
+    postgres = "postgres://u:p@db.internal:5432/news"
+    default = reload_base(DATABASE_URL=postgres).DATABASES["default"]
+    assert default["OPTIONS"]["connect_timeout"] == 3
+    chosen = reload_base(DATABASE_URL=postgres, DB_CONNECT_TIMEOUT="10")
+    assert chosen.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 10
+    sqlite = reload_base().DATABASES["default"]
+    assert "connect_timeout" not in sqlite.get("OPTIONS", {})

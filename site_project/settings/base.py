@@ -92,6 +92,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "site_project.urls"
+# Every form reads posted values through home.form_guards: input that Wagtail's
+# parsers choke on (rich text, StreamField, chooser ids) is a field error.
+FORM_RENDERER = "home.form_guards.GuardedFormRenderer"
 
 TEMPLATES = [
     {
@@ -121,6 +124,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections and never answers would otherwise
+    # hold a worker for as long as the TCP stack waits; libpq counts whole
+    # seconds, at least 2. The page then answers 503 (site_project.errors).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
+# Seconds a reader is asked to wait (Retry-After) while the database is away.
+SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: REDIS_URL switches to django-redis; bounded timeouts and ignored
@@ -415,6 +427,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: editors' e-mail hashes stay in the newsroom.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Pixels (width × height × frames) an uploaded image may have: a photo of 40
+# megapixels renders in a few hundred megabytes; Wagtail's default of 128
+# let through images that took over a gigabyte. home.images makes the limit
+# hold for decompression bombs too (Pillow refuses those before Wagtail looks).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(
+    os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "40000000")
+)
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
 
 # Content-Security-Policy (site_project/security_headers.py). Reader pages run
 # no inline script; these add origins for embeds and media served elsewhere

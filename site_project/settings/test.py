@@ -33,3 +33,6 @@ CACHES["template_fragments"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
 }
 CSP_FRAME_SOURCES = [*CSP_FRAME_SOURCES, "https://video.example"]  # noqa: F405 - tests.embed_finder
+# The address of the tests' Site (tests/conftest.py), which setup_newsroom
+# makes the default site follow (newsroom/site_address.py).
+WAGTAILADMIN_BASE_URL = "http://localhost"

@@ -3,12 +3,15 @@
 First synchronises kk from ru (``sync_translations``), so a deploy that runs
 this once has a Kazakh counterpart for every Russian page, the Kazakh home
 page included, and the roles and workflows of both trees hang on them.
+Last, the default site's address follows WAGTAILADMIN_BASE_URL
+(``newsroom/site_address.py``), so admin previews reach the public host.
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from newsroom.roles import Newsroom
+from newsroom.site_address import sync_site_address
 
 
 class Command(BaseCommand):
@@ -18,7 +21,8 @@ class Command(BaseCommand):
         "редактор) and the review workflows of both trees. Existing "
         "groups and workflows that differ (and Wagtail's default groups' page "
         "permissions and root workflow) are reported, and changed only with "
-        "--fix."
+        "--fix. The default site's host and port follow WAGTAILADMIN_BASE_URL "
+        "(set while still Wagtail's localhost:80, otherwise reported)."
     )
 
     def add_arguments(self, parser):
@@ -33,6 +37,7 @@ class Command(BaseCommand):
             "sync_translations", verbosity=options["verbosity"], stdout=self.stdout
         )
         report = Newsroom().sync(fix=options["fix"])
+        sync_site_address(report, fix=options["fix"])
         for note in report.skipped:
             self.stdout.write(self.style.WARNING(note))
         if options["verbosity"] >= 1:
