@@ -34,12 +34,18 @@ from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.operations import translate_object
 
 from home.models import SiteSettings
+from news.models import Author
 from newsroom.translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
 )
 from tests.conftest import build_tree
-from tests.factories import ImageFactory, NewsPageFactory, SectionPageFactory
+from tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsPageFactory,
+    SectionPageFactory,
+)
 from tests.newsroom_support import make_staff, page_form_data
 
 ALLOW, DENY, DRAFT, LOGIN = "allow", "deny", "draft", "login"
@@ -59,6 +65,7 @@ class Action:
     took_effect: Callable | None  # (case, tree) -> bool, None for read-only views
     allowed: dict  # tree -> roles allowed
     editors_only_draft: bool = False  # DRAFT for those who may edit but not publish
+    intact: Callable | None = None  # (case, tree) -> bool: true whoever asked
 
 
 def may_edit(tree: str) -> set[str]:
@@ -225,6 +232,99 @@ def sync_and_publish(case, tree):
     return sync_translations(case, tree, publish=True)
 
 
+def convert_to_alias(case, tree):
+    """wagtail-localize's "convert back to alias" of a translation in this tree."""
+    return case.client.post(
+        reverse(
+            "wagtail_localize:convert_to_alias", args=[case.pages["translation"][tree]]
+        )
+    )
+
+
+def converted(case, tree) -> bool:
+    return page(case, "translation", tree).alias_of_id is not None
+
+
+def translation_row_kept(case, tree) -> bool:
+    """Converting deletes the Translation row: the translators' work is lost."""
+    return translation_source(case, tree).translations.exists()
+
+
+def copy_author(case, tree):
+    """A POST to the copy URL itself (the copy form posts to add/)."""
+    return case.client.post(
+        reverse("wagtailsnippets_news_author:copy", args=[case.authors[tree]]),
+        {"name": "Копия автора", "position": "фотограф"},
+    )
+
+
+def author_copied(case, tree) -> bool:
+    return Author.objects.filter(
+        name="Копия автора", locale__language_code=tree
+    ).exists()
+
+
+def author_intact(case, tree) -> bool:
+    return Author.objects.get(pk=case.authors[tree]).name == f"Автор {tree}"
+
+
+def create_author(case, tree):
+    return case.client.post(
+        reverse("wagtailsnippets_news_author:add") + f"?locale={tree}",
+        {"name": "Новый автор", "position": ""},
+    )
+
+
+def author_created(case, tree) -> bool:
+    return Author.objects.filter(
+        name="Новый автор", locale__language_code=tree
+    ).exists()
+
+
+def create_site_settings(case, tree):
+    """The language's row was deleted: a new one is created with ``?locale=``."""
+    SiteSettings.objects.filter(locale__language_code=tree).delete()
+    return case.client.post(
+        reverse("wagtailsnippets_home_sitesettings:add") + f"?locale={tree}",
+        site_settings_form_data("Новая газета"),
+    )
+
+
+def site_settings_created(case, tree) -> bool:
+    return SiteSettings.objects.filter(
+        locale__language_code=tree, newspaper_name="Новая газета"
+    ).exists()
+
+
+def copy_site_settings(case, tree):
+    """Copying the other language's row into this one (its row was deleted)."""
+    SiteSettings.objects.filter(locale__language_code=tree).delete()
+    source = SiteSettings.objects.get(locale__language_code=OTHER[tree])
+    url = reverse("wagtailsnippets_home_sitesettings:copy", args=[source.pk])
+    return case.client.post(
+        f"{url}?locale={tree}", site_settings_form_data("Новая газета")
+    )
+
+
+def site_settings_intact(case, tree) -> bool:
+    return (
+        SiteSettings.objects.get(locale__language_code=OTHER[tree]).newspaper_name
+        == case.newspaper_names[OTHER[tree]]
+    )
+
+
+def site_settings_form_data(name: str) -> dict:
+    return {
+        "newspaper_name": name,
+        "about": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+        "copyright_holder": "",
+        "copyright_start_year": "2012",
+    }
+
+
 def translation_source(case, tree) -> TranslationSource:
     return TranslationSource.objects.get(
         object_id=page(case, "translation", tree).translation_key,
@@ -318,6 +418,44 @@ ACTIONS = (
         lambda case, tree: page(case, "translation", tree).live,
         everywhere({"chief"}),
     ),
+    Action(
+        # Converting makes the page mirror its source, live if the source is:
+        # publishing, so only for those who may publish in the tree.
+        "convert_translations_to_aliases",
+        convert_to_alias,
+        converted,
+        everywhere(PUBLISHERS),
+        intact=lambda case, tree: (
+            converted(case, tree) or translation_row_kept(case, tree)
+        ),
+    ),
+    Action(
+        "copy_authors",
+        copy_author,
+        author_copied,
+        # add_author, and the language's pages (translators may not add authors).
+        {"ru": {"editor", "moderator", "chief"}, "kk": {"moderator", "chief"}},
+        intact=author_intact,
+    ),
+    Action(
+        "create_authors",
+        create_author,
+        author_created,
+        {"ru": {"editor", "moderator", "chief"}, "kk": {"moderator", "chief"}},
+    ),
+    Action(
+        "create_site_settings",
+        create_site_settings,
+        site_settings_created,
+        everywhere({"chief"}),
+    ),
+    Action(
+        "copy_site_settings",
+        copy_site_settings,
+        site_settings_created,
+        everywhere({"chief"}),
+        intact=site_settings_intact,
+    ),
 )
 
 
@@ -393,6 +531,15 @@ class PermissionMatrix(TestCase):
             target_locale=Locale.objects.get(language_code="kk"),
             enabled=True,
         )
+        cls.authors = {
+            code: AuthorFactory(
+                name=f"Автор {code}", locale=Locale.objects.get(language_code=code)
+            ).pk
+            for code in TREES
+        }
+        cls.newspaper_names = dict(
+            SiteSettings.objects.values_list("locale__language_code", "newspaper_name")
+        )
         cls.image = ImageFactory(
             uploaded_by_user=author,
             title="Фото карьера",
@@ -437,6 +584,8 @@ class PermissionMatrix(TestCase):
         self.assert_outcome(response, outcome)
         if action.took_effect is not None:
             self.assertEqual(action.took_effect(self, tree), outcome == ALLOW)
+        if action.intact is not None:
+            self.assertTrue(action.intact(self, tree), "the source was overwritten")
 
     def check_media(self, role: str, url: str, obj, allowed: set[str]) -> None:
         outcome = LOGIN if role == "anonymous" else ALLOW if role in allowed else DENY
