@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .media_guards import guard_bulk_delete, media_urls
 from .panels import construct_panels
 from .translation_guards import (
     LANGUAGE_SCOPED_SNIPPETS,
@@ -59,6 +60,15 @@ def snippet_create_guards():
             language_scoped_view(model, "copy"),
             name=f"{name}_copy",
         )
+
+
+@hooks.register("register_admin_urls", order=-100)
+def register_media_guards():
+    """Image and document deletion as roles.py declares it (see media_guards)."""
+    return media_urls()
+
+
+hooks.register("before_bulk_action", guard_bulk_delete)
 
 
 @hooks.register("construct_homepage_panels")

@@ -607,6 +607,41 @@ def _cell(role: str, tree: str, action: Action):
     return test
 
 
+MEDIA_DELETERS = {"moderator", "chief"}  # roles.py: MEDIA_DELETE
+MEDIA_DELETE_WAYS = ("single", "multiple", "bulk")
+MEDIA_URLS = {
+    "images": ("wagtailimages", "image"),
+    "documents": ("wagtaildocs", "document"),
+}
+
+
+def media_delete_url(kind: str, way: str, pk: int) -> str:
+    """Every admin URL that deletes an image or a document, linked or not."""
+    app, model = MEDIA_URLS[kind]
+    if way == "bulk":
+        bulk = reverse("wagtail_bulk_action", args=[app, model, "delete"])
+        return f"{bulk}?id={pk}&next={reverse(f'{app}:index')}"
+    return reverse(f"{app}:delete{'_multiple' if way == 'multiple' else ''}", args=[pk])
+
+
+def _media_delete_cell(role: str, kind: str, way: str):
+    def test(self):
+        obj = self.image if kind == "images" else self.document
+        outcome = (
+            LOGIN if role == "anonymous" else ALLOW if role in MEDIA_DELETERS else DENY
+        )
+        self.login(role)
+        response = self.client.post(media_delete_url(kind, way, obj.pk))
+        self.assert_outcome(response, outcome)
+        gone = not type(obj).objects.filter(pk=obj.pk).exists()
+        self.assertEqual(gone, outcome == ALLOW)
+
+    verb = "can" if role in MEDIA_DELETERS else "cannot"
+    how = {"single": "", "multiple": "_from_the_upload_page", "bulk": "_in_bulk"}[way]
+    test.__name__ = f"test_{role}_{verb}_delete_{kind}_uploaded_by_others{how}"
+    return test
+
+
 def _media_cell(role: str, kind: str):
     allowed = {"editor", "moderator", "chief"}
 
@@ -628,11 +663,15 @@ for _role in ROLES:
     for _kind in ("images", "documents"):
         _test = _media_cell(_role, _kind)
         setattr(PermissionMatrix, _test.__name__, _test)
+        for _way in MEDIA_DELETE_WAYS:
+            _test = _media_delete_cell(_role, _kind, _way)
+            setattr(PermissionMatrix, _test.__name__, _test)
 
 
 def test_the_matrix_covers_every_role_tree_and_action():
     names = [name for name in dir(PermissionMatrix) if name.startswith("test_")]
-    assert len(names) == len(ROLES) * (len(ACTIONS) * len(TREES) + 2)
+    media = 2 * (1 + len(MEDIA_DELETE_WAYS))  # edit, then every way to delete
+    assert len(names) == len(ROLES) * (len(ACTIONS) * len(TREES) + media)
     assert "test_editor_cannot_publish_in_ru_tree" in names
     assert "test_translator_cannot_edit_pages_in_ru_tree" in names
     assert "test_translator_can_submit_pages_for_translation_in_ru_tree" in names
