@@ -5,6 +5,9 @@ django-axes counts failed sign-ins per account and per address (settings:
 reaches the limit, even the right password is refused until the cool-off has
 passed. Its own answer is a bare page; here the reader gets Wagtail's sign-in
 form again, with a message in their language that says why and for how long.
+The password reset stays open to a locked-out account, and completing it
+forgets that account's failures (only the mailbox's owner can reset, and the
+guesses were at the old password).
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import copy
 import ipaddress
 import math
 
+from axes.utils import reset as reset_attempts
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import ngettext
-from wagtail.admin.views.account import LoginView
+from wagtail.admin.views.account import LoginView, PasswordResetConfirmView
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -68,3 +72,12 @@ def lockout_response(
         response.status_code = 429
     response["Retry-After"] = retry_after
     return response
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Wagtail's "set a new password" step; the account's failures are forgotten."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_attempts(username=form.user.get_username())
+        return response

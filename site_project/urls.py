@@ -8,8 +8,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import sitemaps
 from home import views as home_views
 from news.feeds import ArticlesFeed
+from newsroom.login_guard import UnlockingPasswordResetConfirmView
 
 urlpatterns = [
+    # Ahead of Wagtail's own view on the same path (see newsroom.login_guard).
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        UnlockingPasswordResetConfirmView.as_view(),
+        name="newsroom_password_reset_confirm",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
