@@ -15,7 +15,12 @@ would make and asserts the exact outcome:
 Wagtail's advisories of 2024–2026 were mostly permission bypasses in exactly
 these views (preview, revisions compare, history, copy, translation creation),
 and wagtail-localize's translation views check no page permission at all; the
-rows below cover them. The tree and users are built once per class.
+rows below cover them, with URLs the admin never links to: a POST to a
+snippet's copy URL (upstream saved it over the copied row), ``add/?locale=``,
+"convert to alias", and every way to delete an image or a document (its
+page, the upload page's button, the bulk action). Where an action could
+destroy something besides its own effect, ``intact`` checks it stayed. The
+tree and users are built once per class.
 """
 
 from __future__ import annotations
