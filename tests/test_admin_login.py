@@ -7,6 +7,7 @@ the cool-off has passed. Django's own admin is not mounted at all.
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+import site_project.settings.base as base
 from newsroom.login_guard import lockout_message
 from tests.newsroom_support import PASSWORD
 
@@ -186,3 +188,26 @@ def test_django_admin_is_not_mounted(client, users):
     response = client.get("/django-admin/", follow=True)
     assert response.status_code == 404
     assert "django.contrib.admin" not in settings.INSTALLED_APPS
+
+
+def test_the_limit_cool_off_and_proxy_header_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("LOGIN_FAILURE_LIMIT", "3")
+    monkeypatch.setenv("LOGIN_COOLOFF_MINUTES", "45")
+    monkeypatch.setenv("CLIENT_IP_HEADER", "X-Real-IP")
+    try:
+        configured = importlib.reload(base)
+        assert configured.AXES_FAILURE_LIMIT == 3
+        assert configured.AXES_COOLOFF_TIME == timedelta(minutes=45)
+        assert configured.CLIENT_IP_HEADER == "X-Real-IP"
+        for name in (
+            "LOGIN_FAILURE_LIMIT",
+            "LOGIN_COOLOFF_MINUTES",
+            "CLIENT_IP_HEADER",
+        ):
+            monkeypatch.delenv(name)
+        embedded = importlib.reload(base)
+        assert embedded.AXES_FAILURE_LIMIT == 10
+        assert embedded.AXES_COOLOFF_TIME == timedelta(minutes=15)
+        assert embedded.CLIENT_IP_HEADER == ""
+    finally:
+        importlib.reload(base)

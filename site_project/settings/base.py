@@ -95,14 +95,15 @@ MIDDLEWARE = [
 # Sign-in throttling (django-axes, newsroom/login_guard.py): an account, or an
 # address, that failed LOGIN_FAILURE_LIMIT times is refused for
 # LOGIN_COOLOFF_MINUTES, even with the right password; a successful sign-in
-# resets the count. Behind a proxy, CLIENT_IP_HEADER names the header it sets
+# resets the count (an office behind one address shares its count: hence 10,
+# not fewer). Behind a proxy, CLIENT_IP_HEADER names the header it sets
 # (e.g. X-Forwarded-For; the right-most address, the one our proxy saw) and
 # is the only place a client address is taken from; unset, the connection's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
 )
