@@ -112,6 +112,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.login_guard.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "newsroom.login_guard.client_ip"
 AXES_VERBOSE = False
+# Failed attempts are kept until the cool-off; no log of every sign-in (nothing
+# shows it without Django's admin, and it would grow for ever).
+AXES_DISABLE_ACCESS_LOG = True
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 ROOT_URLCONF = "site_project.urls"
