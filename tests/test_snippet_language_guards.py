@@ -70,3 +70,18 @@ def test_copying_site_settings_into_a_language_that_has_them_is_a_form_error(
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert SiteSettings.objects.get(pk=ru.pk).newspaper_name == ru.newspaper_name
+
+
+def test_a_locale_posted_in_the_form_does_not_move_an_author_to_another_language(
+    client, staff
+):
+    client.force_login(staff.editor)
+    kk = locale("kk")
+    for field in ("locale", "locale_id"):
+        response = client.post(
+            reverse("wagtailsnippets_news_author:add") + "?locale=ru",
+            {"name": f"Автор {field}", "position": "", field: kk.pk},
+        )
+        assert response.status_code == 302
+    assert not Author.objects.filter(locale=kk).exists()
+    assert Author.objects.filter(locale__language_code="ru").count() == 2
