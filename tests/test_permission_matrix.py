@@ -40,6 +40,7 @@ from wagtail_localize.operations import translate_object
 
 from home.models import SiteSettings
 from news.models import Author
+from newsroom.media_guards import DeleteNeedsPermissionPolicy
 from newsroom.translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
@@ -687,3 +688,17 @@ def test_wagtail_localize_urls_reach_the_guarded_views():
     update = reverse("wagtail_localize:update_translations", args=[1])
     assert resolve(submit).func.view_class is GuardedSubmitPageTranslationView
     assert resolve(update).func.view_class is GuardedUpdateTranslationsView
+    convert = reverse("wagtail_localize:convert_to_alias", args=[1])
+    assert resolve(convert).url_name == "newsroom_convert_to_alias"
+    for name in ("add", "copy"):
+        args = [1] if name == "copy" else []
+        for model in ("news_author", "home_sitesettings"):
+            url = reverse(f"wagtailsnippets_{model}:{name}", args=args)
+            assert resolve(url).url_name == f"newsroom_{model}_{name}"
+
+
+def test_wagtail_media_urls_reach_the_delete_permission_policy():
+    for kind in MEDIA_URLS:
+        for way in ("single", "multiple"):
+            view = resolve(media_delete_url(kind, way, 1)).func.view_class
+            assert isinstance(view.permission_policy, DeleteNeedsPermissionPolicy)
