@@ -43,6 +43,24 @@ def _public(queryset: QuerySet) -> QuerySet:
     return queryset.filter(~Exists(restricted))
 
 
+def _own_language(queryset: QuerySet) -> QuerySet:
+    """Drops aliases of another language's page.
+
+    wagtail-localize's "convert to alias" turns a translation into a live copy
+    of its source: Russian text in the Kazakh tree, which no listing shows.
+    """
+    return queryset.filter(Q(alias_of__isnull=True) | Q(alias_of__locale=F("locale")))
+
+
+def _foreign_aliases() -> QuerySet[Page]:
+    """Ids of aliases of another language's page, for search backends' filters."""
+    return (
+        Page.objects.filter(alias_of__isnull=False)
+        .exclude(alias_of__locale=F("locale"))
+        .values("id")
+    )
+
+
 def _with_cover(queryset: QuerySet) -> QuerySet:
     """Joins cover images and prefetches their teaser renditions: one query."""
     renditions = (
@@ -61,8 +79,7 @@ def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
         path=Substr(OuterRef("path"), 1, SECTION_PATH_LENGTH)
     ).values("title")[:1]
     queryset = (
-        ArticlePage.objects.live()
-        .filter(locale=locale)
+        _own_language(ArticlePage.objects.live().filter(locale=locale))
         .defer_streamfields()
         .annotate(section_title=Subquery(section_title))
         .order_by("-publication_date", "-pk")
@@ -77,7 +94,12 @@ def searchable_articles(
 
     Search backends take plain filters only: no annotations, no subqueries.
     """
-    queryset = ArticlePage.objects.live().public().filter(locale=locale)
+    queryset = (
+        ArticlePage.objects.live()
+        .public()
+        .filter(locale=locale)
+        .exclude(id__in=_foreign_aliases())
+    )
     if section is not None:
         queryset = queryset.descendant_of(section)
     return queryset
@@ -86,7 +108,7 @@ def searchable_articles(
 def search_sections(*, locale: Locale) -> QuerySet[SectionPage]:
     """The live sections of a language a reader may narrow a search to."""
     return _public(
-        SectionPage.objects.live().filter(locale=locale).order_by("path")
+        _own_language(SectionPage.objects.live().filter(locale=locale)).order_by("path")
     ).only("id", "title", "path", "locale_id")
 
 
@@ -169,9 +191,13 @@ def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:
 
 def tag_in_language(*, tag, locale: Locale) -> bool:
     """Whether a live article of the language carries the tag."""
-    return ArticlePageTag.objects.filter(
-        tag=tag, content_object__locale=locale, content_object__live=True
-    ).exists()
+    return (
+        ArticlePageTag.objects.filter(
+            tag=tag, content_object__locale=locale, content_object__live=True
+        )
+        .exclude(content_object__in=_foreign_aliases())
+        .exists()
+    )
 
 
 def navigation_pages(*, locale: Locale) -> QuerySet[Page]:
@@ -179,7 +205,7 @@ def navigation_pages(*, locale: Locale) -> QuerySet[Page]:
     queryset = Page.objects.live().filter(
         Q(depth=2) | Q(depth=3, show_in_menus=True), locale=locale
     )
-    return _public(queryset).order_by("path")
+    return _public(_own_language(queryset)).order_by("path")
 
 
 @dataclass

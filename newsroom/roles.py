@@ -52,6 +52,9 @@ SUBMIT_TRANSLATION = "wagtail_localize.submit_translation"
 IMAGES_USE = ("wagtailimages.add_image", "wagtailimages.choose_image")
 DOCUMENTS_USE = ("wagtaildocs.add_document", "wagtaildocs.choose_document")
 MEDIA_EDIT = ("wagtailimages.change_image", "wagtaildocs.change_document")
+# Deleting an image or document (even one's own upload: it may be an article's
+# cover) is for the roles holding MEDIA_DELETE; Wagtail alone would let anyone
+# who may edit it delete it (enforced in newsroom.media_guards).
 MEDIA_DELETE = ("wagtailimages.delete_image", "wagtaildocs.delete_document")
 COLLECTIONS_MANAGE = (
     "wagtailcore.add_collection",

@@ -8,19 +8,32 @@ only where the user may add pages, synced only into pages they may edit, and
 published only where they may publish. The views are mounted on upstream's
 paths, ahead of upstream's (see ``wagtail_hooks``).
 
+Upstream's "convert to alias" (``convert_to_alias``) checks only that the
+user may edit the translated page, yet it replaces the page with its source,
+live when the source is live, and deletes the translation: a publication
+without review. Here it needs publish permission on the page too.
+
 Snippet permissions are global in Wagtail, so per-language snippets that
 translators may change (the site settings, authors) are scoped the same way:
-a language's row is edited only by people who may edit that language's pages.
+a language's row is edited, created or copied only by people who may edit
+that language's pages. Wagtail's snippet copy view, when POSTed to directly
+(its form posts to ``add/``), saves the form over the copied row itself; here
+it creates a new row, and a row that breaks a model constraint (one site
+settings row per language) is a form error rather than a database error.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+import uuid
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale, Page
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.permissions import user_can_edit_snippet_type
+from wagtail_localize.views.convert import convert_to_alias
 from wagtail_localize.views.submit_translations import (
     SubmitPageTranslationView,
     SubmitTranslationForm,
@@ -83,6 +96,98 @@ def guard_snippet_language(request, instance):
     if not may_edit_snippet(request.user, type(instance), instance.locale):
         return permission_denied(request)
     return None
+
+
+def guarded_convert_to_alias(request, page_id):
+    """wagtail-localize's ``convert_to_alias``, for those who may also publish."""
+    page = get_object_or_404(Page, id=page_id, alias_of_id__isnull=True)
+    permissions = page.permissions_for_user(request.user)
+    if not (permissions.can_edit() and permissions.can_publish()):
+        raise PermissionDenied
+    return convert_to_alias(request, page_id)
+
+
+class LanguageScopedCreateMixin:
+    """For Wagtail's snippet create and copy views of a language-scoped model.
+
+    The language comes from the copied row, from ``?locale=`` and, last, from
+    the instance about to be saved, whatever set it.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        copied = self.copied_object()
+        for locale in (copied.locale if copied else None, self.locale):
+            if locale is not None and not may_edit_language(request.user, locale):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def copied_object(self):
+        return None
+
+    def is_valid(self, form):
+        if not form.is_valid():
+            return super().is_valid(form)
+        instance = form.instance
+        if not may_edit_language(self.request.user, instance.locale):
+            raise PermissionDenied
+        try:
+            # The locale is no form field, so the form left its constraints out.
+            instance.validate_constraints()
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        return super().is_valid(form)
+
+
+class LanguageScopedCopyMixin(LanguageScopedCreateMixin):
+    """Copies, in the language of ``?locale=`` (or the copied row's), as a new row."""
+
+    def copied_object(self):
+        if not hasattr(self, "_copied"):
+            self._copied = self.get_object()
+        return self._copied
+
+    def get_locale(self):
+        # Upstream takes the copied row's locale and ignores ``?locale=``.
+        if code := self.request.GET.get("locale"):
+            return get_object_or_404(Locale, language_code=code)
+        return self.copied_object().locale
+
+    def get_initial_form_instance(self):
+        instance = self.get_object()  # a fresh instance: the copy to be
+        if self.request.method == "POST":
+            instance.pk = None
+            instance.id = None
+            instance._state.adding = True
+            instance.translation_key = uuid.uuid4()
+            instance.locale = self.locale
+        return instance
+
+
+def language_scoped_view(model, kind: str):
+    """Wagtail's own create or copy view of ``model``'s snippet viewset, guarded.
+
+    The viewset is read at the first request: snippet viewsets are registered
+    while the admin URLs are built, possibly after this module's hook ran.
+    """
+    mixin = LanguageScopedCopyMixin if kind == "copy" else LanguageScopedCreateMixin
+    views = {}
+
+    def view(request, *args, **kwargs):
+        if "view" not in views:
+            viewset = model.snippet_viewset
+            base = viewset.copy_view_class if kind == "copy" else viewset.add_view_class
+            kwargs_for = (
+                viewset.get_copy_view_kwargs
+                if kind == "copy"
+                else viewset.get_add_view_kwargs
+            )
+            views["view"] = viewset.construct_view(
+                type(f"LanguageScoped{base.__name__}", (mixin, base), {}),
+                **kwargs_for(),
+            )
+        return views["view"](request, *args, **kwargs)
+
+    return view
 
 
 class GuardedSubmitPageTranslationView(SubmitPageTranslationView):

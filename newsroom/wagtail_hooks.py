@@ -1,13 +1,18 @@
+from django.apps import apps
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .media_guards import guard_bulk_delete, media_urls
 from .panels import construct_panels
 from .translation_guards import (
+    LANGUAGE_SCOPED_SNIPPETS,
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
     guard_snippet_language,
+    guarded_convert_to_alias,
+    language_scoped_view,
 )
 from .translation_sync import after_create_page as convert_new_page_aliases
 from .translation_views import (
@@ -32,7 +37,38 @@ def register_translation_guards():
             GuardedUpdateTranslationsView.as_view(),
             name="newsroom_update_translations",
         ),
+        path(
+            "localize/page/<int:page_id>/convert_to_alias/",
+            guarded_convert_to_alias,
+            name="newsroom_convert_to_alias",
+        ),
+        *snippet_create_guards(),
     ]
+
+
+def snippet_create_guards():
+    """Create and copy of the language-scoped snippets, on Wagtail's own paths."""
+    for label in LANGUAGE_SCOPED_SNIPPETS:
+        model = apps.get_model(label)
+        prefix = f"snippets/{model._meta.app_label}/{model._meta.model_name}"
+        name = f"newsroom_{model._meta.app_label}_{model._meta.model_name}"
+        yield path(
+            f"{prefix}/add/", language_scoped_view(model, "add"), name=f"{name}_add"
+        )
+        yield path(
+            f"{prefix}/copy/<int:pk>/",
+            language_scoped_view(model, "copy"),
+            name=f"{name}_copy",
+        )
+
+
+@hooks.register("register_admin_urls", order=-100)
+def register_media_guards():
+    """Image and document deletion as roles.py declares it (see media_guards)."""
+    return media_urls()
+
+
+hooks.register("before_bulk_action", guard_bulk_delete)
 
 
 @hooks.register("construct_homepage_panels")

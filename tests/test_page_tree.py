@@ -47,7 +47,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
 class ArticleCreationThroughTheAdminTests(WagtailPageTestCase):
     def setUp(self):
         self.tree = build_tree()
-        self.login()
+        # force_login: django-axes refuses authenticate() without a request,
+        # which the test client's login() (and so WagtailTestUtils.login) makes.
+        self.client.force_login(self.create_superuser("admin"))
 
     def test_editor_form_creates_a_news_article_with_a_streamfield_body(self):
         self.assertCanCreate(

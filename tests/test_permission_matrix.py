@@ -15,7 +15,12 @@ would make and asserts the exact outcome:
 Wagtail's advisories of 2024–2026 were mostly permission bypasses in exactly
 these views (preview, revisions compare, history, copy, translation creation),
 and wagtail-localize's translation views check no page permission at all; the
-rows below cover them. The tree and users are built once per class.
+rows below cover them, with URLs the admin never links to: a POST to a
+snippet's copy URL (upstream saved it over the copied row), ``add/?locale=``,
+"convert to alias", and every way to delete an image or a document (its
+page, the upload page's button, the bulk action). Where an action could
+destroy something besides its own effect, ``intact`` checks it stayed. The
+tree and users are built once per class.
 """
 
 from __future__ import annotations
@@ -34,12 +39,19 @@ from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.operations import translate_object
 
 from home.models import SiteSettings
+from news.models import Author
+from newsroom.media_guards import DeleteNeedsPermissionPolicy
 from newsroom.translation_guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
 )
 from tests.conftest import build_tree
-from tests.factories import ImageFactory, NewsPageFactory, SectionPageFactory
+from tests.factories import (
+    AuthorFactory,
+    ImageFactory,
+    NewsPageFactory,
+    SectionPageFactory,
+)
 from tests.newsroom_support import make_staff, page_form_data
 
 ALLOW, DENY, DRAFT, LOGIN = "allow", "deny", "draft", "login"
@@ -59,6 +71,7 @@ class Action:
     took_effect: Callable | None  # (case, tree) -> bool, None for read-only views
     allowed: dict  # tree -> roles allowed
     editors_only_draft: bool = False  # DRAFT for those who may edit but not publish
+    intact: Callable | None = None  # (case, tree) -> bool: true whoever asked
 
 
 def may_edit(tree: str) -> set[str]:
@@ -225,6 +238,99 @@ def sync_and_publish(case, tree):
     return sync_translations(case, tree, publish=True)
 
 
+def convert_to_alias(case, tree):
+    """wagtail-localize's "convert back to alias" of a translation in this tree."""
+    return case.client.post(
+        reverse(
+            "wagtail_localize:convert_to_alias", args=[case.pages["translation"][tree]]
+        )
+    )
+
+
+def converted(case, tree) -> bool:
+    return page(case, "translation", tree).alias_of_id is not None
+
+
+def translation_row_kept(case, tree) -> bool:
+    """Converting deletes the Translation row: the translators' work is lost."""
+    return translation_source(case, tree).translations.exists()
+
+
+def copy_author(case, tree):
+    """A POST to the copy URL itself (the copy form posts to add/)."""
+    return case.client.post(
+        reverse("wagtailsnippets_news_author:copy", args=[case.authors[tree]]),
+        {"name": "Копия автора", "position": "фотограф"},
+    )
+
+
+def author_copied(case, tree) -> bool:
+    return Author.objects.filter(
+        name="Копия автора", locale__language_code=tree
+    ).exists()
+
+
+def author_intact(case, tree) -> bool:
+    return Author.objects.get(pk=case.authors[tree]).name == f"Автор {tree}"
+
+
+def create_author(case, tree):
+    return case.client.post(
+        reverse("wagtailsnippets_news_author:add") + f"?locale={tree}",
+        {"name": "Новый автор", "position": ""},
+    )
+
+
+def author_created(case, tree) -> bool:
+    return Author.objects.filter(
+        name="Новый автор", locale__language_code=tree
+    ).exists()
+
+
+def create_site_settings(case, tree):
+    """The language's row was deleted: a new one is created with ``?locale=``."""
+    SiteSettings.objects.filter(locale__language_code=tree).delete()
+    return case.client.post(
+        reverse("wagtailsnippets_home_sitesettings:add") + f"?locale={tree}",
+        site_settings_form_data("Новая газета"),
+    )
+
+
+def site_settings_created(case, tree) -> bool:
+    return SiteSettings.objects.filter(
+        locale__language_code=tree, newspaper_name="Новая газета"
+    ).exists()
+
+
+def copy_site_settings(case, tree):
+    """Copying the other language's row into this one (its row was deleted)."""
+    SiteSettings.objects.filter(locale__language_code=tree).delete()
+    source = SiteSettings.objects.get(locale__language_code=OTHER[tree])
+    url = reverse("wagtailsnippets_home_sitesettings:copy", args=[source.pk])
+    return case.client.post(
+        f"{url}?locale={tree}", site_settings_form_data("Новая газета")
+    )
+
+
+def site_settings_intact(case, tree) -> bool:
+    return (
+        SiteSettings.objects.get(locale__language_code=OTHER[tree]).newspaper_name
+        == case.newspaper_names[OTHER[tree]]
+    )
+
+
+def site_settings_form_data(name: str) -> dict:
+    return {
+        "newspaper_name": name,
+        "about": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+        "copyright_holder": "",
+        "copyright_start_year": "2012",
+    }
+
+
 def translation_source(case, tree) -> TranslationSource:
     return TranslationSource.objects.get(
         object_id=page(case, "translation", tree).translation_key,
@@ -318,6 +424,44 @@ ACTIONS = (
         lambda case, tree: page(case, "translation", tree).live,
         everywhere({"chief"}),
     ),
+    Action(
+        # Converting makes the page mirror its source, live if the source is:
+        # publishing, so only for those who may publish in the tree.
+        "convert_translations_to_aliases",
+        convert_to_alias,
+        converted,
+        everywhere(PUBLISHERS),
+        intact=lambda case, tree: (
+            converted(case, tree) or translation_row_kept(case, tree)
+        ),
+    ),
+    Action(
+        "copy_authors",
+        copy_author,
+        author_copied,
+        # add_author, and the language's pages (translators may not add authors).
+        {"ru": {"editor", "moderator", "chief"}, "kk": {"moderator", "chief"}},
+        intact=author_intact,
+    ),
+    Action(
+        "create_authors",
+        create_author,
+        author_created,
+        {"ru": {"editor", "moderator", "chief"}, "kk": {"moderator", "chief"}},
+    ),
+    Action(
+        "create_site_settings",
+        create_site_settings,
+        site_settings_created,
+        everywhere({"chief"}),
+    ),
+    Action(
+        "copy_site_settings",
+        copy_site_settings,
+        site_settings_created,
+        everywhere({"chief"}),
+        intact=site_settings_intact,
+    ),
 )
 
 
@@ -393,6 +537,15 @@ class PermissionMatrix(TestCase):
             target_locale=Locale.objects.get(language_code="kk"),
             enabled=True,
         )
+        cls.authors = {
+            code: AuthorFactory(
+                name=f"Автор {code}", locale=Locale.objects.get(language_code=code)
+            ).pk
+            for code in TREES
+        }
+        cls.newspaper_names = dict(
+            SiteSettings.objects.values_list("locale__language_code", "newspaper_name")
+        )
         cls.image = ImageFactory(
             uploaded_by_user=author,
             title="Фото карьера",
@@ -437,6 +590,8 @@ class PermissionMatrix(TestCase):
         self.assert_outcome(response, outcome)
         if action.took_effect is not None:
             self.assertEqual(action.took_effect(self, tree), outcome == ALLOW)
+        if action.intact is not None:
+            self.assertTrue(action.intact(self, tree), "the source was overwritten")
 
     def check_media(self, role: str, url: str, obj, allowed: set[str]) -> None:
         outcome = LOGIN if role == "anonymous" else ALLOW if role in allowed else DENY
@@ -455,6 +610,41 @@ def _cell(role: str, tree: str, action: Action):
 
     verb = "can" if expected(role, tree, action) == ALLOW else "cannot"
     test.__name__ = f"test_{role}_{verb}_{action.name}_in_{tree}_tree"
+    return test
+
+
+MEDIA_DELETERS = {"moderator", "chief"}  # roles.py: MEDIA_DELETE
+MEDIA_DELETE_WAYS = ("single", "multiple", "bulk")
+MEDIA_URLS = {
+    "images": ("wagtailimages", "image"),
+    "documents": ("wagtaildocs", "document"),
+}
+
+
+def media_delete_url(kind: str, way: str, pk: int) -> str:
+    """Every admin URL that deletes an image or a document, linked or not."""
+    app, model = MEDIA_URLS[kind]
+    if way == "bulk":
+        bulk = reverse("wagtail_bulk_action", args=[app, model, "delete"])
+        return f"{bulk}?id={pk}&next={reverse(f'{app}:index')}"
+    return reverse(f"{app}:delete{'_multiple' if way == 'multiple' else ''}", args=[pk])
+
+
+def _media_delete_cell(role: str, kind: str, way: str):
+    def test(self):
+        obj = self.image if kind == "images" else self.document
+        outcome = (
+            LOGIN if role == "anonymous" else ALLOW if role in MEDIA_DELETERS else DENY
+        )
+        self.login(role)
+        response = self.client.post(media_delete_url(kind, way, obj.pk))
+        self.assert_outcome(response, outcome)
+        gone = not type(obj).objects.filter(pk=obj.pk).exists()
+        self.assertEqual(gone, outcome == ALLOW)
+
+    verb = "can" if role in MEDIA_DELETERS else "cannot"
+    how = {"single": "", "multiple": "_from_the_upload_page", "bulk": "_in_bulk"}[way]
+    test.__name__ = f"test_{role}_{verb}_delete_{kind}_uploaded_by_others{how}"
     return test
 
 
@@ -479,11 +669,15 @@ for _role in ROLES:
     for _kind in ("images", "documents"):
         _test = _media_cell(_role, _kind)
         setattr(PermissionMatrix, _test.__name__, _test)
+        for _way in MEDIA_DELETE_WAYS:
+            _test = _media_delete_cell(_role, _kind, _way)
+            setattr(PermissionMatrix, _test.__name__, _test)
 
 
 def test_the_matrix_covers_every_role_tree_and_action():
     names = [name for name in dir(PermissionMatrix) if name.startswith("test_")]
-    assert len(names) == len(ROLES) * (len(ACTIONS) * len(TREES) + 2)
+    media = 2 * (1 + len(MEDIA_DELETE_WAYS))  # edit, then every way to delete
+    assert len(names) == len(ROLES) * (len(ACTIONS) * len(TREES) + media)
     assert "test_editor_cannot_publish_in_ru_tree" in names
     assert "test_translator_cannot_edit_pages_in_ru_tree" in names
     assert "test_translator_can_submit_pages_for_translation_in_ru_tree" in names
@@ -494,3 +688,17 @@ def test_wagtail_localize_urls_reach_the_guarded_views():
     update = reverse("wagtail_localize:update_translations", args=[1])
     assert resolve(submit).func.view_class is GuardedSubmitPageTranslationView
     assert resolve(update).func.view_class is GuardedUpdateTranslationsView
+    convert = reverse("wagtail_localize:convert_to_alias", args=[1])
+    assert resolve(convert).url_name == "newsroom_convert_to_alias"
+    for name in ("add", "copy"):
+        args = [1] if name == "copy" else []
+        for model in ("news_author", "home_sitesettings"):
+            url = reverse(f"wagtailsnippets_{model}:{name}", args=args)
+            assert resolve(url).url_name == f"newsroom_{model}_{name}"
+
+
+def test_wagtail_media_urls_reach_the_delete_permission_policy():
+    for kind in MEDIA_URLS:
+        for way in ("single", "multiple"):
+            view = resolve(media_delete_url(kind, way, 1)).func.view_class
+            assert isinstance(view.permission_policy, DeleteNeedsPermissionPolicy)
