@@ -1,15 +1,25 @@
-"""Shared by the page cache tests: its verdict, a fresh start, a small newspaper."""
+"""Shared by the page cache tests: its verdict, a fresh start, a small newspaper,
+a private redis-server and a TCP proxy to cut between Django and it."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import threading
+import time
 from dataclasses import dataclass
 
+import pytest
+import redis
+from django.core.cache import caches
 from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
 from home.cache import _Health, _VaryMemo
 from site_project.settings.base import redis_caches
+from tests.embedded import free_port
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
 HEADER = "X-Wagtail-Cache"
@@ -19,6 +29,14 @@ TAG = "карьер"
 def verdict(response) -> str:
     """hit, miss, skip or err; empty when the page cache never saw the request."""
     return response.get(HEADER, "")
+
+
+def page_cache_entries() -> int:
+    """How many keys the page cache holds, on local memory or Redis."""
+    cache = caches["pagecache"]
+    if hasattr(cache, "_cache"):
+        return len(cache._cache)
+    return len(cache.keys("*"))
 
 
 def point_caches_at(settings, port: int) -> None:
@@ -114,3 +132,119 @@ def build_newspaper(tree) -> Newspaper:
         article.article_authors.create(author=author)
         article.save_revision().publish()
     return Newspaper(tree, article_ru, article_kk)
+
+
+class RedisServer:
+    """A private, throw-away redis-server on a free loopback port."""
+
+    def __init__(self, *options: str):
+        if shutil.which("redis-server") is None:
+            pytest.fail("redis-server is needed for the outage tests")
+        self.port = free_port()
+        self.options = options
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                *self.options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class TcpProxy:
+    """A loopback port forwarding to ``upstream_port``, that a test can cut.
+
+    Cut, it drops every open connection and closes new ones at once, as a
+    network partition does, while the server behind keeps its data.
+    """
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.is_cut = False
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if self.is_cut:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            with self.lock:
+                self.open += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, target), daemon=True
+                ).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        self.is_cut = True
+        with self.lock:
+            connections, self.open = self.open, []
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def restore(self) -> None:
+        self.is_cut = False
+
+    def close(self) -> None:
+        self.cut()
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()

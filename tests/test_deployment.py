@@ -1,11 +1,15 @@
 """The production shape: compose file, Dockerfile and settings that refuse to guess."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import redis
 import yaml
+
+from tests.cache_support import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +41,22 @@ def test_compose_file_names_the_production_services():
     web_env = services["web"]["environment"]
     for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
         assert name in web_env
+
+
+def test_compose_redis_is_bounded_and_evicts_the_least_recently_used():
+    """Every cache key is disposable; unbounded, a URL flood fills the memory."""
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][
+        "redis"
+    ]["command"]
+    options = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", part) for part in command[1:]]
+    server = RedisServer(*options)
+    server.start()
+    try:
+        config = redis.Redis(port=server.port).config_get("maxmemory*")
+    finally:
+        server.stop()
+    assert config["maxmemory-policy"] == "allkeys-lru"
+    assert 0 < int(config["maxmemory"]) <= 2**30
 
 
 def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     # Page cache (home/cache.py): a hit is answered here, before sessions,
     # locale, CSRF or auth run; a miss is stored on its way out.
     "home.cache.RevalidateMiddleware",
-    "wagtailcache.cache.UpdateCacheMiddleware",
+    "home.cache.UpdateCacheMiddleware",
     "home.cache.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
