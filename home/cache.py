@@ -14,20 +14,22 @@ number of a listing; other query parameters never reach the key, and only
 
 A Redis outage never breaks a page: the request is served uncached with
 ``X-Wagtail-Cache: err``, the worker logs one line and leaves the page cache
-alone for ``PAGE_CACHE_RETRY_SECONDS``; a clear that failed is retried first
-when Redis answers again.
+alone for ``PAGE_CACHE_RETRY_SECONDS``. A clear (and layout generation bump)
+that failed is recorded in the database (``PageCacheDebt``): the process that
+next reaches Redis pays it before serving anything from the page cache.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, reverse
@@ -53,10 +55,16 @@ UNCACHED_URL_NAMES = ("search",)
 
 
 class _Health:
-    """Per process: when the page cache may be asked again, and a clear owed."""
+    """Per process: when the page cache may be asked again, and what is owed.
+
+    ``owes``: a clear and bump this process knows are unpaid (its own, or read
+    from the debt table, checked at most every
+    ``PAGE_CACHE_DEBT_CHECK_SECONDS``).
+    """
 
     resting_until = 0.0
-    clear_pending = False
+    owes = False
+    debt_checked_at = -math.inf
 
 
 def _backend():
@@ -80,34 +88,92 @@ def _usable() -> bool:
     """False while resting after a failure, or while an owed clear still fails."""
     if time.monotonic() < _Health.resting_until:
         return False
-    return not _Health.clear_pending or clear_page_cache()
+    return not _debt_outstanding() or pay_debt()
 
 
 def clear_page_cache() -> bool:
     """Empties the page cache; True when it is known to be empty.
 
-    While the cache rests after a failure the clear is only noted as owed, so
-    publishing never waits on a Redis known to be away.
+    While the cache rests after a failure it is not asked, so publishing never
+    waits on a Redis known to be away.
     """
     if time.monotonic() < _Health.resting_until:
-        _Health.clear_pending = True
         return False
     try:
         _backend().clear()
     except Exception as error:  # noqa: BLE001 - any backend failure: retry later
-        _Health.clear_pending = True
         _failed(error, "clear")
         return False
-    _Health.clear_pending = False
+    return True
+
+
+def _record_debt() -> None:
+    """Notes an unpaid clear and bump where every process, now or later, sees it.
+
+    A partition can keep Redis's pages while publishing cannot reach it; a
+    note in this process alone would die with it, and other processes would
+    serve the old pages (and the old layout generation) for an hour.
+    """
+    from .models import PageCacheDebt
+
+    _Health.owes = True
+    try:
+        PageCacheDebt.objects.create()
+    except DatabaseError as error:
+        logger.warning(
+            "Could not record the owed page-cache clear (%s); this process "
+            "pays it when Redis answers again.",
+            error,
+        )
+
+
+def _debt_outstanding() -> bool:
+    """Whether a clear and bump are owed, here or by any process."""
+    from .models import PageCacheDebt
+
+    if _Health.owes:
+        return True
+    now = time.monotonic()
+    if now - _Health.debt_checked_at < settings.PAGE_CACHE_DEBT_CHECK_SECONDS:
+        return False
+    _Health.debt_checked_at = now
+    try:
+        _Health.owes = PageCacheDebt.objects.exists()
+    except DatabaseError:
+        return False  # nothing can be known: cached pages beat no pages
+    return _Health.owes
+
+
+def pay_debt() -> bool:
+    """Bumps the layout generation and empties the page cache, then forgets
+    the debts recorded before; True when both happened."""
+    from .layout import bump_generation
+    from .models import PageCacheDebt
+
+    try:
+        last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
+        last = next(iter(last), None)
+    except DatabaseError:
+        last = None
+    if not (bump_generation() and clear_page_cache()):
+        return False
+    _Health.owes = False
+    if last is not None:
+        try:
+            # Debts recorded meanwhile (a higher pk) are paid next time.
+            PageCacheDebt.objects.filter(pk__lte=last).delete()
+        except DatabaseError:
+            pass  # paid again later: one clear too many costs nothing
     return True
 
 
 def content_changed_after_commit() -> None:
-    """What a content change costs once it is committed: fresh layout, no pages."""
-    from .layout import bump_generation
+    """What a content change costs once it is committed: fresh layout, no pages.
 
-    bump_generation()
-    clear_page_cache()
+    Whatever Redis did not get is recorded as owed (``_record_debt``).
+    """
+    if not pay_debt():
+        _record_debt()
 
 
 class _ClearAfterCommit:

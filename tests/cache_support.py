@@ -3,6 +3,7 @@ a private redis-server and a TCP proxy to cut between Django and it."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import socket
 import subprocess
@@ -69,15 +70,30 @@ def commit_set_up() -> None:
 
 
 def let_page_cache_retry() -> None:
-    """As if ``PAGE_CACHE_RETRY_SECONDS`` had passed; an owed clear stays owed."""
+    """As if ``PAGE_CACHE_RETRY_SECONDS`` and ``REDIS_REST_SECONDS`` had passed;
+    an owed clear stays owed."""
     _Health.resting_until = 0.0
+    for alias in caches:
+        if hasattr(caches[alias], "resting_until"):
+            caches[alias].resting_until = 0.0
 
 
 def reset_page_cache_health() -> None:
-    """Forgets outages and Vary lists of earlier tests (the state is per process)."""
+    """Forgets outages, debts and Vary lists of earlier tests, as a process that
+    has just started knows none (the state is per process)."""
     _Health.resting_until = 0.0
-    _Health.clear_pending = False
+    _Health.owes = False
+    _Health.debt_checked_at = -math.inf
     _VaryMemo.lists.clear()
+
+
+def as_a_fresh_process() -> None:
+    """What a process that never saw an outage knows: nothing kept, nothing owed."""
+    from home.layout import memo
+
+    reset_page_cache_health()
+    let_page_cache_retry()
+    memo.generation, memo.values = None, {}
 
 
 @dataclass
