@@ -215,8 +215,6 @@ def _reader_paths() -> tuple[re.Pattern, tuple[str, ...]]:
                     excluded.append(reverse(name))
                 except NoReverseMatch:
                     continue
-        # Wagtail's page-password and front-end login forms: not pages.
-        excluded.append(f"/{code}/_util/")
     return pattern, tuple(excluded)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
+from wagtail import hooks
 
 from tests.cache_support import (
     build_newspaper,
@@ -142,3 +143,23 @@ def test_a_page_number_on_a_page_without_a_listing_is_not_kept(client, paper):
         assert response.status_code == 200
         assert verdict(response) == "skip"
     assert page_cache_entries() == entries
+
+
+def test_a_page_that_varies_on_a_readers_header_is_not_kept(client, paper):
+    """Each value a reader sends (User-Agent here) would be one more entry."""
+
+    def vary_on_user_agent(serve):
+        def inner(page, request, args, kwargs):
+            response = serve(page, request, args, kwargs)
+            response["Vary"] = "User-Agent"
+            return response
+
+        return inner
+
+    url = paper.urls()["article_ru"]
+    with hooks.register_temporarily("on_serve_page", vary_on_user_agent):
+        for number in range(5):
+            response = client.get(url, HTTP_USER_AGENT=f"bot/{number}")
+            assert response.status_code == 200
+            assert verdict(response) == "skip"
+    assert page_cache_entries() == 0
