@@ -1,18 +1,13 @@
 """Shared by the page cache tests: its verdict, a fresh start, a small newspaper,
-a private redis-server and a TCP proxy to cut between Django and it."""
+and a TCP proxy to cut between Django and a redis-server (tests.embedded)."""
 
 from __future__ import annotations
 
 import math
-import shutil
 import socket
-import subprocess
 import threading
-import time
 from dataclasses import dataclass
 
-import pytest
-import redis
 from django.core.cache import caches
 from django.db import transaction
 from taggit.models import Tag
@@ -20,7 +15,6 @@ from wagtail.models import Page
 
 from home.cache import _Health, _VaryMemo
 from site_project.settings.base import redis_caches
-from tests.embedded import free_port
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
 HEADER = "X-Wagtail-Cache"
@@ -148,50 +142,6 @@ def build_newspaper(tree) -> Newspaper:
         article.article_authors.create(author=author)
         article.save_revision().publish()
     return Newspaper(tree, article_ru, article_kk)
-
-
-class RedisServer:
-    """A private, throw-away redis-server on a free loopback port."""
-
-    def __init__(self, *options: str):
-        if shutil.which("redis-server") is None:
-            pytest.fail("redis-server is needed for the outage tests")
-        self.port = free_port()
-        self.options = options
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                *self.options,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 class TcpProxy:

@@ -9,7 +9,7 @@ from pathlib import Path
 import redis
 import yaml
 
-from tests.cache_support import RedisServer
+from tests.embedded import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,15 +44,23 @@ def test_compose_file_names_the_production_services():
 
 
 def test_compose_redis_is_bounded_and_evicts_the_least_recently_used():
-    """Every cache key is disposable; unbounded, a URL flood fills the memory."""
+    """Every cache key is disposable; unbounded, a URL flood fills the memory.
+
+    A real redis-server takes compose's options (CONFIG SET refuses an unknown
+    or malformed one) and reports the limit and the policy back.
+    """
     command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][
         "redis"
     ]["command"]
+    assert command[0] == "redis-server"
     options = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", part) for part in command[1:]]
-    server = RedisServer(*options)
+    server = RedisServer()
     server.start()
     try:
-        config = redis.Redis(port=server.port).config_get("maxmemory*")
+        client = redis.Redis(port=server.port)
+        for name, value in zip(options[::2], options[1::2], strict=True):
+            client.config_set(name.removeprefix("--"), value)
+        config = client.config_get("maxmemory*")
     finally:
         server.stop()
     assert config["maxmemory-policy"] == "allkeys-lru"

@@ -7,14 +7,17 @@ Two outages: ``REDIS_URL`` pointing at a closed loopback port, and a real
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
+import subprocess
 import threading
+import time
 
 import pytest
+import redis
 from django.test import Client
 
 from tests.cache_support import (
-    RedisServer,
     build_newspaper,
     commit_set_up,
     let_page_cache_retry,
@@ -28,6 +31,46 @@ from tests.factories import StandardPageFactory
 pytestmark = pytest.mark.django_db
 
 NEW_TITLE = "Карьер перевыполнил план"
+
+
+class RedisServer:
+    """A private, throw-away redis-server on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=0.5)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 class HungRedis:
@@ -69,6 +112,8 @@ def hung_redis():
 
 @pytest.fixture
 def redis_server():
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is needed for the outage tests")
     server = RedisServer()
     server.start()
     yield server

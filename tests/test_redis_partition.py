@@ -16,7 +16,6 @@ from django.test import Client
 
 from home.cache import _Health
 from tests.cache_support import (
-    RedisServer,
     TcpProxy,
     as_a_fresh_process,
     build_newspaper,
@@ -25,6 +24,7 @@ from tests.cache_support import (
     reset_page_cache_health,
     verdict,
 )
+from tests.embedded import RedisServer
 
 pytestmark = pytest.mark.django_db
 
