@@ -7,29 +7,45 @@ session, locale, CSRF and auth middlewares run, and empties the cache after
 every content change commits: for a newspaper that publishes a few times an
 hour, clearing everything is exact and simple.
 
+A page is kept under exactly the URL routing saw: the raw path (never one
+with dot segments), the Host without a port routing ignores, and the page
+number of a listing; other query parameters never reach the key, and only
+200s are kept, so hostile URLs cannot fill the cache or take a page's place.
+
 A Redis outage never breaks a page: the request is served uncached with
 ``X-Wagtail-Cache: err``, the worker logs one line and leaves the page cache
-alone for ``PAGE_CACHE_RETRY_SECONDS``; a clear that failed is retried first
-when Redis answers again.
+alone for ``PAGE_CACHE_RETRY_SECONDS``. A clear (and layout generation bump)
+that failed is recorded in the database (``PageCacheDebt``): the process that
+next reaches Redis pays it before serving anything from the page cache.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import (
+    cc_delim_re,
+    get_cache_key,
+    get_conditional_response,
+    set_response_etag,
+)
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_http_date_safe
 from wagtailcache import cache as wagtailcache
 from wagtailcache.settings import wagtailcache_settings
+
+from news.pagination import page_number
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +55,16 @@ UNCACHED_URL_NAMES = ("search",)
 
 
 class _Health:
-    """Per process: when the page cache may be asked again, and a clear owed."""
+    """Per process: when the page cache may be asked again, and what is owed.
+
+    ``owes``: a clear and bump this process knows are unpaid (its own, or read
+    from the debt table, checked at most every
+    ``PAGE_CACHE_DEBT_CHECK_SECONDS``).
+    """
 
     resting_until = 0.0
-    clear_pending = False
+    owes = False
+    debt_checked_at = -math.inf
 
 
 def _backend():
@@ -66,34 +88,92 @@ def _usable() -> bool:
     """False while resting after a failure, or while an owed clear still fails."""
     if time.monotonic() < _Health.resting_until:
         return False
-    return not _Health.clear_pending or clear_page_cache()
+    return not _debt_outstanding() or pay_debt()
 
 
 def clear_page_cache() -> bool:
     """Empties the page cache; True when it is known to be empty.
 
-    While the cache rests after a failure the clear is only noted as owed, so
-    publishing never waits on a Redis known to be away.
+    While the cache rests after a failure it is not asked, so publishing never
+    waits on a Redis known to be away.
     """
     if time.monotonic() < _Health.resting_until:
-        _Health.clear_pending = True
         return False
     try:
         _backend().clear()
     except Exception as error:  # noqa: BLE001 - any backend failure: retry later
-        _Health.clear_pending = True
         _failed(error, "clear")
         return False
-    _Health.clear_pending = False
+    return True
+
+
+def _record_debt() -> None:
+    """Notes an unpaid clear and bump where every process, now or later, sees it.
+
+    A partition can keep Redis's pages while publishing cannot reach it; a
+    note in this process alone would die with it, and other processes would
+    serve the old pages (and the old layout generation) for an hour.
+    """
+    from .models import PageCacheDebt
+
+    _Health.owes = True
+    try:
+        PageCacheDebt.objects.create()
+    except DatabaseError as error:
+        logger.warning(
+            "Could not record the owed page-cache clear (%s); this process "
+            "pays it when Redis answers again.",
+            error,
+        )
+
+
+def _debt_outstanding() -> bool:
+    """Whether a clear and bump are owed, here or by any process."""
+    from .models import PageCacheDebt
+
+    if _Health.owes:
+        return True
+    now = time.monotonic()
+    if now - _Health.debt_checked_at < settings.PAGE_CACHE_DEBT_CHECK_SECONDS:
+        return False
+    _Health.debt_checked_at = now
+    try:
+        _Health.owes = PageCacheDebt.objects.exists()
+    except DatabaseError:
+        return False  # nothing can be known: cached pages beat no pages
+    return _Health.owes
+
+
+def pay_debt() -> bool:
+    """Bumps the layout generation and empties the page cache, then forgets
+    the debts recorded before; True when both happened."""
+    from .layout import bump_generation
+    from .models import PageCacheDebt
+
+    try:
+        last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
+        last = next(iter(last), None)
+    except DatabaseError:
+        last = None
+    if not (bump_generation() and clear_page_cache()):
+        return False
+    _Health.owes = False
+    if last is not None:
+        try:
+            # Debts recorded meanwhile (a higher pk) are paid next time.
+            PageCacheDebt.objects.filter(pk__lte=last).delete()
+        except DatabaseError:
+            pass  # paid again later: one clear too many costs nothing
     return True
 
 
 def content_changed_after_commit() -> None:
-    """What a content change costs once it is committed: fresh layout, no pages."""
-    from .layout import bump_generation
+    """What a content change costs once it is committed: fresh layout, no pages.
 
-    bump_generation()
-    clear_page_cache()
+    Whatever Redis did not get is recorded as owed (``_record_debt``).
+    """
+    if not pay_debt():
+        _record_debt()
 
 
 class _ClearAfterCommit:
@@ -180,6 +260,112 @@ class _VaryMemo:
         self.lists.pop(self.key, None)
 
 
+def canonical_path(path: str) -> bool:
+    """No empty, ``.`` or ``..`` segment: the path routing sees is the page's.
+
+    Django's cache keys come from ``build_absolute_uri()``, which resolves dot
+    segments, while routing reads the raw path: ``/ru/./`` would be rendered
+    (a 404) and kept under ``/ru/``. Such paths are never cached.
+    """
+    segments = path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments.pop()
+    return not any(segment in ("", ".", "..") for segment in segments)
+
+
+def cache_host(request: HttpRequest) -> str | None:
+    """The Host a page is kept and rendered under; None when it is not kept.
+
+    Routing reads the host name and the server's port, never the port a
+    reader writes in Host; pages print the Host (hreflang, canonical). So the
+    name is lower-cased, the scheme's own port dropped and the request made to
+    say so; any other port than the server's is served, not kept.
+    """
+    domain, port = split_domain_port(request.get_host())
+    if port in ("", "443" if request.is_secure() else "80"):
+        host = domain
+    elif port == str(request.get_port()):
+        host = f"{domain}:{port}"
+    else:
+        return None
+    request.META["HTTP_HOST"] = host
+    return host
+
+
+def cache_url(request: HttpRequest) -> str | None:
+    """The URL a reader page is kept under, or None when it is not kept.
+
+    Exactly what routing and the page saw: scheme, host (``cache_host``), the
+    raw path and, of the query string, only the listing's page number as
+    pagination reads it (``?page=x`` is page 1). Tracking and made-up
+    parameters never reach the key.
+    """
+    if not canonical_path(request.path):
+        return None
+    host = cache_host(request)
+    if host is None:
+        return None
+    number = page_number(request)
+    query = f"?page={number}" if number > 1 else ""
+    return f"{request.scheme}://{host}{escape_uri_path(request.path)}{query}"
+
+
+class _Keyed:
+    """The request as Django's cache keys read it, at the URL ``cache_url`` gave.
+
+    ``get_cache_key`` and ``learn_cache_key`` hash ``build_absolute_uri()``;
+    everything else (method, language, headers) is the request's own.
+    """
+
+    def __init__(self, request: HttpRequest, url: str):
+        self._request = request
+        self._url = url
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def build_absolute_uri(self, location=None):
+        return self._url
+
+
+def keyed(request: HttpRequest) -> HttpRequest | _Keyed:
+    url = getattr(request, "_kmpress_cache_url", None)
+    return request if url is None else _Keyed(request, url)
+
+
+def _varies_on_reader(request: HttpRequest, response) -> bool:
+    """Whether the response differs by something a reader sends.
+
+    Accept-Language is redundant with the URL's language; wagtail-cache drops
+    Cookie unless a CSRF or session cookie is involved. Anything else would
+    split a page's key by a header a reader chooses.
+    """
+    if not response.has_header("Vary"):
+        return False
+    headers = {header.lower() for header in cc_delim_re.split(response["Vary"])}
+    headers.discard("accept-language")
+    if "cookie" in headers and not (
+        settings.CSRF_COOKIE_NAME in request.COOKIES
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
+        headers.discard("cookie")
+    return bool(headers - {""})
+
+
+def _keepable(request: HttpRequest, response) -> bool:
+    """A 200 of the page the key names, the same for every reader."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if getattr(request, "is_preview", False) or response.cookies:
+        return False
+    number = page_number(request)
+    if number > 1 and getattr(request, "page_number_served", None) != number:
+        # A page number the listing did not serve (past the end, or a page
+        # without a listing) would be one more copy of another page.
+        return False
+    return not _varies_on_reader(request, response)
+
+
 def _skip(request: HttpRequest) -> None:
     request._wagtailcache_update = False
     request._wagtailcache_skip = True
@@ -208,13 +394,17 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
             _skip(request)
             return None
         request.LANGUAGE_CODE = language
-        request.get_host()  # a forbidden Host is a 400, not a cache error
+        # A forbidden Host is a 400 (get_host raises), not a cache error.
+        request._kmpress_cache_url = cache_url(request)
+        if request._kmpress_cache_url is None:
+            _skip(request)
+            return None
         if not _usable():
             request._wagtailcache_error = True
             return None
         memo = _VaryMemo(self._wagcache)
         try:
-            key = wagtailcache._get_cache_key(request, memo)
+            key = get_cache_key(keyed(request), None, request.method, memo)
             response = self._wagcache.get(key) if key else None
         except Exception as error:  # noqa: BLE001 - any backend failure is a miss
             _failed(error, "fetch")
@@ -226,20 +416,31 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
         return response
 
     def process_response(self, request, response):
-        """Refuses previews and cookie-setting responses; stamps validators."""
+        """Keeps only what ``_keepable`` allows; stamps validators."""
         if not getattr(request, "_wagtailcache_update", False):
             return response
-        if getattr(request, "is_preview", False) or response.cookies:
+        if not _keepable(request, response):
             _skip(request)
             return response
-        if response.status_code == 200 and not response.streaming:
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            if not response.has_header("Last-Modified"):
-                # Any change empties the cache, so a stored page is unchanged
-                # since it was rendered.
-                response["Last-Modified"] = http_date()
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            # Any change empties the cache, so a stored page is unchanged
+            # since it was rendered.
+            response["Last-Modified"] = http_date()
         return response
+
+
+class UpdateCacheMiddleware(wagtailcache.UpdateCacheMiddleware):
+    """wagtail-cache's store, under the key ``cache_url`` gave the fetch.
+
+    Upstream learns the key from ``build_absolute_uri()`` (dot segments
+    resolved, every query parameter, the Host's port): the store and the fetch
+    must agree on ours.
+    """
+
+    def process_response(self, request, response):
+        return super().process_response(keyed(request), response)
 
 
 class RevalidateMiddleware:

@@ -81,12 +81,14 @@ def request_generation(request=None) -> int | None:
         return request._kmpress_generation
 
 
-def bump_generation() -> None:
-    """Makes every cached layout stale; called from signal handlers."""
+def bump_generation() -> bool:
+    """Makes every cached layout stale; False when the cache was unreachable
+    (its errors are ignored: ``incr`` then answers None)."""
     try:
-        cache.incr(GENERATION_KEY)
+        return cache.incr(GENERATION_KEY) is not None
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), None)
+        return True
 
 
 def process_local() -> bool:

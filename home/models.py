@@ -208,3 +208,22 @@ class StandardPage(BasePage):
 
     def get_summary_source(self):
         return self.intro or self.body
+
+
+class PageCacheDebt(models.Model):
+    """A page-cache clear and layout-generation bump that Redis did not get.
+
+    Written when a content change could not reach Redis; whichever process
+    next reaches it pays (clears, bumps, deletes the row) before serving
+    anything from the page cache (home.cache). The database is the one place
+    every process shares that is up while Redis is not.
+    """
+
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("owed page-cache clear")
+        verbose_name_plural = _("owed page-cache clears")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.recorded_at:%Y-%m-%d %H:%M:%S}"

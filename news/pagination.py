@@ -17,6 +17,12 @@ def page_number(request: HttpRequest) -> int:
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> PaginatorPage:
-    """Page ``?page=`` of the queryset; garbage → first page, too far → last."""
+    """Page ``?page=`` of the queryset; garbage → first page, too far → last.
+
+    The number served is noted on the request: the page cache keeps a
+    ``?page=`` only when it is the page shown (home.cache).
+    """
     paginator = Paginator(queryset, per_page)
-    return paginator.get_page(page_number(request))
+    page = paginator.get_page(page_number(request))
+    request.page_number_served = page.number
+    return page

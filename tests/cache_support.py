@@ -1,9 +1,14 @@
-"""Shared by the page cache tests: its verdict, a fresh start, a small newspaper."""
+"""Shared by the page cache tests: its verdict, a fresh start, a small newspaper,
+and a TCP proxy to cut between Django and a redis-server (tests.embedded)."""
 
 from __future__ import annotations
 
+import math
+import socket
+import threading
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
@@ -19,6 +24,14 @@ TAG = "карьер"
 def verdict(response) -> str:
     """hit, miss, skip or err; empty when the page cache never saw the request."""
     return response.get(HEADER, "")
+
+
+def page_cache_entries() -> int:
+    """How many keys the page cache holds, on local memory or Redis."""
+    cache = caches["pagecache"]
+    if hasattr(cache, "_cache"):
+        return len(cache._cache)
+    return len(cache.keys("*"))
 
 
 def point_caches_at(settings, port: int) -> None:
@@ -51,15 +64,30 @@ def commit_set_up() -> None:
 
 
 def let_page_cache_retry() -> None:
-    """As if ``PAGE_CACHE_RETRY_SECONDS`` had passed; an owed clear stays owed."""
+    """As if ``PAGE_CACHE_RETRY_SECONDS`` and ``REDIS_REST_SECONDS`` had passed;
+    an owed clear stays owed."""
     _Health.resting_until = 0.0
+    for alias in caches:
+        if hasattr(caches[alias], "resting_until"):
+            caches[alias].resting_until = 0.0
 
 
 def reset_page_cache_health() -> None:
-    """Forgets outages and Vary lists of earlier tests (the state is per process)."""
+    """Forgets outages, debts and Vary lists of earlier tests, as a process that
+    has just started knows none (the state is per process)."""
     _Health.resting_until = 0.0
-    _Health.clear_pending = False
+    _Health.owes = False
+    _Health.debt_checked_at = -math.inf
     _VaryMemo.lists.clear()
+
+
+def as_a_fresh_process() -> None:
+    """What a process that never saw an outage knows: nothing kept, nothing owed."""
+    from home.layout import memo
+
+    reset_page_cache_health()
+    let_page_cache_retry()
+    memo.generation, memo.values = None, {}
 
 
 @dataclass
@@ -114,3 +142,75 @@ def build_newspaper(tree) -> Newspaper:
         article.article_authors.create(author=author)
         article.save_revision().publish()
     return Newspaper(tree, article_ru, article_kk)
+
+
+class TcpProxy:
+    """A loopback port forwarding to ``upstream_port``, that a test can cut.
+
+    Cut, it drops every open connection and closes new ones at once, as a
+    network partition does, while the server behind keeps its data.
+    """
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.is_cut = False
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if self.is_cut:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            with self.lock:
+                self.open += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, target), daemon=True
+                ).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        self.is_cut = True
+        with self.lock:
+            connections, self.open = self.open, []
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def restore(self) -> None:
+        self.is_cut = False
+
+    def close(self) -> None:
+        self.cut()
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()

@@ -199,11 +199,16 @@ def page_cache_clears(callbacks):
     return [func for func in callbacks if isinstance(func, _ClearAfterCommit)]
 
 
+def kept(name: str) -> str:
+    """A 404 is never kept (every made-up address would be an entry)."""
+    return "skip" if name.startswith("missing") else "hit"
+
+
 def cache_everything(client, urls):
     for url in urls.values():
         client.get(url)
     for name, url in urls.items():
-        assert verdict(client.get(url)) == "hit", name
+        assert verdict(client.get(url)) == kept(name), name
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
@@ -228,8 +233,7 @@ def test_the_missing_page_now_redirects(
     client, scene, django_capture_on_commit_callbacks
 ):
     url = scene.urls()["missing_ru"]
-    client.get(url)
-    assert verdict(client.get(url)) == "hit"
+    assert client.get(url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         redirect_missing_page(scene)
     response = client.get(url)
@@ -272,5 +276,5 @@ def test_saving_a_draft_keeps_cached_pages(
         article.save_revision()
     for name, url in urls.items():
         response = client.get(url)
-        assert verdict(response) == "hit", name
+        assert verdict(response) == kept(name), name
         assert "Черновик" not in response.text

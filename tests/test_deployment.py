@@ -1,11 +1,15 @@
 """The production shape: compose file, Dockerfile and settings that refuse to guess."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import redis
 import yaml
+
+from tests.embedded import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +41,30 @@ def test_compose_file_names_the_production_services():
     web_env = services["web"]["environment"]
     for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
         assert name in web_env
+
+
+def test_compose_redis_is_bounded_and_evicts_the_least_recently_used():
+    """Every cache key is disposable; unbounded, a URL flood fills the memory.
+
+    A real redis-server takes compose's options (CONFIG SET refuses an unknown
+    or malformed one) and reports the limit and the policy back.
+    """
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][
+        "redis"
+    ]["command"]
+    assert command[0] == "redis-server"
+    options = [re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", part) for part in command[1:]]
+    server = RedisServer()
+    server.start()
+    try:
+        client = redis.Redis(port=server.port)
+        for name, value in zip(options[::2], options[1::2], strict=True):
+            client.config_set(name.removeprefix("--"), value)
+        config = client.config_get("maxmemory*")
+    finally:
+        server.stop()
+    assert config["maxmemory-policy"] == "allkeys-lru"
+    assert 0 < int(config["maxmemory"]) <= 2**30
 
 
 def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():

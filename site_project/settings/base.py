@@ -80,7 +80,7 @@ MIDDLEWARE = [
     # Page cache (home/cache.py): a hit is answered here, before sessions,
     # locale, CSRF or auth run; a miss is stored on its way out.
     "home.cache.RevalidateMiddleware",
-    "wagtailcache.cache.UpdateCacheMiddleware",
+    "home.cache.UpdateCacheMiddleware",
     "home.cache.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -297,6 +297,12 @@ WAGTAIL_CACHE_IGNORE_QS = [
 ]
 # Seconds a worker stops asking an unreachable page cache before trying again.
 PAGE_CACHE_RETRY_SECONDS = 5
+# Seconds between a worker's looks at the clears owed since Redis was away
+# (home.cache, PageCacheDebt): a process that missed an outage pays them at most
+# this long after the change; the process that saw the failure, at once.
+PAGE_CACHE_DEBT_CHECK_SECONDS = float(
+    os.environ.get("PAGE_CACHE_DEBT_CHECK_SECONDS", "1")
+)
 # The same for the other aliases after a failed call (site_project.redis_cache).
 REDIS_REST_SECONDS = 5
 
