@@ -15,6 +15,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
+from home.privacy import public
 from home.text import ELLIPSIS, clean_text, excerpt
 from linguistics import tokenize
 from news import selectors
@@ -105,10 +106,12 @@ def only_newest_ranked(page: PaginatorPage) -> bool:
 
 
 def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
-    """Editors' picks for this query: live pages of the reader's language, links."""
+    """Editors' picks for this query: live public pages of the reader's language,
+    links. A private page's title is never shown (home.privacy)."""
+    pages = public(Page.objects.live().filter(locale=locale))
     return list(
         SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))
-        .filter(Q(page__isnull=True) | Q(page__live=True, page__locale=locale))
+        .filter(Q(page__isnull=True) | Q(page__in=pages))
         .select_related("page")
         .order_by("sort_order")
     )
