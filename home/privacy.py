@@ -12,8 +12,9 @@ that has a twin (itself included) at or below a twin of the restricted page:
   SQL ``EXISTS``) and in search (``exclude_private``, plain filters that every
   search backend accepts);
 - in the admin (``mirror_*``): a restriction added, changed or removed on one
-  twin is made on the others, and a new translation gets its twins'
-  restrictions, so editors see in each tree what binds it.
+  twin is made on the others, so editors see in each tree what binds it. A
+  new translation already gets its source's restriction from wagtail-localize
+  (``TranslationSource.sync_view_restrictions``).
 
 The rule depends only on a page's set of twins, so twins are always both
 public or both private; the mirror is for clarity, the binding the guarantee.
@@ -264,8 +265,9 @@ def _mirroring_once(function: Callable) -> Callable:
 
 
 @_mirroring_once
-def mirror_saved(restriction: PageViewRestriction, created: bool) -> None:
-    """The twins get the same kind and password (a new one, the groups too)."""
+def mirror_saved(restriction: PageViewRestriction) -> None:
+    """The twins get the same kind and password (a new one, the groups too);
+    groups chosen afterwards follow through ``mirror_groups``."""
     for twin in _other_twins(restriction.page_id):
         own = twin.view_restrictions.order_by("pk").first()
         if own is None:
@@ -304,35 +306,9 @@ def mirror_deleted(page_id: int) -> None:
             own.delete()
 
 
-@_mirroring_once
-def copy_to_new_twin(page_id: int) -> None:
-    """Once committed: a new translation gets its twins' restrictions.
-
-    Wagtail's copy and alias actions copy a source's restrictions themselves
-    (unless the parent is restricted); anything already alike is left alone.
-    """
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None:
-        return
-    have = {_signature(each) for each in page.view_restrictions.all()}
-    sources = PageViewRestriction.objects.filter(
-        page__in=_other_twins(page_id)
-    ).prefetch_related("groups")
-    for source in sources:
-        if _signature(source) in have:
-            continue
-        copy = PageViewRestriction.objects.create(
-            page=page,
-            restriction_type=source.restriction_type,
-            password=source.password,
-        )
-        copy.groups.set(source.groups.all())
-        have.add(_signature(source))
-
-
-def restriction_saved(instance, created=False, raw=False, **kwargs):
+def restriction_saved(instance, raw=False, **kwargs):
     if not raw:
-        mirror_saved(instance, created)
+        mirror_saved(instance)
 
 
 def restriction_groups_changed(instance, action, reverse=False, **kwargs):
@@ -345,9 +321,3 @@ def restriction_deleted(instance, **kwargs):
         return
     page_id = instance.page_id
     transaction.on_commit(lambda: mirror_deleted(page_id), robust=True)
-
-
-def page_created(instance, created=False, raw=False, **kwargs):
-    if created and not raw and not _mirroring.get():
-        page_id = instance.pk
-        transaction.on_commit(lambda: copy_to_new_twin(page_id), robust=True)

@@ -123,9 +123,3 @@ def register_privacy_mirror():
         sender=PageViewRestriction.groups.through,
         dispatch_uid="privacy-restriction-groups",
     )
-    for model in get_page_models():
-        post_save.connect(
-            privacy.page_created,
-            sender=model,
-            dispatch_uid=f"privacy-{model.__name__}-created",
-        )
