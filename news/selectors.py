@@ -22,7 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from home.layout import memo
-from home.privacy import exclude_private, public
+from home.privacy import exclude_private, public_listing
 
 from .models import ArticlePage, ArticlePageTag, SectionPage
 
@@ -35,10 +35,10 @@ def _public(queryset: QuerySet) -> QuerySet:
     """Drops pages that a view restriction binds, inside the same SQL query.
 
     Wagtail's ``.public()`` runs an extra query to list restrictions first and
-    sees one tree only; this is one ``EXISTS`` that follows twins too: a page
-    is private when it or any of its translations is (home.privacy).
+    sees one tree only; here a page is also private when any of its
+    translations is (home.privacy, twins from the generation's memo).
     """
-    return public(queryset)
+    return public_listing(queryset)
 
 
 def _with_cover(queryset: QuerySet) -> QuerySet:
