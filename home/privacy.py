@@ -62,8 +62,8 @@ def private_exists() -> Exists:
 def public(queryset: QuerySet) -> QuerySet:
     """Pages no restriction binds, in the same SQL query (exact, no memo).
 
-    It scans the page table once per query: for a handful of rows (promotions,
-    tags, ancestors, the sitemap). Listings use ``public_listing``.
+    It may scan the page table once per query: for a handful of known rows
+    (search promotions). Listings use ``public_listing``.
     """
     return queryset.filter(~private_exists())
 

@@ -25,7 +25,7 @@ from django.utils.http import http_date
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
-from .privacy import public
+from .privacy import public_listing
 from .translation import source_language
 
 # What Django's reverse() leaves unquoted in a path.
@@ -58,7 +58,7 @@ class TranslatedSitemap(Sitemap):
             for path in homes:
                 under_a_home |= Q(path__startswith=path)
             rows = (
-                public(Page.objects.live())
+                public_listing(Page.objects.live(), self.request)
                 .filter(under_a_home, alias_of__isnull=True)
                 .order_by("path")
                 .values_list(

@@ -19,7 +19,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from .privacy import public
+from .privacy import public_listing
 
 
 def source_language() -> str:
@@ -98,7 +98,7 @@ def closest_translated_ancestor(page: Page, locale_id: int) -> Page | None:
     if not paths:
         return None
     return (
-        public(Page.objects.live())
+        public_listing(Page.objects.live())
         .filter(
             locale_id=locale_id,
             alias_of__isnull=True,
