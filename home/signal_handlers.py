@@ -21,6 +21,7 @@ from wagtail.signals import (
     unpublished,
 )
 
+from . import privacy
 from .cache import schedule_clear
 from .layout import bump_generation
 from .models import SiteSettings
@@ -100,5 +101,25 @@ def register_signal_handlers():
         sender=PageViewRestriction.groups.through,
         dispatch_uid="layout-restriction-groups",
     )
+    register_privacy_mirror()
     for hook in ("after_create_snippet", "after_edit_snippet", "after_delete_snippet"):
         hooks.register(hook, snippet_changed)
+
+
+def register_privacy_mirror():
+    """Twins share their view restrictions in the admin too (home.privacy)."""
+    post_save.connect(
+        privacy.restriction_saved,
+        sender=PageViewRestriction,
+        dispatch_uid="privacy-restriction-saved",
+    )
+    post_delete.connect(
+        privacy.restriction_deleted,
+        sender=PageViewRestriction,
+        dispatch_uid="privacy-restriction-deleted",
+    )
+    m2m_changed.connect(
+        privacy.restriction_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="privacy-restriction-groups",
+    )

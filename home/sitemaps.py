@@ -1,10 +1,11 @@
 """sitemap.xml with every language's pages and their hreflang alternates.
 
 Wagtail's own sitemap lists one language tree. Here every live, public page
-of every language is listed once, each with ``xhtml:link`` alternates to its
-live translations and x-default to the Russian page. Untranslated
-placeholders (drafts, aliases mirroring the Russian page) are not Kazakh pages,
-so they appear neither as entries nor as alternates.
+of every language (public with its twins, home.privacy) is listed once, each
+with ``xhtml:link`` alternates to its live translations and x-default to the
+Russian page. Untranslated placeholders (drafts, aliases mirroring the Russian
+page) are not Kazakh pages, so they appear neither as entries nor as
+alternates.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.http import http_date
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
+from .privacy import public_listing
 from .translation import source_language
 
 # What Django's reverse() leaves unquoted in a path.
@@ -56,8 +58,7 @@ class TranslatedSitemap(Sitemap):
             for path in homes:
                 under_a_home |= Q(path__startswith=path)
             rows = (
-                Page.objects.live()
-                .public()
+                public_listing(Page.objects.live(), self.request)
                 .filter(under_a_home, alias_of__isnull=True)
                 .order_by("path")
                 .values_list(

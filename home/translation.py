@@ -19,6 +19,8 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from .privacy import public_listing
+
 
 def source_language() -> str:
     return settings.LANGUAGE_CODE
@@ -85,7 +87,8 @@ def serve_untranslated(request, page: Page, original: Page) -> TemplateResponse:
 
 
 def closest_translated_ancestor(page: Page, locale_id: int) -> Page | None:
-    """The nearest ancestor of ``page`` whose twin in ``locale_id`` is live, that twin.
+    """The nearest ancestor of ``page`` whose twin in ``locale_id`` is live and
+    public, that twin: the switcher never leads to a private page.
 
     One query: the twins of all ancestors, deepest first.
     """
@@ -95,7 +98,7 @@ def closest_translated_ancestor(page: Page, locale_id: int) -> Page | None:
     if not paths:
         return None
     return (
-        Page.objects.live()
+        public_listing(Page.objects.live())
         .filter(
             locale_id=locale_id,
             alias_of__isnull=True,

@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SiteSettings
+from .privacy import serve_bound
 from .slugs import slug_rules
 
 
@@ -28,3 +29,17 @@ def kazakh_slug_javascript():
         json_script(slug_rules(), "kmpress-slug-rules"),
         static("home/js/kk-slugify.js"),
     )
+
+
+@hooks.register("on_serve_page", order=-1)
+def twins_share_privacy(callback):
+    """Restrictions of a page's twins bind it too (home.privacy).
+
+    Outermost, around Wagtail's own ``check_view_restrictions``, which checks
+    the page's own tree line only.
+    """
+
+    def serve(page, request, args, kwargs):
+        return serve_bound(callback, page, request, args, kwargs)
+
+    return serve

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -18,11 +17,12 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models.functions import RowNumber, Substr
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page
 
 from home.layout import memo
+from home.privacy import exclude_private, public_listing
 
 from .models import ArticlePage, ArticlePageTag, SectionPage
 
@@ -32,15 +32,13 @@ SECTION_PATH_LENGTH = 3 * Page.steplen
 
 
 def _public(queryset: QuerySet) -> QuerySet:
-    """Drops pages under a view restriction inside the same SQL query.
+    """Drops pages that a view restriction binds, inside the same SQL query.
 
-    Wagtail's ``.public()`` runs an extra query to list restrictions first; this
-    is the same rule as one ``NOT EXISTS``.
+    Wagtail's ``.public()`` runs an extra query to list restrictions first and
+    sees one tree only; here a page is also private when any of its
+    translations is (home.privacy, twins from the generation's memo).
     """
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return queryset.filter(~Exists(restricted))
+    return public_listing(queryset)
 
 
 def _own_language(queryset: QuerySet) -> QuerySet:
@@ -94,12 +92,9 @@ def searchable_articles(
 
     Search backends take plain filters only: no annotations, no subqueries.
     """
-    queryset = (
-        ArticlePage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .exclude(id__in=_foreign_aliases())
-    )
+    queryset = exclude_private(
+        ArticlePage.objects.live().filter(locale=locale)
+    ).exclude(id__in=_foreign_aliases())
     if section is not None:
         queryset = queryset.descendant_of(section)
     return queryset
@@ -190,10 +185,13 @@ def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:
 
 
 def tag_in_language(*, tag, locale: Locale) -> bool:
-    """Whether a live article of the language carries the tag."""
+    """Whether a live public article of the language carries the tag."""
     return (
         ArticlePageTag.objects.filter(
-            tag=tag, content_object__locale=locale, content_object__live=True
+            tag=tag,
+            content_object__in=_public(
+                ArticlePage.objects.live().filter(locale=locale)
+            ),
         )
         .exclude(content_object__in=_foreign_aliases())
         .exists()

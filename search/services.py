@@ -15,6 +15,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
+from home.privacy import public
 from home.text import ELLIPSIS, clean_text, excerpt
 from linguistics import tokenize
 from news import selectors
@@ -105,13 +106,21 @@ def only_newest_ranked(page: PaginatorPage) -> bool:
 
 
 def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
-    """Editors' picks for this query: live pages of the reader's language, links."""
-    return list(
+    """Editors' picks for this query: live public pages of the reader's language,
+    links. A private page's title is never shown (home.privacy); its check
+    costs a query only when a pick is a page."""
+    picks = list(
         SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))
         .filter(Q(page__isnull=True) | Q(page__live=True, page__locale=locale))
         .select_related("page")
         .order_by("sort_order")
     )
+    pages = {pick.page_id for pick in picks if pick.page_id is not None}
+    if pages:
+        pages = set(
+            public(Page.objects.filter(pk__in=pages)).values_list("pk", flat=True)
+        )
+    return [pick for pick in picks if pick.page_id is None or pick.page_id in pages]
 
 
 def record_hit(text: str) -> None:
