@@ -310,7 +310,10 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first, then locale_upstream/ (Kazakh for Wagtail, wagtail-localize and
+# Django, fixed Russian labels; newsroom/admin_catalogues.py): both win over the
+# catalogues the packages ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
