@@ -2,6 +2,11 @@
 
     python manage.py upstream_messages            # report; exit 1 if anything to do
     python manage.py upstream_messages --write    # merge into locale_upstream/kk
+    python manage.py upstream_messages --language ru
+
+Every message a package uses must be translated: for Kazakh all of them, for
+Russian those the packages' own Russian catalogues lack (the other Russian
+entries override labels that read badly).
 
 New messages are added untranslated, a changed one keeps its old translation
 marked fuzzy (with the previous msgid), dropped ones are removed: translate the
@@ -34,12 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} is missing")
             catalogue = catalogues.read(path)
             known = catalogues.used_messages(domain, language=None)
-            # Only Kazakh must translate everything; other languages override.
-            used = (
-                catalogues.used_messages(domain, language)
-                if language == catalogues.KAZAKH
-                else {}
-            )
+            used = catalogues.used_messages(domain, language)
             comparison = catalogues.compare(used, known, catalogue)
             lines = list(catalogues.describe(comparison))
             self.stdout.write(f"{path.relative_to(catalogues.UPSTREAM_LOCALE)}: ")
