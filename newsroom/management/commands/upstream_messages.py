@@ -42,8 +42,10 @@ class Command(BaseCommand):
             used = catalogues.used_messages(domain, language)
             comparison = catalogues.compare(used, known, catalogue)
             lines = list(catalogues.describe(comparison))
-            self.stdout.write(f"{path.relative_to(catalogues.UPSTREAM_LOCALE)}: ")
-            self.stdout.write("\n".join(lines) if lines else "up to date")
+            name = path.relative_to(catalogues.UPSTREAM_LOCALE)
+            self.stdout.write(f"{name}: {len(lines) or 'up to date'}")
+            for line in lines:
+                self.stdout.write(f"  {line}")
             to_do += len(lines)
             if write and not comparison.clean:
                 catalogues.merge(comparison, catalogue)
