@@ -403,3 +403,14 @@ def test_the_kazakh_translation_editor_gets_its_javascript_strings_in_kazakh(cli
     wagtail = served_js_catalogue(client, "/admin/jsi18n/")
     assert wagtail["Page explorer"] == "Беттер шолғышы"
     assert wagtail["Dashboard"] == "Басқару тақтасы"
+
+
+@pytest.mark.usefixtures("compiled")
+def test_django_kazakh_slips_are_corrected():
+    """Django's kk catalogue misspells (Жума, сүрет) and mistranslates a few
+    form errors the admin shows; ours comes first."""
+    with translation.override("kk"):
+        assert translation.gettext("Friday") == "Жұма"
+        assert translation.gettext("Tue") == "Сс"
+        assert translation.gettext("Enter a whole number.") == "Бүтін сан енгізіңіз."
+        assert translation.gettext("Enter a valid URL.") == "Дұрыс URL енгізіңіз."
