@@ -117,3 +117,19 @@ def test_the_browser_gets_russian_labels_and_genitive_months(client, staff):
     labels = admin_labels(client)
     assert labels["exact"] == {"More actions": "Другие действия"}
     assert labels["months"]["December"] == "декабря"
+
+
+def test_a_kazakh_moderator_is_told_in_kazakh_that_the_page_is_live(
+    client, tree, staff
+):
+    client.force_login(speaks(staff.moderator, "kk"))
+    page = NewsPageFactory(parent=tree.section_ru, title="Новый конвейер")
+    page.save_revision(user=staff.editor)
+
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        {**page_form_data(page), "action-publish": "on"},
+        follow=True,
+    )
+
+    assert "'Новый конвейер' беті жарияланды." in messages_of(response)[0]

@@ -97,16 +97,17 @@ class Vocabulary:
     english: set[str]
     russian: set[str]
     kazakh: set[str]
+    kept: set[str] = field(default_factory=set)
     content: set[str] = field(default_factory=set)
 
     def foreign(self, text: str, language: str) -> list[str]:
         """Interface words of another language in ``text``.
 
         Latin words that a translation keeps (Wagtail, PO, URL) are those of
-        the Kazakh catalogues, which translate every message: Wagtail's Russian
-        catalogue still holds English words that were never translated.
+        our Kazakh catalogues, which translate every message: Wagtail's Russian
+        and Django's Kazakh catalogues still hold English never translated.
         """
-        kept = {word for word in self.kazakh if LATIN.fullmatch(word)}
+        kept = {word for word in self.kept if LATIN.fullmatch(word)}
         found = []
         for word in sorted(words(text) - self.content - PROPER_NAMES):
             if LATIN.fullmatch(word):
@@ -127,7 +128,26 @@ def interface_vocabulary() -> Vocabulary:
         english=english,
         russian=catalogue_words(catalogues_of("ru")),
         kazakh=catalogue_words(catalogues_of("kk")),
+        kept=catalogue_words(
+            [catalogues.upstream_catalogue("kk", d) for d in catalogues.DOMAINS]
+            + [BASE_DIR / "locale/kk/LC_MESSAGES/django.po"]
+        ),
     )
+
+
+def strings_in(value) -> list[str]:
+    """The string values of nested data (revisions' JSON), never its keys."""
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return [value]
+        return strings_in(decoded) if isinstance(decoded, dict | list) else [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings_in(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in strings_in(item)]
+    return []
 
 
 def content_words() -> set[str]:
@@ -147,7 +167,7 @@ def content_words() -> set[str]:
         String.objects.values("data"),
         StringTranslation.objects.values("data"),
     ]
-    text = " ".join(json.dumps(list(query), ensure_ascii=False) for query in rows)
+    text = " ".join(strings_in([list(query) for query in rows]))
     # Time-zone identifiers (Europe/Moscow) are data too, shown as they are.
     text += " " + " ".join(settings.WAGTAIL_USER_TIME_ZONES)
     return words(text) | {
@@ -350,6 +370,7 @@ def test_the_vocabulary_flags_russian_and_english_but_not_kazakh_or_content():
         english={"more", "actions", "december", "page", "po", "file"},
         russian={"опубликовать", "страница", "бет", "more"},
         kazakh={"бет", "жариялау", "po", "файлын"},
+        kept={"po"},
         content={"комбинат"},
     )
     text = (
