@@ -34,11 +34,14 @@ MONTHS = (
     "November",
     "December",
 )
-# Wagtail's time-zone menu names zones through the browser's Intl API.
+# Wagtail's time-zone menu names zones through the browser's Intl API, which
+# has no Kazakh names: the script puts these where the browser fell back to
+# English (it asks the browser for the English name itself).
 TIME_ZONES = {
-    "Kazakhstan Time": gettext_noop("Kazakhstan Time"),
-    "Moscow Standard Time": gettext_noop("Moscow Standard Time"),
-    "Coordinated Universal Time": gettext_noop("Coordinated Universal Time"),
+    "Asia/Almaty": gettext_noop("Kazakhstan Time"),
+    "Asia/Qostanay": gettext_noop("Kazakhstan Time"),
+    "Europe/Moscow": gettext_noop("Moscow Standard Time"),
+    "UTC": gettext_noop("Coordinated Universal Time"),
 }
 
 
@@ -67,12 +70,13 @@ class AdminLanguageMiddleware:
 def browser_labels() -> dict:
     """What admin-labels.js replaces, in the active language."""
     exact = {"More actions": gettext("More actions")}
-    substrings = {
-        f"({english})": f"({gettext(label)})" for english, label in TIME_ZONES.items()
-    }
     return {
         "exact": {key: value for key, value in exact.items() if key != value},
-        "substrings": {k: v for k, v in substrings.items() if k != v},
+        "zones": {
+            zone: gettext(label)
+            for zone, label in TIME_ZONES.items()
+            if gettext(label) != label
+        },
         # "Русский to Қазақша translation", built in wagtail-localize's script.
         "pair": gettext("%(source)s to %(target)s translation"),
         # strftime's English "2 December 2026".

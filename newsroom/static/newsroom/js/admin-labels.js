@@ -10,6 +10,13 @@
     ? new RegExp(`\\b(\\d{1,2}) (${months.join("|")}) (\\d{4})\\b`, "g")
     : null;
   const pair = /^(.+) to (.+) translation$/;
+  // The browser's English name of each zone, where it has none in this language.
+  const zones = Object.entries(labels.zones).map(([zone, local]) => [
+    `(${new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "long" })
+      .formatToParts(new Date())
+      .find((part) => part.type === "timeZoneName").value})`,
+    `(${local})`,
+  ]);
 
   const relabel = (text) => {
     const trimmed = text.trim();
@@ -21,7 +28,7 @@
         .replace("%(target)s", match[2]);
     }
     let result = text;
-    for (const [english, local] of Object.entries(labels.substrings)) {
+    for (const [english, local] of zones) {
       result = result.split(english).join(local);
     }
     if (date) {
