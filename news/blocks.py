@@ -40,7 +40,12 @@ class HeadingBlock(blocks.StructBlock):
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=500)
-    credit = blocks.CharBlock(label=_("credit"), required=False, max_length=255)
+    credit = blocks.CharBlock(
+        label=_("credit"),
+        required=False,
+        max_length=255,
+        help_text=_("Only the name: the site adds «Photo:» itself."),
+    )
 
     class Meta:
         icon = "image"

@@ -133,7 +133,12 @@ class ArticlePage(BasePage):
         related_name="+",
     )
     cover_caption = models.CharField(_("cover caption"), max_length=500, blank=True)
-    cover_credit = models.CharField(_("cover credit"), max_length=255, blank=True)
+    cover_credit = models.CharField(
+        _("cover credit"),
+        max_length=255,
+        blank=True,
+        help_text=_("Only the name: the site adds «Photo:» itself."),
+    )
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
     tags = TranslatableTags(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
     featured = models.BooleanField(

@@ -1,9 +1,12 @@
 from django.apps import apps
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .admin_language import browser_labels
 from .media_guards import guard_bulk_delete, media_urls
 from .panels import construct_panels
 from .translation_guards import (
@@ -119,3 +122,13 @@ hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
 
 # After wagtail-localize's own hook, which creates the aliases.
 hooks.register("after_create_page", convert_new_page_aliases, order=10)
+
+
+@hooks.register("insert_global_admin_js")
+def admin_labels_script():
+    """Strings the browser shows that no catalogue reaches (admin_language.py)."""
+    return format_html(
+        '{}<script src="{}"></script>',
+        json_script(browser_labels(), "kmpress-admin-labels"),
+        static("newsroom/js/admin-labels.js"),
+    )

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin in the user's preferred language, also outside Wagtail's views.
+    "newsroom.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -356,9 +358,15 @@ LANGUAGES = [
     ("kk", "Қазақша"),
 ]
 WAGTAIL_I18N_ENABLED = True
+# The newsroom works in Kazakhstan (one zone since 2024), sometimes on Moscow
+# time; Wagtail's menu would list every zone of the world, named in English.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Almaty", "Asia/Qostanay", "Europe/Moscow", "UTC"]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first, then locale_upstream/ (Kazakh for Wagtail, wagtail-localize and
+# Django, fixed Russian labels; newsroom/admin_catalogues.py): both win over the
+# catalogues the packages ship.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
