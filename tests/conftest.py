@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import caches
 from wagtail.models import Page, Site
 
+from tests.cache_support import reset_page_cache_health
 from tests.factories import (
     HomePageFactory,
     SectionPageFactory,
@@ -67,6 +68,16 @@ def build_tree() -> Tree:
 @pytest.fixture
 def tree(db) -> Tree:
     return build_tree()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Whole pages cached, as in production, with no outage remembered from an
+    earlier test (the page cache's health is per process)."""
+    settings.WAGTAIL_CACHE = True
+    reset_page_cache_health()
+    yield caches["pagecache"]
+    reset_page_cache_health()
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,6 @@ from tests.cache_support import (
     build_newspaper,
     commit_set_up,
     real_fragment_cache,
-    reset_page_cache_health,
     verdict,
 )
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
@@ -32,13 +31,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    """Whole pages and template fragments cached, as in production."""
-    settings.WAGTAIL_CACHE = True
+def page_cache(page_cache, settings):
+    """Template fragments cached too, as in production."""
     real_fragment_cache(settings)
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
+    return page_cache
 
 
 @dataclass

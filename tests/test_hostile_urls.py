@@ -15,9 +15,9 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from tests.cache_support import build_newspaper, reset_page_cache_health, verdict
+from tests.cache_support import build_newspaper, verdict
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 LONG = "a" * 4000
 TRAVERSAL = [
@@ -170,14 +170,6 @@ def dot_segment_forms(url: str) -> list[str]:
         f"{url}tags/%2e%2e/",
         f"{url}feed/x/../",
     ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

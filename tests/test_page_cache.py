@@ -21,22 +21,13 @@ import site_project.settings.base as base_settings
 from tests.cache_support import (
     build_newspaper,
     real_fragment_cache,
-    reset_page_cache_health,
     verdict,
 )
 from tests.factories import NewsPageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 PAGES = ("home_ru", "section_ru", "article_ru", "tag_ru", "home_kk", "article_kk")
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield caches["pagecache"]
-    reset_page_cache_health()
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ from wagtail import hooks
 from tests.cache_support import (
     build_newspaper,
     page_cache_entries,
-    reset_page_cache_health,
     verdict,
 )
 from tests.factories import NewsPageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 # A dot-segment path and the page Django's cache key would have resolved it to.
 DOT_SEGMENTS = [
@@ -33,14 +32,6 @@ DOT_SEGMENTS = [
     ("/ru/feed/x/../", "/ru/feed/"),
     ("/ru/novosti/%2e%2e/novosti/", "/ru/novosti/"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 
 from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
-from tests.cache_support import commit_set_up, reset_page_cache_health, verdict
+from tests.cache_support import commit_set_up, verdict
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 PASSWORD = "кен-орны-42"
 TITLE_RU, LEAD_RU = "Закрытое совещание цеха", "Только для сотрудников комбината."
@@ -33,14 +33,6 @@ OPEN_RU, OPEN_KK = "Открытое совещание цеха", "Ашық ж�
 PRIVATE_TAG, OPEN_TAG = "секретный-тег", "открытый-тег"
 KINDS = ("password", "login", "groups")
 SECRETS = (TITLE_RU, LEAD_RU, TITLE_KK, LEAD_KK)
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

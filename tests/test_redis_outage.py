@@ -17,13 +17,12 @@ from tests.cache_support import (
     commit_set_up,
     let_page_cache_retry,
     point_caches_at,
-    reset_page_cache_health,
     verdict,
 )
 from tests.embedded import HungPort, RedisServer, free_port
 from tests.factories import StandardPageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 NEW_TITLE = "Карьер перевыполнил план"
 
@@ -43,14 +42,6 @@ def redis_server():
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

@@ -21,23 +21,14 @@ from tests.cache_support import (
     build_newspaper,
     commit_set_up,
     point_caches_at,
-    reset_page_cache_health,
     verdict,
 )
 from tests.embedded import RedisServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 NEW_TITLE = "Карьер перевыполнил план"
 NEW_SECTION = "Главные новости"
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ settings give: Redis when ``REDIS_URL`` is set, local memory otherwise.
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 
-from tests.cache_support import reset_page_cache_health, verdict
+from tests.cache_support import verdict
 from tests.test_search_morphology import add_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 SEARCHES = [
     ("/ru/search/", {"q": "карьеры"}),
@@ -22,15 +21,6 @@ SEARCHES = [
     ("/ru/search/suggest/", {"q": "Карьер"}),
     ("/kk/search/suggest/", {"q": "Карьер"}),
 ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    caches["pagecache"].clear()
-    yield
-    reset_page_cache_health()
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ is in tests/e2e/test_content_security_policy.py and test_translation_xss.py.
 from __future__ import annotations
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
-from tests.cache_support import build_newspaper, reset_page_cache_health, verdict
+from tests.cache_support import build_newspaper, verdict
 from tests.newsroom_support import page_form_data
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +28,6 @@ def directives(response, header: str = CSP) -> dict[str, list[str]]:
             part.split() for part in policy.split(";") if part.strip()
         )
     }
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.WAGTAIL_CACHE = True
-    reset_page_cache_health()
-    caches["pagecache"].clear()
-    yield
-    reset_page_cache_health()
 
 
 def test_reader_pages_refuse_inline_script_plugins_foreign_bases_and_framing(
