@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from tests.factories import NewsPageFactory
+from tests.factories import AuthorFactory, NewsPageFactory, locale
 from tests.newsroom_support import make_staff, page_form_data
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,23 @@ def test_a_kazakh_moderator_is_told_in_kazakh_that_the_page_is_live(
     )
 
     assert "'Новый конвейер' беті жарияланды." in messages_of(response)[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("ru", "Вы действительно хотите удалить объекты (2): авторы?"),
+        ("kk", "2 авторлар нысанын шынымен жойғыңыз келе ме?"),
+    ],
+)
+def test_bulk_deleting_authors_is_titled_with_a_grammatical_question(
+    client, staff, language, question
+):
+    """Wagtail titles the page "2 Авторы": a number before a plural name."""
+    authors = AuthorFactory.create_batch(2, locale=locale("ru"))
+    client.force_login(speaks(staff.chief, language))
+    ids = "&".join(f"id={author.pk}" for author in authors)
+    response = client.get(f"/admin/bulk/news/author/delete/?{ids}")
+    assert response.status_code == 200
+    title = BeautifulSoup(response.content, "html.parser").title.get_text(" ")
+    assert question in " ".join(title.split())
