@@ -50,7 +50,7 @@ def _own_language(queryset: QuerySet) -> QuerySet:
     return queryset.filter(Q(alias_of__isnull=True) | Q(alias_of__locale=F("locale")))
 
 
-def _foreign_aliases() -> QuerySet[Page]:
+def foreign_aliases() -> QuerySet[Page]:
     """Ids of aliases of another language's page, for search backends' filters."""
     return (
         Page.objects.filter(alias_of__isnull=False)
@@ -94,7 +94,7 @@ def searchable_articles(
     """
     queryset = exclude_private(
         ArticlePage.objects.live().filter(locale=locale)
-    ).exclude(id__in=_foreign_aliases())
+    ).exclude(id__in=foreign_aliases())
     if section is not None:
         queryset = queryset.descendant_of(section)
     return queryset
@@ -193,7 +193,7 @@ def tag_in_language(*, tag, locale: Locale) -> bool:
                 ArticlePage.objects.live().filter(locale=locale)
             ),
         )
-        .exclude(content_object__in=_foreign_aliases())
+        .exclude(content_object__in=foreign_aliases())
         .exists()
     )
 

@@ -106,12 +106,14 @@ def only_newest_ranked(page: PaginatorPage) -> bool:
 
 
 def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
-    """Editors' picks for this query: live public pages of the reader's language,
-    links. A private page's title is never shown (home.privacy); its check
-    costs a query only when a pick is a page."""
+    """Editors' picks for this query: live public pages of the reader's language
+    (never an alias of another language's page), links. A private page's title
+    is never shown (home.privacy); its check costs a query only when a pick is
+    a page."""
     picks = list(
         SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))
         .filter(Q(page__isnull=True) | Q(page__live=True, page__locale=locale))
+        .exclude(page__in=selectors.foreign_aliases())
         .select_related("page")
         .order_by("sort_order")
     )

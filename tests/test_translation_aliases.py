@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
 from wagtail_localize.operations import translate_object
 
@@ -67,3 +68,12 @@ def test_the_russian_original_is_still_listed(client, kk_alias):
     response = client.get("/ru/")
     assert TITLE in response.content.decode()
     assert TITLE in client.get("/ru/search/", {"q": "Конвейерная"}).content.decode()
+
+
+def test_a_kazakh_promotion_never_shows_a_russian_alias(client, kk_alias):
+    SearchPromotion.objects.create(
+        query=Query.get("конвейер"), page=kk_alias, sort_order=0
+    )
+    response = client.get("/kk/search/", {"q": "конвейер"})
+    assert response.status_code == 200
+    assert TITLE not in response.content.decode()
