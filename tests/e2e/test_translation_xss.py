@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
@@ -76,7 +77,7 @@ def hostile_translation_in_review() -> Story:
     """The translator's attack, through the admin's HTTP API, up to review."""
     ensure_locale_synchronisation()
     tree = build_tree()
-    make_staff()
+    staff = make_staff()
     kk = Locale.objects.get(language_code="kk")
     article = NewsPageFactory(
         parent=tree.section_ru,
@@ -88,7 +89,7 @@ def hostile_translation_in_review() -> Story:
     translate_object(article, [kk])
     translation = translation_for(article, kk)
     translator = Client()
-    translator.login(username="translator", password="newsroom-pass-1")
+    translator.force_login(staff.translator)
     segments = StringSegment.objects.filter(
         source=translation.source, string__data__startswith="Абзац"
     ).order_by("order")
@@ -203,7 +204,7 @@ def run_story(browser, live_server, settings, name: str) -> dict[str, Seen]:
         lambda chromium: moderator_and_reader(chromium, live_server.url, story, name)
     )
     moderator = Client()
-    moderator.login(username="moderator", password="newsroom-pass-1")
+    moderator.force_login(get_user_model().objects.get(username="moderator"))
     page = story.translation.get_target_instance()
     approve(moderator, page)
     page.refresh_from_db()
