@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from home.cache import _Health, _VaryMemo
 from site_project.settings.base import redis_caches
+from tests.embedded import LoopbackListener
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
 HEADER = "X-Wagtail-Cache"
@@ -144,7 +145,7 @@ def build_newspaper(tree) -> Newspaper:
     return Newspaper(tree, article_ru, article_kk)
 
 
-class TcpProxy:
+class TcpProxy(LoopbackListener):
     """A loopback port forwarding to ``upstream_port``, that a test can cut.
 
     Cut, it drops every open connection and closes new ones at once, as a
@@ -153,34 +154,22 @@ class TcpProxy:
 
     def __init__(self, upstream_port: int):
         self.upstream_port = upstream_port
-        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
-        self.listener.settimeout(0.1)
-        self.port = self.listener.getsockname()[1]
         self.open: list[socket.socket] = []
         self.lock = threading.Lock()
         self.is_cut = False
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            if self.is_cut:
-                client.close()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            with self.lock:
-                self.open += [client, upstream]
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(
-                    target=self._pump, args=(source, target), daemon=True
-                ).start()
+    def accepted(self, client: socket.socket) -> None:
+        if self.is_cut:
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        with self.lock:
+            self.open += [client, upstream]
+        for source, target in ((client, upstream), (upstream, client)):
+            threading.Thread(
+                target=self._pump, args=(source, target), daemon=True
+            ).start()
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket) -> None:
@@ -211,6 +200,4 @@ class TcpProxy:
 
     def close(self) -> None:
         self.cut()
-        self.stopped.set()
-        self.thread.join(timeout=5)
-        self.listener.close()
+        super().close()

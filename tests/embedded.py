@@ -89,18 +89,14 @@ class RedisServer:
             self.process.wait(timeout=10)
 
 
-class HungPort:
-    """A loopback port that takes connections and never answers: a stuck Redis
-    or database.
-
-    It keeps every connection the site opens, so a test can count them.
-    """
+class LoopbackListener:
+    """A loopback port whose accepted connections go to ``accepted``, on a
+    thread of its own until ``close``."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
         self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
-        self.connections: list[socket.socket] = []
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
@@ -111,10 +107,34 @@ class HungPort:
                 connection, _ = self.listener.accept()
             except TimeoutError:
                 continue
-            self.connections.append(connection)
+            except OSError:
+                return
+            self.accepted(connection)
+
+    def accepted(self, connection: socket.socket) -> None:
+        raise NotImplementedError
 
     def close(self) -> None:
         self.stopped.set()
         self.thread.join(timeout=5)
-        for connection in [*self.connections, self.listener]:
+        self.listener.close()
+
+
+class HungPort(LoopbackListener):
+    """A loopback port that takes connections and never answers: a stuck Redis
+    or database.
+
+    It keeps every connection the site opens, so a test can count them.
+    """
+
+    def __init__(self):
+        self.connections: list[socket.socket] = []
+        super().__init__()
+
+    def accepted(self, connection: socket.socket) -> None:
+        self.connections.append(connection)
+
+    def close(self) -> None:
+        super().close()
+        for connection in self.connections:
             connection.close()
