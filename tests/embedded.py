@@ -6,13 +6,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +91,19 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started RedisServer, stopped afterwards; no redis-server fails the test."""
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is needed for the outage tests")
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class LoopbackListener:

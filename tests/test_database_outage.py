@@ -9,7 +9,6 @@ already in the page cache (a private redis-server) are still served.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import pytest
 from django.test import Client
 
 from tests.cache_support import point_caches_at, reset_page_cache_health, verdict
-from tests.embedded import ROOT, HungPort, RedisServer, free_port, without_services
+from tests.embedded import ROOT, HungPort, free_port, running_redis, without_services
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CONNECT_TIMEOUT = 2
@@ -87,12 +86,8 @@ def get(url: str, **headers: str) -> tuple[int, dict, str]:
 
 @pytest.fixture(scope="module")
 def redis_server():
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is needed for the outage tests")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ Two outages: ``REDIS_URL`` pointing at a closed loopback port, and a real
 from __future__ import annotations
 
 import logging
-import shutil
 
 import pytest
 from django.test import Client
@@ -19,7 +18,7 @@ from tests.cache_support import (
     point_caches_at,
     verdict,
 )
-from tests.embedded import HungPort, RedisServer, free_port
+from tests.embedded import HungPort, free_port, running_redis
 from tests.factories import StandardPageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -36,12 +35,8 @@ def hung_redis():
 
 @pytest.fixture
 def redis_server():
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is needed for the outage tests")
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.cache_support import (
     point_caches_at,
     verdict,
 )
-from tests.embedded import RedisServer
+from tests.embedded import running_redis
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -40,13 +40,11 @@ def paper(tree):
 
 @pytest.fixture
 def proxy(settings):
-    server = RedisServer()
-    server.start()
-    link = TcpProxy(server.port)
-    point_caches_at(settings, link.port)
-    yield link
-    link.close()
-    server.stop()
+    with running_redis() as server:
+        link = TcpProxy(server.port)
+        point_caches_at(settings, link.port)
+        yield link
+        link.close()
 
 
 def cache(urls) -> None:

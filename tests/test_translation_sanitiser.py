@@ -18,7 +18,6 @@ import polib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from wagtail.models import Locale
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.models import (
     OverridableSegment,
@@ -26,18 +25,16 @@ from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
 )
-from wagtail_localize.operations import translate_object
 from wagtail_localize.strings import StringValue
 
 from news.models import NewsPage
 from newsroom.translation_sanitiser import clean_translated_html
-from tests.factories import NewsPageFactory
-from tests.translation_support import newsroom_staff, translation_for
+from tests.translation_support import newsroom_staff
 from tests.xss_support import (
     HOSTILE_HREFS,
     PAYLOADS,
     disallowed_markup,
-    hostile_paragraphs,
+    hostile_translation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -67,16 +64,7 @@ def staff(tree):
 
 @pytest.fixture
 def translation(tree, staff):
-    kk = Locale.objects.get(language_code="kk")
-    article = NewsPageFactory(
-        parent=tree.section_ru,
-        title="Карьер запущен",
-        slug="karer",
-        body=[("paragraph", hostile_paragraphs(len(PAYLOADS)))],
-    )
-    article.save_revision().publish()
-    translate_object(article, [kk])
-    return translation_for(article, kk)
+    return hostile_translation(tree.section_ru)
 
 
 def paragraph_segments(translation) -> list[StringSegment]:

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
+from wagtail.models import Locale
 from wagtail.rich_text import RichText
 from wagtail.whitelist import check_url
+from wagtail_localize.operations import translate_object
+
+from tests.factories import NewsPageFactory
+from tests.translation_support import translation_for
 
 
 def _alert(number: int) -> str:
@@ -87,3 +92,18 @@ def disallowed_markup(html: str) -> list[str]:
         if href is not None and check_url(href) is None:
             found.append(f"href={href!r}")
     return found
+
+
+def hostile_translation(section):
+    """A published ru article whose paragraphs carry every payload, translated
+    into kk: the translator's starting point."""
+    kk = Locale.objects.get(language_code="kk")
+    article = NewsPageFactory(
+        parent=section,
+        title="Карьер запущен",
+        slug="karer",
+        body=[("paragraph", hostile_paragraphs(len(PAYLOADS)))],
+    )
+    article.save_revision().publish()
+    translate_object(article, [kk])
+    return translation_for(article, kk)

@@ -25,19 +25,17 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Locale, TaskState, WorkflowState
+from wagtail.models import TaskState, WorkflowState
 from wagtail_localize.models import OverridableSegment, StringSegment
-from wagtail_localize.operations import translate_object
 
 from newsroom import translation_sanitiser
 from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.cache_support import reset_page_cache_health
 from tests.conftest import build_tree
 from tests.e2e.conftest import desktop_page, screenshot
-from tests.factories import NewsPageFactory
 from tests.newsroom_support import make_staff
-from tests.translation_support import approve, translation_for
-from tests.xss_support import HOSTILE_HREFS, PAYLOADS, hostile_paragraphs
+from tests.translation_support import approve
+from tests.xss_support import HOSTILE_HREFS, PAYLOADS, hostile_translation
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -78,16 +76,7 @@ def hostile_translation_in_review() -> Story:
     ensure_locale_synchronisation()
     tree = build_tree()
     staff = make_staff()
-    kk = Locale.objects.get(language_code="kk")
-    article = NewsPageFactory(
-        parent=tree.section_ru,
-        title="Карьер запущен",
-        slug="karer",
-        body=[("paragraph", hostile_paragraphs(len(PAYLOADS)))],
-    )
-    article.save_revision().publish()
-    translate_object(article, [kk])
-    translation = translation_for(article, kk)
+    translation = hostile_translation(tree.section_ru)
     translator = Client()
     translator.force_login(staff.translator)
     segments = StringSegment.objects.filter(
