@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from wagtail.models import Locale
 
+from demo.management.commands.seed_demo import demo_key
 from home import demo_content
-from home.management.commands.seed_demo import demo_key
 from news.models import ArticleAuthor, NewsPage
 from newsroom.translation_review import translated_revision
 from newsroom.translation_sync import synchronise_trees

@@ -266,7 +266,7 @@ def run() -> dict:
 
 
 def _article(key: str, language: str):
-    from home.management.commands.seed_demo import demo_key
+    from demo.management.commands.seed_demo import demo_key
     from news.models import ArticlePage
 
     return ArticlePage.objects.get(

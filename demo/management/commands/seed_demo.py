@@ -22,8 +22,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from demo.images import draw_cover
 from home import demo_content as content
-from home.demo_images import draw_cover
 from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
 from news.models import (
