@@ -36,7 +36,15 @@ DATE_FORMAT = "%Y-%m-%d %H:%M"
 PAGE = {"title": str, "intro": str}
 ARTICLE = {"title": str, "lead": str, "tags": list, "body": list}
 ARTICLE_KEYS = {"key", "type", "date", "featured", "authors", "image", *LANGUAGES}
-_MISSING = object()
+_JSON_NAMES = {
+    dict: "object",
+    list: "list",
+    str: "string",
+    bool: "true or false",
+    int: "number",
+    float: "number",
+    type(None): "null",
+}
 
 
 class DemoDataError(Exception):
@@ -68,17 +76,18 @@ class _At:
     def fail(self, problem: str) -> NoReturn:
         raise DemoDataError(f"{self.file}: {self.key or 'top level'}: {problem}")
 
-    def get(self, data, key: str, kind: type, default=_MISSING):
+    def get(self, data, key: str, kind: type):
         """``data[key]``, which must be a ``kind``."""
-        if not isinstance(data, dict):
-            self.fail(f"expected an object, found {type(data).__name__}")
+        self.expect(data, dict)
         if key not in data:
-            if default is not _MISSING:
-                return default
             self.fail(f"missing key {key!r}")
-        value = data[key]
+        return (self / key).expect(data[key], kind)
+
+    def expect(self, value, kind: type):
+        """``value``, which must be a ``kind``."""
         if not isinstance(value, kind):
-            (self / key).fail(f"expected {kind.__name__}, found {type(value).__name__}")
+            found = _JSON_NAMES.get(type(value), type(value).__name__)
+            self.fail(f"expected {_JSON_NAMES[kind]}, found {found}")
         return value
 
 
@@ -189,10 +198,7 @@ def _articles(directory: Path, *, sections: list[str], authors: set[str]) -> lis
         path = directory / f"{section}.json"
         if not path.exists():
             continue  # a section without demo articles
-        entries = _read(path)
-        if not isinstance(entries, list):
-            _At(path).fail("expected a list of articles")
-        for index, entry in enumerate(entries):
+        for index, entry in enumerate(_At(path).expect(_read(path), list)):
             article = _article(entry, _At(path) / index, authors)
             if article["key"] in seen:
                 (_At(path) / index / "key").fail(
@@ -213,7 +219,8 @@ def _article(entry, at: _At, authors: set[str]) -> dict:
         datetime.strptime(at.get(entry, "date", str), DATE_FORMAT)
     except ValueError:
         (at / "date").fail("expected a date and time as YYYY-MM-DD HH:MM")
-    at.get(entry, "featured", bool, default=False)
+    if "featured" in entry:
+        (at / "featured").expect(entry["featured"], bool)
     for index, author in enumerate(at.get(entry, "authors", list)):
         if not isinstance(author, str) or author not in authors:
             (at / "authors" / index).fail(f"no author {author!r} in site.json")

@@ -144,5 +144,5 @@ def test_bad_data_stops_manage_py_with_a_message_and_no_traceback(data_copy):
             text=True,
         )
     assert "CommandError: Bad demo data:" in failed.value.stderr
-    assert "site.json: authors: expected list, found str" in failed.value.stderr
+    assert "site.json: authors: expected list, found string" in failed.value.stderr
     assert "Traceback" not in failed.value.stderr
