@@ -136,6 +136,12 @@ class Command(BaseCommand):
         keys += [f"article:{entry['key']}" for entry in self.content.articles]
         return [demo_key(key) for key in keys]
 
+    def existing(self, model, key: uuid.UUID, code: str):
+        """The ``model`` object under ``key`` in language ``code``, if seeded."""
+        return model.objects.filter(
+            translation_key=key, locale=self.locales[code]
+        ).first()
+
     def seed_images(self) -> dict:
         image_model = get_image_model()
         collection = Collection.get_first_root_node()
@@ -167,9 +173,7 @@ class Command(BaseCommand):
         for entry in self.content.authors:
             key = demo_key(f"author:{entry['key']}")
             for code in LANGUAGES:
-                author = Author.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).first()
+                author = self.existing(Author, key, code)
                 if author is None:
                     author = Author.objects.create(
                         translation_key=key, locale=self.locales[code], **entry[code]
@@ -183,9 +187,7 @@ class Command(BaseCommand):
         root = Page.get_first_root_node()
         homes = {}
         for code in LANGUAGES:
-            home = HomePage.objects.filter(
-                translation_key=key, locale=self.locales[code]
-            ).first()
+            home = self.existing(HomePage, key, code)
             if home is None:
                 values = self.content.home[code]
                 home = HomePage(
@@ -223,9 +225,7 @@ class Command(BaseCommand):
         for entry in self.content.sections:
             key = demo_key(f"section:{entry['key']}")
             for code in LANGUAGES:
-                section = SectionPage.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).first()
+                section = self.existing(SectionPage, key, code)
                 if section is None:
                     values = entry[code]
                     section = SectionPage(
@@ -243,9 +243,7 @@ class Command(BaseCommand):
     def seed_contacts(self, homes: dict) -> None:
         key = demo_key("contacts")
         for code in LANGUAGES:
-            if StandardPage.objects.filter(
-                translation_key=key, locale=self.locales[code]
-            ).exists():
+            if self.existing(StandardPage, key, code):
                 continue
             values = self.content.contacts[code]
             page = StandardPage(
@@ -265,9 +263,7 @@ class Command(BaseCommand):
             key = demo_key(f"article:{entry['key']}")
             model = ARTICLE_TYPES[entry["type"]]
             for code in LANGUAGES:
-                if ArticlePage.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).exists():
+                if self.existing(ArticlePage, key, code):
                     continue
                 values = dict(entry[code])
                 tags = values.pop("tags", [])
