@@ -24,7 +24,7 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import translate_object
 
-from home.management.commands._translations import link_demo_translations
+from demo.management.commands._translations import link_demo_translations
 from home.models import SiteSettings
 from news.models import Author, NewsPage
 from newsroom.translation_status import PUBLISHED, translation_status

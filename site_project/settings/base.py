@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "search",
     "home",
     "newsroom",
+    "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.redirects",
