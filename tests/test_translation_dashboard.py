@@ -12,7 +12,9 @@ from wagtail.models import Locale, Page, Workflow
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 from wagtail_localize.operations import translate_object
 
-from newsroom.translation_status import (
+from tests.factories import NewsPageFactory, SectionPageFactory
+from tests.translation_support import newsroom_staff, synchronised_kk
+from translations.status import (
     IN_PROGRESS,
     IN_REVIEW,
     MISSING,
@@ -22,8 +24,6 @@ from newsroom.translation_status import (
     status_counts,
     translation_status,
 )
-from tests.factories import NewsPageFactory, SectionPageFactory
-from tests.translation_support import newsroom_staff, synchronised_kk
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_the_dashboard_filters_by_section_and_status_and_sorts_by_date(
     elsewhere = published_article(other, publication_date=now - timedelta(days=1))
     translate(elsewhere, kk)
     client.force_login(admin)
-    url = reverse("newsroom_translation_status")
+    url = reverse("translations_status")
 
     def listed(**params) -> list[int]:
         response = client.get(url, params)
@@ -162,8 +162,8 @@ def test_the_dashboard_pages_through_the_articles(client, tree, kk, admin):
     for _ in range(53):
         published_article(tree.section_ru)
     client.force_login(admin)
-    first = client.get(reverse("newsroom_translation_status"))
-    second = client.get(reverse("newsroom_translation_status"), {"p": 2})
+    first = client.get(reverse("translations_status"))
+    second = client.get(reverse("translations_status"), {"p": 2})
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 3
     assert "p=2" in first.content.decode()
@@ -180,7 +180,7 @@ def fill(section, kk, count: int) -> None:
 
 
 def dashboard_queries(client, django_assert_max_num_queries, budget: int) -> int:
-    url = reverse("newsroom_translation_status")
+    url = reverse("translations_status")
     client.get(url)  # session, permissions and admin caches are not the point
     with django_assert_max_num_queries(budget) as captured:
         response = client.get(url, {"status": "", "order": "-date"})
@@ -205,10 +205,10 @@ def test_the_translators_dashboard_panel_counts_each_status(client, tree, kk):
     client.force_login(staff.translator)
     response = client.get(reverse("wagtailadmin_home"))
     html = response.content.decode()
-    assert 'id="newsroom-translations"' in html or "newsroom-translations" in html
+    assert 'id="translations-status"' in html or "translations-status" in html
     assert 'data-status="missing"' in html
     client.force_login(staff.editor)
     assert (
-        "newsroom-translations"
+        "translations-status"
         not in client.get(reverse("wagtailadmin_home")).content.decode()
     )

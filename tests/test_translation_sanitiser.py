@@ -28,7 +28,6 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue
 
 from news.models import NewsPage
-from newsroom.translation_sanitiser import clean_translated_html
 from tests.translation_support import newsroom_staff
 from tests.xss_support import (
     HOSTILE_HREFS,
@@ -36,6 +35,7 @@ from tests.xss_support import (
     disallowed_markup,
     hostile_translation,
 )
+from translations.sanitiser import clean_translated_html
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +98,7 @@ def put_string(client, translation, segment, value: str):
 def submit_and_preview(client, staff, translation) -> tuple[str, str]:
     """Translator submits for review; the moderator's preview and the revision."""
     client.force_login(staff.translator)
-    response = client.post(
-        reverse("newsroom_submit_translation", args=(translation.pk,))
-    )
+    response = client.post(reverse("translations_submit", args=(translation.pk,)))
     assert response.status_code == 302
     page = translation.get_target_instance()
     revision = page.latest_revision
@@ -248,7 +246,9 @@ def test_strings_saved_before_the_guard_are_cleaned_by_the_migration(
         data="мәтін",
     )
     StringTranslation.objects.filter(pk=row.pk).update(data=PAYLOADS[0] + "мәтін")
-    migration = import_module("newsroom.migrations.0001_sanitise_translated_strings")
+    migration = import_module(
+        "translations.migrations.0001_sanitise_translated_strings"
+    )
     migration.sanitise(apps, None)
     row.refresh_from_db()
     assert row.data == "мәтін"

@@ -21,8 +21,8 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation
 from wagtail_localize.views import edit_translation
 
-from .translation_review import NoWorkflowError, submit_for_review
-from .translation_status import (
+from .review import NoWorkflowError, submit_for_review
+from .status import (
     ORDERINGS,
     STATUSES,
     source_locale,
@@ -98,7 +98,7 @@ def translation_status_view(request):
     query.pop("p", None)
     return TemplateResponse(
         request,
-        "newsroom/translation_status.html",
+        "translations/status.html",
         {
             "page_title": _("Translations"),
             "header_icon": "wagtail-localize-language",
@@ -124,7 +124,7 @@ def submit_translation_for_review(request, translation_id: int):
         enabled=True,
     )
     next_url = get_valid_next_url_from_request(request) or reverse(
-        "newsroom_translation_status"
+        "translations_status"
     )
     try:
         page = translation.get_target_instance()
@@ -190,8 +190,8 @@ def resilient_machine_translate(request, translation_id: int):
 class TranslationStatusPanel(Component):
     """The translators' dashboard panel: how many articles in each status."""
 
-    name = "newsroom_translations"
-    template_name = "newsroom/translation_status_panel.html"
+    name = "translations_status_panel"
+    template_name = "translations/status_panel.html"
     order = 220
 
     def __init__(self, target: Locale) -> None:
