@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Workflow
+from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 from wagtail_localize.operations import translate_object
 
 from tests.factories import NewsPageFactory, SectionPageFactory
+from tests.newsroom_support import ROLE_GROUPS
 from tests.translation_support import newsroom_staff, synchronised_kk
 from translations.status import (
     IN_PROGRESS,
@@ -212,3 +216,85 @@ def test_the_translators_dashboard_panel_counts_each_status(client, tree, kk):
         "translations-status"
         not in client.get(reverse("wagtailadmin_home")).content.decode()
     )
+
+
+def test_the_dashboard_exports_the_filtered_rows_as_a_spreadsheet(
+    client, tree, kk, admin
+):
+    missing = published_article(tree.section_ru, title="Нет перевода")
+    translate(published_article(tree.section_ru, title="Черновик"), kk)
+    client.force_login(admin)
+    url = reverse("translations_status")
+    response = client.get(url, {"status": MISSING, "export": "csv"})
+    assert response.status_code == 200
+    heading, *rows = b"".join(response.streaming_content).decode().splitlines()
+    assert (
+        heading == "Статья,Рубрика,Опубликовано,Статус,Переведено сегментов,Сегментов"
+    )
+    published = timezone.localtime(missing.publication_date).strftime("%Y-%m-%d %H:%M")
+    assert rows == [
+        f"Нет перевода,{tree.section_ru.title},{published},Нет страницы,0,0"
+    ]
+    workbook = client.get(url, {"export": "xlsx"})
+    assert workbook["Content-Type"].endswith("spreadsheetml.sheet")
+    assert 'filename="translations.xlsx"' in workbook["Content-Disposition"]
+
+
+def test_the_filters_refresh_the_rows_without_the_page_around_them(
+    client, tree, kk, admin
+):
+    missing = published_article(tree.section_ru)
+    draft = published_article(tree.section_ru)
+    translate(draft, kk)
+    client.force_login(admin)
+    response = client.get(
+        reverse("translations_status_results"),
+        {"status": UNTRANSLATED, "_w_filter_fragment": "1"},
+    )
+    html = response.content.decode()
+    assert [row.pk for row in response.context["rows"]] == [draft.pk]
+    assert f'data-article="{draft.pk}"' in html
+    assert f'data-article="{missing.pk}"' not in html
+    assert "<html" not in html
+    # A submission from the refreshed rows returns to the dashboard, not here.
+    assert 'name="next" value="/admin/translations/?status=untranslated"' in html
+
+
+def menu_labels(html: str) -> list[str]:
+    """Every label of the admin's sidebar menu, submenus included."""
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        html,
+    )
+    labels = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("_type", "")).endswith("MenuItem"):
+                labels.append(node["_args"][0]["label"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(props.group(1)))
+    return labels
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_role_sees_one_translations_item_in_the_menu(client, tree, kk, language):
+    """wagtail-localize's own "Translations" report is hidden: ours is the one."""
+    staff = newsroom_staff()
+    root = get_user_model().objects.create_superuser("root", "r@example.kz", "pw")
+    people = {role: staff[role] for role in ROLE_GROUPS} | {"superuser": root}
+    with translation.override(language):
+        label = translation.gettext("Translations")
+    for role, user in people.items():
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
+        client.force_login(user)
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert menu_labels(html).count(label) == 1, role
+        assert reverse("wagtail_localize:translations_report") not in html, role

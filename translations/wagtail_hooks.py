@@ -17,10 +17,10 @@ from .guards import (
 )
 from .sync import after_create_page as convert_new_page_aliases
 from .views import (
+    TranslationStatusView,
     add_translation_panel,
     resilient_machine_translate,
     submit_translation_for_review,
-    translation_status_view,
 )
 
 
@@ -70,8 +70,13 @@ def register_translation_views():
     return [
         path(
             "translations/",
-            translation_status_view,
+            TranslationStatusView.as_view(),
             name="translations_status",
+        ),
+        path(
+            "translations/results/",
+            TranslationStatusView.as_view(results_only=True),
+            name="translations_status_results",
         ),
         path(
             "translations/<int:translation_id>/submit/",
@@ -91,9 +96,19 @@ def register_translations_menu_item():
     return MenuItem(
         _("Translations"),
         reverse("translations_status"),
+        name="translations",
         icon_name="wagtail-localize-language",
         order=250,
     )
+
+
+@hooks.register("construct_reports_menu")
+def hide_localize_translations_report(request, menu_items):
+    """wagtail-localize's own "Translations" report lists Translation records,
+    not articles; ours is the one translators use, so the menu has one item of
+    that name."""
+    localize_report = reverse("wagtail_localize:translations_report")
+    menu_items[:] = [item for item in menu_items if item.url != localize_report]
 
 
 @hooks.register("construct_homepage_panels")
