@@ -108,7 +108,7 @@ ROLES: tuple[Role, ...] = (
         # The Kazakh tree only; translations are created where one may add pages.
         pages={KK: ("add_page", "change_page", "lock_page")},
         collection=IMAGES_USE + DOCUMENTS_USE,
-        # Site settings of their language only (newsroom.translation_guards).
+        # Site settings of their language only (translations.guards).
         model=(
             ACCESS_ADMIN,
             SUBMIT_TRANSLATION,

@@ -1,7 +1,7 @@
 """The packages' admin strings in Kazakh (and fixed Russian), from locale_upstream/.
 
 Wagtail and wagtail-localize ship no Kazakh catalogue and Django's is partial;
-``newsroom.admin_catalogues`` says which messages the admin uses and
+``translations.admin_catalogues`` says which messages the admin uses and
 ``locale_upstream/kk`` translates them. These tests hold the catalogue to its
 promises: every used message translated, every placeholder and tag kept, the
 glossary's one word per concept, Django's Kazakh plural rule, and a merge that
@@ -26,8 +26,8 @@ from django.utils import translation
 from django.utils.translation.reloader import translation_file_changed
 from wagtail.users.models import UserProfile
 
-from newsroom import admin_catalogues as catalogues
 from tests.newsroom_support import make_staff
+from translations import admin_catalogues as catalogues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GLOSSARY = BASE_DIR / "locale" / "kk" / "GLOSSARY.md"

@@ -98,7 +98,7 @@ def test_translators_edit_in_the_kazakh_tree_and_submit_translations(newsroom):
         ("Басты бет", "lock_page"),
     }
     assert "wagtail_localize.submit_translation" in model_permissions(TRANSLATORS)
-    # The Kazakh row only: newsroom.translation_guards keeps the Russian one out.
+    # The Kazakh row only: translations.guards keeps the Russian one out.
     assert "home.change_sitesettings" in model_permissions(TRANSLATORS)
     assert "home.delete_sitesettings" not in model_permissions(TRANSLATORS)
 

@@ -21,8 +21,6 @@ from wagtail.models import Locale
 from demo.content import load
 from demo.management.commands.seed_demo import demo_key
 from news.models import ArticleAuthor, NewsPage
-from newsroom.translation_review import translated_revision
-from newsroom.translation_sync import synchronise_trees
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.test_search_morphology import search_titles
 from tests.translation_support import (
@@ -30,6 +28,8 @@ from tests.translation_support import (
     translate_strings,
     translation_for,
 )
+from translations.review import translated_revision
+from translations.sync import synchronise_trees
 
 pytestmark = pytest.mark.django_db
 

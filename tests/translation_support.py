@@ -9,8 +9,8 @@ from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 from wagtail_localize.models import StringSegment, Translation
 
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.newsroom_support import Staff, article_form_data, make_staff
+from translations.sync import ensure_locale_synchronisation
 
 
 def synchronised_kk() -> Locale:

@@ -48,12 +48,12 @@ from wagtail_localize.models import String, StringSegment, StringTranslation
 from wagtail_localize.operations import translate_object
 
 from news.models import Author
-from newsroom import admin_catalogues as catalogues
 from tests.conftest import build_tree
 from tests.e2e.conftest import article_body, article_image, desktop_page, screenshot
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.newsroom_support import ROLE_GROUPS
 from tests.translation_support import newsroom_staff, translation_for
+from translations import admin_catalogues as catalogues
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -130,4 +130,4 @@ def after_create_page(request, page):
 
 
 def register_signal_handlers():
-    page_published.connect(on_page_published, dispatch_uid="newsroom-translation-sync")
+    page_published.connect(on_page_published, dispatch_uid="translations-sync")
