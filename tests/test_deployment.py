@@ -308,11 +308,12 @@ def get(url: str, **headers: str) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_rows_left_behind")
 def test_the_dockerfiles_command_serves_pages_with_the_production_settings(
     tree, tmp_path
 ):
-    """The tree is committed (transactional_db) so gunicorn's workers see it."""
+    """The tree is committed so that gunicorn's workers see it."""
     with container_command(tmp_path) as base:
         status, headers, _html = get(base + "/ru/")
         https = get(base + "/ru/", **{"X-Forwarded-Proto": "https"})
