@@ -77,6 +77,7 @@ test: install-dev browser messages lint
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .

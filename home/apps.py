@@ -7,6 +7,8 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self):
-        from .signal_handlers import register_signal_handlers
+        from core.caching.signals import watch
 
-        register_signal_handlers()
+        from .models import SiteSettings
+
+        watch(SiteSettings)

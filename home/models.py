@@ -6,16 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageViewRestriction, TranslatableMixin
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
-from wagtailcache.cache import WagtailCacheMixin
 
+from core.layout import layout_for
+from core.models import BasePage
+from news import selectors
+from news import views as news_views
 from news.blocks import StandardBodyBlock
-
-from .slugs import ReadableSlugPageForm, readable_slug
-from .text import excerpt
-from .translation import serve_untranslated, untranslated_original
 
 
 class SiteSettings(TranslatableMixin, models.Model):
@@ -72,71 +70,6 @@ class SiteSettings(TranslatableMixin, models.Model):
         return str(_("Site settings (%(language)s)") % {"language": self.locale})
 
 
-class BasePage(WagtailCacheMixin, Page):
-    """Behaviour every reader-facing page shares: meta description and twins.
-
-    ``WagtailCacheMixin`` marks restricted pages private for the page cache
-    (home/cache.py).
-    """
-
-    base_form_class = ReadableSlugPageForm
-
-    class Meta:
-        abstract = True
-
-    def get_view_restrictions(self):
-        """Restrictions on this page and its ancestors, in one query.
-
-        Wagtail's version first reads the ancestors to follow aliases; pages
-        that are not aliases can be checked by path alone. Serving asks twice
-        (Wagtail's privacy check, then WagtailCacheMixin): the instance, loaded
-        for the request, keeps its evaluated answer. The router (home.views)
-        presets an empty answer when no restricted path contains the page.
-        """
-        if self.alias_of_id:
-            return super().get_view_restrictions()
-        restrictions = self.__dict__.get("_view_restrictions")
-        if restrictions is None:
-            paths = [
-                self.path[:end]
-                for end in range(self.steplen, len(self.path) + 1, self.steplen)
-            ]
-            restrictions = PageViewRestriction.objects.filter(
-                page__path__in=paths, page__alias_of__isnull=True
-            )
-            bool(restrictions)  # evaluates once; iteration reuses the rows
-            self._view_restrictions = restrictions
-        return restrictions
-
-    def get_meta_description(self) -> str:
-        return excerpt(self.search_description or self.get_summary_source(), 160)
-
-    def get_summary_source(self):
-        return ""
-
-    def full_clean(self, *args, **kwargs):
-        """Kazakh letters survive in slugs, whatever the browser sent (home.slugs)."""
-        self.slug = readable_slug(self)
-        super().full_clean(*args, **kwargs)
-
-    def minimal_clean(self):
-        """Drafts are saved with this lighter validation: the same slug rule."""
-        self.slug = readable_slug(self)
-        super().minimal_clean()
-
-    def route(self, request, path_components):
-        """An untranslated placeholder answers at its address (home.translation)."""
-        if not path_components and untranslated_original(self) is not None:
-            return RouteResult(self)
-        return super().route(request, path_components)
-
-    def serve(self, request, *args, **kwargs):
-        original = untranslated_original(self)
-        if original is not None:
-            return serve_untranslated(request, self, original)
-        return super().serve(request, *args, **kwargs)
-
-
 class HomePage(RoutablePageMixin, BasePage):
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -152,10 +85,6 @@ class HomePage(RoutablePageMixin, BasePage):
         return self.intro
 
     def get_context(self, request, *args, **kwargs):
-        from news import selectors
-
-        from .layout import layout_for
-
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = selectors.featured_articles(locale=self.locale, limit=4)
         sections = [
@@ -174,9 +103,7 @@ class HomePage(RoutablePageMixin, BasePage):
     @path("tags/<str:tag>/", name="tag")
     def tag_listing(self, request, tag):
         """Articles of this language that carry a tag."""
-        from news.views import tag_listing
-
-        return tag_listing(request, home=self, tag_slug=tag)
+        return news_views.tag_listing(request, home=self, tag_slug=tag)
 
 
 class StandardPage(BasePage):
@@ -208,22 +135,3 @@ class StandardPage(BasePage):
 
     def get_summary_source(self):
         return self.intro or self.body
-
-
-class PageCacheDebt(models.Model):
-    """A page-cache clear and layout-generation bump that Redis did not get.
-
-    Written when a content change could not reach Redis; whichever process
-    next reaches it pays (clears, bumps, deletes the row) before serving
-    anything from the page cache (home.cache). The database is the one place
-    every process shares that is up while Redis is not.
-    """
-
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("owed page-cache clear")
-        verbose_name_plural = _("owed page-cache clears")
-
-    def __str__(self):
-        return f"{self._meta.verbose_name} {self.recorded_at:%Y-%m-%d %H:%M:%S}"

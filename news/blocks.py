@@ -8,6 +8,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from core.form_guards import UNREADABLE
+
 # Limited on purpose: a newspaper body needs emphasis, links and lists, not fonts.
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -111,8 +113,6 @@ class NewsTableBlock(TableBlock):
         or number was an AttributeError (500), and a dict whose ``data`` is not
         rows of cells was saved, then broke the page's template and indexing.
         """
-        from home.form_guards import UNREADABLE
-
         if value and not _is_table(value):
             raise ValidationError(UNREADABLE, code="unreadable")
         return super().clean(value)

@@ -13,8 +13,8 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from wagtail.models import Locale
 
-from home.layout import layout_for
-from home.text import excerpt
+from core.layout import layout_for
+from core.text import excerpt
 
 from . import selectors
 from .models import ArticlePage, SectionPage

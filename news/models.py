@@ -13,13 +13,25 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
 
-from home.models import BasePage
+from core.layout import layout_for
+from core.models import BasePage
+from core.pagination import page_number, paginate
+from core.text import clean_text
+from linguistics.keys import KEYS_ANALYZER, folded_keys, index_keys, title_keys
 
 from .blocks import ArticleBodyBlock
 
 COVER_RENDITION = "width-1200"
+
+
+def plain_analysis() -> bool:
+    """``settings.KMPRESS_SEARCH_ANALYSIS = "plain"``: keys without morphology
+    (``linguistics.keys``); documents here and queries in search.analysis."""
+    return settings.KMPRESS_SEARCH_ANALYSIS == "plain"
+
+
 # Analysed keys reach Elasticsearch pre-stemmed: its analyzer only splits them.
-SEARCH_KEYS_MAPPING = {"analyzer": "kmpress_keys"}
+SEARCH_KEYS_MAPPING = {"analyzer": KEYS_ANALYZER}
 
 
 class Author(TranslatableMixin, index.Indexed, models.Model):
@@ -58,6 +70,8 @@ class SectionPage(BasePage):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage", "news.InterviewPage", "news.HistoryPage"]
+    # The home page shows a block per section (core.layout.MenuItem.is_section).
+    is_section = True
 
     class Meta:
         verbose_name = _("section")
@@ -67,8 +81,9 @@ class SectionPage(BasePage):
         return self.intro
 
     def get_context(self, request, *args, **kwargs):
+        # news.selectors reads the models of this module: a top-level import
+        # of it here would be an import cycle.
         from . import selectors
-        from .pagination import page_number, paginate
 
         context = super().get_context(request, *args, **kwargs)
         # Read only when the template's fragment cache misses.
@@ -182,7 +197,7 @@ class ArticlePage(BasePage):
     is_creatable = False
     # Indexed after commit, with its tags and authors (search/signal_handlers.py).
     search_auto_update = False
-    # Joined when the page is served (see home.views.route).
+    # Joined when the page is served (see core.router.route).
     serve_select_related = ("cover_image",)
 
     class Meta:
@@ -213,8 +228,6 @@ class ArticlePage(BasePage):
 
     def search_text(self) -> str:
         """Everything readers search besides the title, as plain text."""
-        from home.text import clean_text
-
         tags = [tag.name for tag in self.tags.all()]
         authors = [author.name for author in self.byline_authors()]
         extra = [getattr(self, name) for name in self.extra_search_text]
@@ -241,28 +254,27 @@ class ArticlePage(BasePage):
         return memo[1][name]
 
     def search_title_keys(self) -> str:
-        from search.analysis import title_keys
-
         return self._search_memo(
-            "title", lambda: title_keys(self.title, self.search_language())
+            "title",
+            lambda: title_keys(
+                self.title, self.search_language(), plain=plain_analysis()
+            ),
         )
 
     def search_keys(self) -> str:
-        from search.analysis import index_keys
-
         return self._search_memo(
             "keys",
             lambda: index_keys(
-                self._search_memo("text", self.search_text), self.search_language()
+                self._search_memo("text", self.search_text),
+                self.search_language(),
+                plain=plain_analysis(),
             ),
         )
 
     def search_folded_keys(self) -> str:
-        from search.analysis import folded_keys
-
         def compute() -> str:
             text = f"{self.title} {self._search_memo('text', self.search_text)}"
-            return folded_keys(text, self.search_language())
+            return folded_keys(text, self.search_language(), plain=plain_analysis())
 
         return self._search_memo("folded", compute)
 
@@ -289,8 +301,6 @@ class ArticlePage(BasePage):
 
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
-        from home.layout import layout_for
-
         tags = list(self.tags.all())
         home = layout_for(self.locale, request).home if tags else None
         if home is None:

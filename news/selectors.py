@@ -12,7 +12,6 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Window,
@@ -21,8 +20,13 @@ from django.db.models.functions import RowNumber, Substr
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
-from home.layout import memo
-from home.privacy import exclude_private, public_listing
+from core.caching.generation import memo
+from core.privacy import (
+    exclude_private,
+    foreign_aliases,
+    own_language,
+    public_listing,
+)
 
 from .models import ArticlePage, ArticlePageTag, SectionPage
 
@@ -36,27 +40,9 @@ def _public(queryset: QuerySet) -> QuerySet:
 
     Wagtail's ``.public()`` runs an extra query to list restrictions first and
     sees one tree only; here a page is also private when any of its
-    translations is (home.privacy, twins from the generation's memo).
+    translations is (core.privacy, twins from the generation's memo).
     """
     return public_listing(queryset)
-
-
-def _own_language(queryset: QuerySet) -> QuerySet:
-    """Drops aliases of another language's page.
-
-    wagtail-localize's "convert to alias" turns a translation into a live copy
-    of its source: Russian text in the Kazakh tree, which no listing shows.
-    """
-    return queryset.filter(Q(alias_of__isnull=True) | Q(alias_of__locale=F("locale")))
-
-
-def foreign_aliases() -> QuerySet[Page]:
-    """Ids of aliases of another language's page, for search backends' filters."""
-    return (
-        Page.objects.filter(alias_of__isnull=False)
-        .exclude(alias_of__locale=F("locale"))
-        .values("id")
-    )
 
 
 def _with_cover(queryset: QuerySet) -> QuerySet:
@@ -77,7 +63,7 @@ def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
         path=Substr(OuterRef("path"), 1, SECTION_PATH_LENGTH)
     ).values("title")[:1]
     queryset = (
-        _own_language(ArticlePage.objects.live().filter(locale=locale))
+        own_language(ArticlePage.objects.live().filter(locale=locale))
         .defer_streamfields()
         .annotate(section_title=Subquery(section_title))
         .order_by("-publication_date", "-pk")
@@ -103,7 +89,7 @@ def searchable_articles(
 def search_sections(*, locale: Locale) -> QuerySet[SectionPage]:
     """The live sections of a language a reader may narrow a search to."""
     return _public(
-        _own_language(SectionPage.objects.live().filter(locale=locale)).order_by("path")
+        own_language(SectionPage.objects.live().filter(locale=locale)).order_by("path")
     ).only("id", "title", "path", "locale_id")
 
 
@@ -196,14 +182,6 @@ def tag_in_language(*, tag, locale: Locale) -> bool:
         .exclude(content_object__in=foreign_aliases())
         .exists()
     )
-
-
-def navigation_pages(*, locale: Locale) -> QuerySet[Page]:
-    """A language's home page and the live menu pages right under it."""
-    queryset = Page.objects.live().filter(
-        Q(depth=2) | Q(depth=3, show_in_menus=True), locale=locale
-    )
-    return _public(_own_language(queryset)).order_by("path")
 
 
 @dataclass

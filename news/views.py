@@ -3,8 +3,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
+from core.pagination import paginate
+
 from . import selectors
-from .pagination import paginate
 
 
 def tag_listing(request, *, home, tag_slug: str):

@@ -7,7 +7,7 @@ Kazakh listings. So when the Russian page is published, its aliases become
 **untranslated drafts** instead: real wagtail-localize translations (a
 TranslationSource and a Translation, ready in the translation editor, counted
 by the status dashboard) that are not live until a moderator publishes the
-translation. Their address shows readers a Kazakh notice (home.translation).
+translation. Their address shows readers a Kazakh notice (core.twins).
 """
 
 from __future__ import annotations

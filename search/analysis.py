@@ -34,84 +34,22 @@ import functools
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.query import And, Or, PlainText, SearchQuery
 
-from linguistics import analyze, analyze_folded, stopwords, tokenize
+from linguistics import analyze, analyze_folded, tokenize
 from linguistics.alphabet import has_kazakh_letters
-from linguistics.russian import light_stems
+from linguistics.keys import FOLDED_MARK, light_keys
+from linguistics.keys import base_language as _language
 from linguistics.translit import from_latin, is_latin_word
-
-#: Prefix of folded keys. ASCII letters, so every backend's tokenizer keeps
-#: ``zzмамандык`` one token (SQLite unicode61, PostgreSQL's parser, whitespace).
-FOLDED_MARK = "zz"
-
-#: Title keys are written this many times. SQLite's FTS5 ``bm25()`` in Wagtail's
-#: backend has no per-field weight, so the title is weighted by term frequency
-#: there; PostgreSQL and Elasticsearch also apply the field boost.
-TITLE_REPEAT = 3
+from news.models import plain_analysis
 
 #: A query is cut to this many distinct words: enough for any real search,
 #: and it keeps the SQL or Elasticsearch query small whatever a reader pastes.
 MAX_QUERY_TERMS = 8
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-
-#: ``settings.KMPRESS_SEARCH_ANALYSIS``: "morphology" (the default) or "plain",
-#: lower-cased words with no stemming and no folding: the analyser-less
-#: baseline of the search benchmark, and a switch should the stemmers ever
-#: misbehave (change it, then ``manage.py update_index``).
-MORPHOLOGY = "morphology"
-PLAIN = "plain"
-
-
-def _plain() -> bool:
-    return getattr(settings, "KMPRESS_SEARCH_ANALYSIS", MORPHOLOGY) == PLAIN
-
-
-def _language(language: str) -> str:
-    return (language or "").split("-")[0].lower()
-
-
-def _light_keys(tokens: list[str], language: str) -> list[str]:
-    """Russian only: the light stems beside Snowball's (see ``light_stems``)."""
-    if language != "ru":
-        return []
-    return [
-        key
-        for token in tokens
-        if not has_kazakh_letters(token) and token not in stopwords("ru")
-        for key in light_stems(token)
-    ]
-
-
-def index_keys(text: str, language: str) -> str:
-    """Exact keys of text, stop words dropped."""
-    if _plain():
-        return " ".join(tokenize(text))
-    lang = _language(language)
-    keys = analyze(text, lang, drop_stopwords=True)
-    if lang == "ru":
-        snowball = set(keys)
-        keys += [k for k in _light_keys(tokenize(text), lang) if k not in snowball]
-    return " ".join(keys)
-
-
-def folded_keys(text: str, language: str) -> str:
-    """Folded keys of text (ә→а, қ→к…), each carrying ``FOLDED_MARK``."""
-    if _plain():
-        return ""
-    return " ".join(
-        FOLDED_MARK + key
-        for key in analyze_folded(text, _language(language), drop_stopwords=True)
-    )
-
-
-def title_keys(title: str, language: str) -> str:
-    keys = index_keys(title, language)
-    return " ".join([keys] * TITLE_REPEAT) if keys else ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +95,7 @@ def _latin_word_keys(word: str, language: str) -> tuple[str, ...]:
     keys = [word]
     for reading in readings:
         keys += analyze(reading, language, drop_stopwords=True)
-        keys += _light_keys([reading], language)
+        keys += light_keys([reading], language)
         keys += [
             FOLDED_MARK + key
             for key in analyze_folded(reading, language, drop_stopwords=True)
@@ -173,7 +111,7 @@ def word_keys(word: str, language: str, typed: str = "") -> tuple[str, ...]:
     also asks for the folded keys, as жихаздын would. A word typed in Latin
     letters asks for the keys of its Cyrillic readings (``_latin_word_keys``).
     """
-    if _plain():
+    if plain_analysis():
         return tuple(tokenize(word)[:1])
     lang = _language(language)
     if lang in {"ru", "kk"} and is_latin_word(word):
@@ -182,7 +120,7 @@ def word_keys(word: str, language: str, typed: str = "") -> tuple[str, ...]:
     if not exact:
         return ()
     keys = [exact[0]]
-    for light in _light_keys(tokenize(word)[:1], lang):
+    for light in light_keys(tokenize(word)[:1], lang):
         if light not in keys:
             keys.append(light)
     if not has_kazakh_letters(typed or word):
@@ -215,7 +153,7 @@ def _text_word_keys(word: str, language: str) -> frozenset[str]:
     """Every key a word of a result's text carries: excerpts of one page share
     most of their words, and each is looked at twice (excerpt, highlight)."""
     keys = analyze(word, language, drop_stopwords=True)
-    keys += _light_keys(tokenize(word)[:1], language)
+    keys += light_keys(tokenize(word)[:1], language)
     folded = analyze_folded(word, language, drop_stopwords=True)
     return frozenset(keys + [FOLDED_MARK + folded[0]] if folded else keys)
 

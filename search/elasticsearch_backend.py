@@ -36,12 +36,13 @@ from wagtail.search.backends.elasticsearch9 import (
     Elasticsearch9SearchQueryCompiler,
 )
 
+from linguistics.keys import KEYS_ANALYZER
+
 from .models import PendingIndexUpdate
 from .resilience import SearchUnavailable, breaker, record_pending
 
 logger = logging.getLogger("search")
 
-KEYS_ANALYZER = "kmpress_keys"
 
 #: Merged into Wagtail's own index settings (its n-gram analyzers stay for
 #: autocomplete). ``INDEX_SETTINGS`` in the Django setting can add more.

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .models import PendingIndexUpdate
+
 logger = logging.getLogger("search")
 
 
@@ -52,8 +54,6 @@ def record_pending(
     The latest action per object wins: an update queued after a delete is what
     the index must end up with, and the other way round.
     """
-    from .models import PendingIndexUpdate
-
     rows = [
         PendingIndexUpdate(
             backend=backend,

@@ -15,12 +15,12 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
-from home.privacy import public
-from home.text import ELLIPSIS, clean_text, excerpt
+from core.pagination import paginate
+from core.privacy import public
+from core.text import ELLIPSIS, clean_text, excerpt
 from linguistics import tokenize
 from news import selectors
 from news.models import ArticlePage
-from news.pagination import paginate
 
 from .analysis import AnalysedQuery, first_match, highlight
 
@@ -108,7 +108,7 @@ def only_newest_ranked(page: PaginatorPage) -> bool:
 def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
     """Editors' picks for this query: live public pages of the reader's language
     (never an alias of another language's page), links. A private page's title
-    is never shown (home.privacy); its check costs a query only when a pick is
+    is never shown (core.privacy); its check costs a query only when a pick is
     a page."""
     picks = list(
         SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))

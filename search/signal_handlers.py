@@ -16,6 +16,9 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.search import index
+from wagtail.signals import post_page_move
+
+from news.models import ArticlePage, Author
 
 _paused = 0
 
@@ -51,8 +54,6 @@ def remove_from_index(sender, instance, **kwargs) -> None:
 
 def reindex_moved_article(sender, instance, **kwargs) -> None:
     """A moved article changes section: Elasticsearch filters sections by path."""
-    from news.models import ArticlePage
-
     if isinstance(instance, ArticlePage) and not _paused:
         model, pk = type(instance), instance.pk
         transaction.on_commit(lambda: _reindex(model, pk))
@@ -64,8 +65,6 @@ def reindex_articles_of_author(sender, instance, raw=False, **kwargs) -> None:
     An article may link another language's row of the author and show this
     one (ArticlePage.byline_authors), so every row of the author counts.
     """
-    from news.models import ArticlePage
-
     if raw or _paused or instance.pk is None:
         return
     key = instance.translation_key
@@ -81,10 +80,6 @@ def reindex_articles_of_author(sender, instance, raw=False, **kwargs) -> None:
 
 
 def register_signal_handlers() -> None:
-    from wagtail.signals import post_page_move
-
-    from news.models import ArticlePage, Author
-
     for model in apps.get_models():
         if issubclass(model, ArticlePage):
             post_save.connect(index_after_commit, sender=model)

@@ -14,8 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
+from core.pagination import page_number
 from news import selectors
-from news.pagination import page_number
 
 from . import services
 from .analysis import analyse_query

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import sitemaps
-from home import views as home_views
+from core import router, sitemaps
 from news.feeds import ArticlesFeed
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
 
@@ -26,8 +26,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
@@ -35,7 +33,7 @@ urlpatterns += i18n_patterns(
     path("feed/", ArticlesFeed(), name="feed"),
     path("feed/<str:section>/", ArticlesFeed(), name="section_feed"),
     # Wagtail's own _util/ views (page passwords, front-end login) come next.
-    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", home_views.serve, name="wagtail_serve"),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", router.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

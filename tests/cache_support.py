@@ -13,7 +13,7 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
-from home.cache import _Health, _VaryMemo
+from core.caching.middleware import _Health, _VaryMemo
 from site_project.settings.base import redis_caches
 from tests.embedded import LoopbackListener
 from tests.factories import AuthorFactory, NewsPageFactory, locale
@@ -84,7 +84,7 @@ def reset_page_cache_health() -> None:
 
 def as_a_fresh_process() -> None:
     """What a process that never saw an outage knows: nothing kept, nothing owed."""
-    from home.layout import memo
+    from core.caching.generation import memo
 
     reset_page_cache_health()
     let_page_cache_retry()

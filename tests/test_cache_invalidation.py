@@ -15,7 +15,7 @@ from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
-from home.cache import _ClearAfterCommit
+from core.caching.middleware import _ClearAfterCommit
 from home.models import SiteSettings
 from news.models import Author, SectionPage
 from tests.cache_support import (

@@ -4,7 +4,7 @@ import pytest
 from wagtail.blocks import StreamValue
 from wagtail.rich_text import RichText
 
-from home.text import clean_text, excerpt
+from core.text import clean_text, excerpt
 from news.blocks import ArticleBodyBlock
 
 LEAKS = ("<", ">", "strong", "&nbsp;", "&amp;", "br br", "/strong", "\xa0")

@@ -1,4 +1,4 @@
-"""Private pages stay private in both languages (home.privacy).
+"""Private pages stay private in both languages (core.privacy).
 
 A password, log-in or group restriction on a Russian page or section used to
 bind one tree only: the Kazakh twin, or the Kazakh "not yet translated"

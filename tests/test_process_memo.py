@@ -1,7 +1,7 @@
 """What a process keeps per content generation is dropped by the next change.
 
 The router reads the site, the restricted paths and the page at each known
-address from a per-process memo (home.layout) instead of querying them on
+address from a per-process memo (core.layout) instead of querying them on
 every request. These tests make changes the memo must notice: privacy, sites,
 moves and deletions, and changes made while the shared cache is unreachable,
 when the memo must not be used at all.
@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
-from home.layout import memo
+from core.caching.generation import memo
 from tests.cache_support import build_newspaper, point_caches_at
 from tests.embedded import free_port
 from tests.factories import SectionPageFactory
@@ -56,7 +56,7 @@ def test_a_page_restricted_after_it_was_read_asks_for_the_password(client, paper
     response = client.get(url)
     assert PASSWORD_FORM in response.text
     assert paper.article_ru.title not in response.text
-    # Privacy binds twins (home.privacy): the Kazakh article is private too.
+    # Privacy binds twins (core.privacy): the Kazakh article is private too.
     assert PASSWORD_FORM in client.get(paper.article_kk.url).text
 
 

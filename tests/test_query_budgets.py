@@ -3,7 +3,7 @@
 Budgets (bakerydemo for scale: 22 on a blog post, 43 on its home page; the
 issue asks article ≤ 12): one above today's counts of 4, 5 and 4, so a new
 query shows up here. Pages are fully drawn: no page cache, no fragments; the
-process memo (home.layout) is warm after the first view, as in production.
+process memo (core.layout) is warm after the first view, as in production.
 Measured with 10 and with 100 articles: the counts must be equal, so nothing
 grows with the archive.
 """

@@ -73,7 +73,8 @@ def page_cache_warnings(caplog) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "home.cache" and record.levelno >= logging.WARNING
+        if record.name == "core.caching.middleware"
+        and record.levelno >= logging.WARNING
     ]
 
 

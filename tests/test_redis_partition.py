@@ -14,7 +14,7 @@ import time
 import pytest
 from django.test import Client
 
-from home.cache import _Health
+from core.caching.middleware import _Health
 from tests.cache_support import (
     TcpProxy,
     as_a_fresh_process,

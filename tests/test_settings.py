@@ -40,7 +40,7 @@ def test_service_urls_switch_to_postgresql_redis_and_elasticsearch(reload_base):
     assert settings.DATABASES["default"]["HOST"] == "db.internal"
     for alias in ("default", "renditions", "template_fragments"):
         assert settings.CACHES[alias]["BACKEND"] == base.RESTING_REDIS
-    # The page cache reports its own errors (home.cache): plain django-redis.
+    # The page cache reports its own errors (core.caching): plain django-redis.
     assert settings.CACHES["pagecache"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert settings.CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] <= 1
     search = settings.WAGTAILSEARCH_BACKENDS["default"]

@@ -143,7 +143,7 @@ def test_the_search_page_links_its_other_language(client, tree):
 
 
 def test_twin_links_cost_one_query_for_switcher_and_hreflang_then_none(client, twins):
-    """Read together once, then kept for the content generation (home.layout)."""
+    """Read together once, then kept for the content generation (core.layout)."""
     ru, _kk_page = twins
 
     def twin_queries() -> list[str]:

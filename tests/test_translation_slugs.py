@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.text import slugify as django_slugify
 
-from home.slugs import needs_readable_slug, slug_rules
+from core.slugs import needs_readable_slug, slug_rules
 from linguistics import TABLE, slugify
 from news.models import NewsPage
 from tests.factories import NewsPageFactory
@@ -68,7 +68,7 @@ def test_the_page_editor_loads_the_kazakh_slug_javascript(client, tree):
     html = response.content.decode()
     assert '<script id="kmpress-slug-rules" type="application/json">' in html
     assert re.search(
-        r'<script src="/static/home/js/kk-slugify\.js[^"]*"></script>', html
+        r'<script src="/static/core/js/kk-slugify\.js[^"]*"></script>', html
     )
     embedded = re.search(
         r'<script id="kmpress-slug-rules" type="application/json">(.*?)</script>',

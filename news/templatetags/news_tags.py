@@ -2,8 +2,8 @@ from django import template
 from django.utils import timezone
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
-from home.layout import request_generation
-from home.text import excerpt
+from core.caching.generation import request_generation
+from core.text import excerpt
 from news import selectors
 
 register = template.Library()

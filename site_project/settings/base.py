@@ -38,16 +38,16 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "home",
+    # Ours, in layer order (import-linter contracts in pyproject.toml).
+    "core",
     "news",
     "search",
+    "home",
     "newsroom",
     "wagtail_localize",
     "wagtail_localize.locales",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.search_promotions",
@@ -79,9 +79,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Page cache (home/cache.py): a hit is answered here, before sessions,
     # locale, CSRF or auth run; a miss is stored on its way out.
-    "home.cache.RevalidateMiddleware",
-    "home.cache.UpdateCacheMiddleware",
-    "home.cache.FetchFromCacheMiddleware",
+    "core.caching.middleware.RevalidateMiddleware",
+    "core.caching.middleware.UpdateCacheMiddleware",
+    "core.caching.middleware.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,9 +122,9 @@ AXES_DISABLE_ACCESS_LOG = True
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 ROOT_URLCONF = "site_project.urls"
-# Every form reads posted values through home.form_guards: input that Wagtail's
+# Every form reads posted values through core.form_guards: input that Wagtail's
 # parsers choke on (rich text, StreamField, chooser ids) is a field error.
-FORM_RENDERER = "home.form_guards.GuardedFormRenderer"
+FORM_RENDERER = "core.form_guards.GuardedFormRenderer"
 
 TEMPLATES = [
     {
@@ -195,11 +195,11 @@ def redis_url_with_database(url: str, number: int) -> str:
 
 
 # Stops asking a hung Redis for a few seconds after a failed call.
-RESTING_REDIS = "site_project.redis_cache.RestingRedisCache"
+RESTING_REDIS = "core.caching.redis.RestingRedisCache"
 
 
 def redis_caches(url: str, pages_url: str) -> dict:
-    """django-redis aliases; only the page cache reports its errors (home.cache)."""
+    """django-redis aliases; only the page cache reports its errors (core.caching)."""
     options = {
         "SOCKET_CONNECT_TIMEOUT": 0.5,
         "SOCKET_TIMEOUT": 0.5,
@@ -226,7 +226,7 @@ def redis_caches(url: str, pages_url: str) -> dict:
             "KEY_PREFIX": "kmpress-fragments",
             "OPTIONS": options,
         },
-        # Errors are not ignored here: home.cache catches them, so the
+        # Errors are not ignored here: core.caching.middleware catches them, so the
         # X-Wagtail-Cache header can say "err" and the log gets one line.
         "pagecache": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -280,7 +280,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "kmpress.cache"
 
 # wagtail-cache: anonymous GET/HEAD of reader pages, whole, in "pagecache";
-# home.cache decides what is cacheable and clears it on every content change.
+# core.caching decides what is cacheable and clears it on every content change.
 WAGTAIL_CACHE = env_bool("WAGTAIL_CACHE", default=True)
 WAGTAIL_CACHE_BACKEND = "pagecache"
 WAGTAIL_CACHE_HEADER = "X-Wagtail-Cache"
@@ -300,12 +300,12 @@ WAGTAIL_CACHE_IGNORE_QS = [
 # Seconds a worker stops asking an unreachable page cache before trying again.
 PAGE_CACHE_RETRY_SECONDS = 5
 # Seconds between a worker's looks at the clears owed since Redis was away
-# (home.cache, PageCacheDebt): a process that missed an outage pays them at most
+# (core.caching, PageCacheDebt): a process that missed an outage pays them at most
 # this long after the change; the process that saw the failure, at once.
 PAGE_CACHE_DEBT_CHECK_SECONDS = float(
     os.environ.get("PAGE_CACHE_DEBT_CHECK_SECONDS", "1")
 )
-# The same for the other aliases after a failed call (site_project.redis_cache).
+# The same for the other aliases after a failed call (core.caching.redis).
 REDIS_REST_SECONDS = 5
 
 # Sessions stay in the database so that a Redis restart logs nobody out.
@@ -471,12 +471,12 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Pixels (width × height × frames) an uploaded image may have: a photo of 40
 # megapixels renders in a few hundred megabytes; Wagtail's default of 128
-# let through images that took over a gigabyte. home.images makes the limit
+# let through images that took over a gigabyte. core.images makes the limit
 # hold for decompression bombs too (Pillow refuses those before Wagtail looks).
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(
     os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "40000000")
 )
-WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.images.ImageForm"
 
 # Content-Security-Policy (site_project/security_headers.py). Reader pages run
 # no inline script; these add origins for embeds and media served elsewhere
@@ -499,6 +499,10 @@ PERMISSIONS_POLICY = os.environ.get(
 )
 
 # News listings page by this many articles.
+# "morphology" or "plain" (linguistics.keys); after a change run update_index.
+KMPRESS_SEARCH_ANALYSIS = os.environ.get("KMPRESS_SEARCH_ANALYSIS", "morphology")
+# The site settings snippet the page furniture shows (core.layout).
+KMPRESS_SITE_SETTINGS_MODEL = "home.SiteSettings"
 KMPRESS_PAGE_SIZE = int(os.environ.get("KMPRESS_PAGE_SIZE", "12"))
 
 LOGGING = {

@@ -23,7 +23,7 @@ from wagtail.models import Locale, Page
 from wagtail_localize.models import StringSegment, StringTranslation
 from wagtail_localize.operations import translate_object
 
-from home.slugs import slug_rules
+from core.slugs import slug_rules
 from linguistics import slugify
 from news.models import NewsPage
 from newsroom.translation_status import IN_REVIEW, translation_status
@@ -40,7 +40,7 @@ from tests.translation_support import approve, translation_for
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SLUG_SCRIPT = (
-    Path(__file__).resolve().parents[2] / "home" / "static" / "home" / "js"
+    Path(__file__).resolve().parents[2] / "core" / "static" / "core" / "js"
 ) / "kk-slugify.js"
 
 TITLE_RU = "Конвейер на фабрике №5 работает без остановок"

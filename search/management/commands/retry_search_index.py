@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import F
 from modelsearch.backends import get_search_backends_with_name
 
+from search.elasticsearch_backend import WRITE_ERRORS
 from search.models import PendingIndexUpdate
 from search.resilience import breaker
 
@@ -53,8 +54,6 @@ class Command(BaseCommand):
 
 def replay(backend, row: PendingIndexUpdate) -> bool:
     """One queued write; False (and the row kept) if the service failed again."""
-    from search.elasticsearch_backend import WRITE_ERRORS
-
     model = row.content_type.model_class()
     if model is None:
         return True  # the model is gone: nothing left to index

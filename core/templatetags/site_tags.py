@@ -7,8 +7,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from home.layout import Layout, layout_for, memo, request_generation
-from home.translation import (
+from core.caching.generation import memo, request_generation
+from core.layout import Layout, layout_for
+from core.twins import (
     closest_translated_ancestor,
     is_translated,
     page_alternates,

@@ -27,14 +27,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from wagtail.models import Page, PageViewRestriction
 
-from .layout import memo, request_generation
+from .caching.generation import memo, request_generation
+
+
+def own_language(queryset: QuerySet) -> QuerySet:
+    """Drops aliases of another language's page.
+
+    wagtail-localize's "convert to alias" turns a translation into a live copy
+    of its source: Russian text in the Kazakh tree, which no reader sees.
+    """
+    return queryset.filter(Q(alias_of__isnull=True) | Q(alias_of__locale=F("locale")))
+
+
+def foreign_aliases() -> QuerySet[Page]:
+    """Ids of aliases of another language's page, for search backends' filters."""
+    return (
+        Page.objects.filter(alias_of__isnull=False)
+        .exclude(alias_of__locale=F("locale"))
+        .values("id")
+    )
 
 
 def _restricted_keys() -> QuerySet:
@@ -219,6 +237,8 @@ def _unmet(
 
 def _refusal(page: Page, restriction: PageViewRestriction, request) -> HttpResponse:
     """What Wagtail answers for its own restrictions (wagtail.wagtail_hooks)."""
+    # wagtail.wagtail_hooks imports the admin, which needs a ready app registry;
+    # this module is imported while models load (core.models -> core.twins).
     from wagtail.forms import PasswordViewRestrictionForm
     from wagtail.wagtail_hooks import require_wagtail_login
 

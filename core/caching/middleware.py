@@ -45,7 +45,10 @@ from django.utils.http import http_date, parse_http_date_safe
 from wagtailcache import cache as wagtailcache
 from wagtailcache.settings import wagtailcache_settings
 
-from news.pagination import page_number
+from core.models import PageCacheDebt
+from core.pagination import page_number
+
+from .generation import bump_generation
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +117,6 @@ def _record_debt() -> None:
     note in this process alone would die with it, and other processes would
     serve the old pages (and the old layout generation) for an hour.
     """
-    from .models import PageCacheDebt
-
     _Health.owes = True
     try:
         PageCacheDebt.objects.create()
@@ -129,8 +130,6 @@ def _record_debt() -> None:
 
 def _debt_outstanding() -> bool:
     """Whether a clear and bump are owed, here or by any process."""
-    from .models import PageCacheDebt
-
     if _Health.owes:
         return True
     now = time.monotonic()
@@ -147,9 +146,6 @@ def _debt_outstanding() -> bool:
 def pay_debt() -> bool:
     """Bumps the layout generation and empties the page cache, then forgets
     the debts recorded before; True when both happened."""
-    from .layout import bump_generation
-    from .models import PageCacheDebt
-
     try:
         last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
         last = next(iter(last), None)

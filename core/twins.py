@@ -73,7 +73,7 @@ def serve_untranslated(request, page: Page, original: Page) -> TemplateResponse:
     original = original.specific
     return TemplateResponse(
         request,
-        "home/untranslated_page.html",
+        "core/untranslated_page.html",
         {
             "page": page,
             "self": page,

@@ -1,7 +1,7 @@
 """sitemap.xml with every language's pages and their hreflang alternates.
 
 Wagtail's own sitemap lists one language tree. Here every live, public page
-of every language (public with its twins, home.privacy) is listed once, each
+of every language (public with its twins, core.privacy) is listed once, each
 with ``xhtml:link`` alternates to its live translations and x-default to the
 Russian page. Untranslated placeholders (drafts, aliases mirroring the Russian
 page) are not Kazakh pages, so they appear neither as entries nor as
@@ -26,7 +26,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from .privacy import public_listing
-from .translation import source_language
+from .twins import source_language
 
 # What Django's reverse() leaves unquoted in a path.
 SAFE = "/~:@!$&'()*+,;="

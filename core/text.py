@@ -13,6 +13,12 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from wagtail import blocks
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.rich_text import RichText
+
 ELLIPSIS = "…"
 
 _BLOCK_TAGS = {
@@ -70,10 +76,6 @@ def _stream_text(value: Any) -> list[str]:
     Walks the block definitions, so choice values ("h2"), images and other
     non-prose fields never end up in an excerpt.
     """
-    from wagtail.blocks import StreamValue, StructValue
-    from wagtail.blocks.list_block import ListValue
-    from wagtail.rich_text import RichText
-
     if value is None:
         return []
     if isinstance(value, RichText):
@@ -100,9 +102,6 @@ def _stream_text(value: Any) -> list[str]:
 
 
 def _block_text(block: Any, value: Any) -> list[str]:
-    from wagtail import blocks
-    from wagtail.contrib.table_block.blocks import TableBlock
-
     if isinstance(block, TableBlock):
         rows = (value or {}).get("data") or []
         caption = (value or {}).get("table_caption") or ""

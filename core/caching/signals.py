@@ -2,7 +2,7 @@
 
 Every change below bumps the layout generation at once (the same request sees
 the new navigation) and, once the transaction commits, again, together with
-emptying the whole-page cache (home.cache). Page, snippet, image, tag,
+emptying the whole-page cache (core.caching.middleware). Page, snippet, image, tag,
 privacy, redirect and site changes all count; drafts do not.
 """
 
@@ -21,10 +21,10 @@ from wagtail.signals import (
     unpublished,
 )
 
-from . import privacy
-from .cache import schedule_clear
-from .layout import bump_generation
-from .models import SiteSettings
+from core import privacy
+
+from .generation import bump_generation
+from .middleware import schedule_clear
 
 FILE_BOOKKEEPING = frozenset({"file_size", "file_hash"})
 
@@ -56,21 +56,14 @@ def snippet_changed(request, *args, **kwargs):
     content_changed()
 
 
-def snippet_models():
-    """Models shown on reader pages, saved outside page publishing."""
-    from news.models import Author
-
-    return [
-        SiteSettings,
-        Locale,
-        Author,
-        Tag,
-        PageViewRestriction,
-        Site,
-        Redirect,
-        get_image_model(),
-        get_document_model(),
-    ]
+def watch(model) -> None:
+    """Saving or deleting a row of ``model`` changes what readers see."""
+    post_save.connect(
+        object_saved, sender=model, dispatch_uid=f"layout-{model.__name__}-saved"
+    )
+    post_delete.connect(
+        content_changed, sender=model, dispatch_uid=f"layout-{model.__name__}-deleted"
+    )
 
 
 def register_signal_handlers():
@@ -87,15 +80,16 @@ def register_signal_handlers():
     # Snippets with drafts (DraftStateMixin) publish through these.
     published.connect(content_changed, dispatch_uid="layout-object-published")
     unpublished.connect(content_changed, dispatch_uid="layout-object-unpublished")
-    for model in snippet_models():
-        post_save.connect(
-            object_saved, sender=model, dispatch_uid=f"layout-{model.__name__}-saved"
-        )
-        post_delete.connect(
-            content_changed,
-            sender=model,
-            dispatch_uid=f"layout-{model.__name__}-deleted",
-        )
+    for model in (
+        Locale,
+        Tag,
+        PageViewRestriction,
+        Site,
+        Redirect,
+        get_image_model(),
+        get_document_model(),
+    ):
+        watch(model)
     m2m_changed.connect(
         content_changed,
         sender=PageViewRestriction.groups.through,
@@ -107,7 +101,7 @@ def register_signal_handlers():
 
 
 def register_privacy_mirror():
-    """Twins share their view restrictions in the admin too (home.privacy)."""
+    """Twins share their view restrictions in the admin too (core.privacy)."""
     post_save.connect(
         privacy.restriction_saved,
         sender=PageViewRestriction,

@@ -1,6 +1,6 @@
 """Page slugs that keep Kazakh letters: ``linguistics.slugify`` for every page.
 
-The admin writes slugs in the browser (``home/static/home/js/kk-slugify.js``,
+The admin writes slugs in the browser (``core/static/core/js/kk-slugify.js``,
 fed with the same tables as JSON), and the server repairs what the browser
 could not: an empty slug, a Unicode slug, or one that Django's slugify made
 by dropping letters. A test runs the JavaScript in Chromium against Python.

@@ -9,7 +9,8 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from .layout import memo, request_generation, restricted_paths, site_for
+from .caching.generation import memo, request_generation
+from .layout import restricted_paths, site_for
 
 
 def route(request, path: str) -> RouteResult | None:
@@ -20,7 +21,7 @@ def route(request, path: str) -> RouteResult | None:
     find it at any depth. Paths that a page routes itself (the home page's tag
     listings) miss here and go to Wagtail's router, so behaviour is unchanged.
     The site, the restricted paths and each found address's page id come from
-    the process memo (home.layout), so a page costs one query here.
+    the process memo (core.layout), so a page costs one query here.
     """
     site = site_for(request)
     if site is None:

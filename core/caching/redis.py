@@ -5,7 +5,7 @@ every cache call its socket timeout, and a page makes several calls. After a
 failed call this backend answers "unreachable" at once, which django-redis
 turns into a miss, for ``REDIS_REST_SECONDS``, then tries Redis again. Aliases
 that ignore connection errors use it; the page cache has its own rest
-(home.cache).
+(core.caching.middleware).
 """
 
 from __future__ import annotations

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Site core")
+
+    def ready(self):
+        from .caching.signals import register_signal_handlers
+
+        register_signal_handlers()

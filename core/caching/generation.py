@@ -1,0 +1,112 @@
+"""The content generation: one number that every change bumps.
+
+Everything derived from content (layouts, template fragments, the process
+memo below) is kept under the generation it was built in, so a bump makes it
+all stale at once: exact, and simple. The number lives in the default cache,
+where every process sees it (Redis; local memory on the embedded default).
+
+Each process also keeps what it read for the current generation (layouts,
+the site, restricted paths, routes), so a request asks the cache for one
+number only. When the cache is unreachable every call simply reads the
+database; when it is local memory (no REDIS_URL), other processes never see a
+bump, so what a process keeps lives at most ``LOCAL_SECONDS``, as whole pages
+do then.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+
+GENERATION_KEY = "kmpress:layout-generation"
+TIMEOUT = 60 * 60 * 24
+LOCAL_SECONDS = 60
+
+
+def generation() -> int | None:
+    """The current generation, or None while the cache is unreachable.
+
+    A fresh or flushed cache starts from the clock, never from a number an
+    earlier generation of this process's memo already used.
+    """
+    value = cache.get(GENERATION_KEY)
+    if not isinstance(value, int):
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value if isinstance(value, int) else None
+
+
+def request_generation(request=None) -> int | None:
+    """The generation a request works under, read once per request."""
+    if request is None:
+        return generation()
+    try:
+        return request._kmpress_generation
+    except AttributeError:
+        request._kmpress_generation = generation()
+        return request._kmpress_generation
+
+
+def bump_generation() -> bool:
+    """Makes every cached layout stale; False when the cache was unreachable
+    (its errors are ignored: ``incr`` then answers None)."""
+    try:
+        return cache.incr(GENERATION_KEY) is not None
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+        return True
+
+
+def process_local() -> bool:
+    """Whether the default cache lives in this process only."""
+    return isinstance(caches["default"], LocMemCache)
+
+
+class GenerationMemo:
+    """Values derived from content, kept in this process for one generation.
+
+    Nothing is kept without a generation (cache unreachable): every call then
+    computes afresh, as it must when no process can learn of changes.
+    """
+
+    def __init__(self):
+        self.generation: int | None = None
+        self.values: dict = {}
+        self.expires = 0.0
+
+    LIMIT = 20_000
+
+    def get(
+        self,
+        current: int | None,
+        key,
+        compute: Callable[[], Any],
+        keep: Callable[[Any], bool] | None = None,
+    ) -> Any:
+        """The value for ``key``, computed once per generation; ``keep`` may
+        refuse values not worth keeping (a page that was not found)."""
+        if current is None:
+            return compute()
+        now = time.time()
+        if (
+            current != self.generation
+            or len(self.values) >= self.LIMIT
+            or now >= self.expires
+        ):
+            self.values, self.generation = {}, current
+            self.expires = now + LOCAL_SECONDS if process_local() else math.inf
+        try:
+            return self.values[key]
+        except KeyError:
+            value = compute()
+            if keep is None or keep(value):
+                self.values[key] = value
+            return value
+
+
+memo = GenerationMemo()
