@@ -36,6 +36,7 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
     clean.update(env, DJANGO_SETTINGS_MODULE="site_project.settings.production")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
+        check=False,
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -95,10 +96,10 @@ def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
         if line.rstrip().endswith("\\"):
             pending += line.rstrip()[:-1] + " "
             continue
-        line = (pending + line).strip()
+        instruction = (pending + line).strip()
         pending = ""
-        if line:
-            keyword, _, arguments = line.partition(" ")
+        if instruction:
+            keyword, _, arguments = instruction.partition(" ")
             instructions.append((keyword.upper(), arguments.strip()))
     return instructions
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import import_module
 from urllib.parse import urlencode
 
 import polib
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
@@ -236,9 +238,6 @@ def test_plain_and_ordinary_strings_are_stored_as_typed():
 def test_strings_saved_before_the_guard_are_cleaned_by_the_migration(
     client, staff, translation
 ):
-    from importlib import import_module
-
-    from django.apps import apps
 
     segment = paragraph_segments(translation)[0]
     row = StringTranslation.objects.create(

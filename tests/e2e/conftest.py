@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from wagtail.rich_text import RichText
 
 from tests.conftest import Tree, build_tree
@@ -111,8 +112,6 @@ class BrowserThread:
         )
 
     def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
-
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
