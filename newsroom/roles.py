@@ -36,6 +36,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from home.models import HomePage
+
 RU, KK, ROOT = "ru", "kk", "root"
 TREES = (RU, KK)
 
@@ -176,8 +178,6 @@ def tree_roots() -> dict[str, Page | None]:
     The home pages are the default site's root page and its translations;
     without a site, the first home page of each language.
     """
-    from home.models import HomePage
-
     homes: dict[str, Page | None] = dict.fromkeys(TREES)
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
