@@ -5,10 +5,8 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +19,12 @@ import redis
 import yaml
 from django.db import connection
 
-from tests.embedded import RedisServer, free_port, without_services
+from tests.embedded import (
+    RedisServer,
+    free_port,
+    wait_until_listening,
+    without_services,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WSGI_APPS = {"site_project.wsgi", "site_project.wsgi:application"}
@@ -272,19 +275,10 @@ def container_command(tmp_path: Path) -> Iterator[str]:
             server, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait(timeout=30)
-                    raise AssertionError(
-                        f"gunicorn did not start:\n{log.read_text()}"
-                    ) from None
-                time.sleep(0.2)
+        try:
+            wait_until_listening(port, process)
+        except RuntimeError as error:
+            raise AssertionError(f"{error}:\n{log.read_text()}") from None
         yield f"http://127.0.0.1:{port}"
     finally:
         process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
