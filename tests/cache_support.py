@@ -3,6 +3,7 @@ and a TCP proxy to cut between Django and a redis-server (tests.embedded)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import socket
 import threading
@@ -13,6 +14,7 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
+from core.caching.generation import memo
 from core.caching.middleware import _Health, _VaryMemo
 from site_project.settings.base import redis_caches
 from tests.embedded import LoopbackListener
@@ -84,8 +86,6 @@ def reset_page_cache_health() -> None:
 
 def as_a_fresh_process() -> None:
     """What a process that never saw an outage knows: nothing kept, nothing owed."""
-    from core.caching.generation import memo
-
     reset_page_cache_health()
     let_page_cache_retry()
     memo.generation, memo.values = None, {}
@@ -179,20 +179,16 @@ class TcpProxy(LoopbackListener):
         except OSError:
             pass
         for end in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         self.is_cut = True
         with self.lock:
             connections, self.open = self.open, []
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             connection.close()
 
     def restore(self) -> None:

@@ -10,8 +10,8 @@ names what a package upgrade changed.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -289,7 +289,7 @@ def test_upstream_messages_lists_new_changed_and_dropped_messages(
 def test_upstream_messages_write_merges_and_keeps_the_old_translation_as_fuzzy(
     upgraded_package,
 ):
-    call_command("upstream_messages", write=True, stdout=open(os.devnull, "w"))
+    call_command("upstream_messages", write=True, stdout=io.StringIO())
     merged = {entry.msgid: entry for entry in polib.pofile(str(upgraded_package))}
     assert set(merged) == {
         "Publish this page",
@@ -303,7 +303,7 @@ def test_upstream_messages_write_merges_and_keeps_the_old_translation_as_fuzzy(
     assert merged["Brand new message"].msgstr == ""
     # A fuzzy or empty entry still counts as missing until a translator checks it.
     with pytest.raises(CommandError, match="4 messages"):
-        call_command("upstream_messages", stdout=open(os.devnull, "w"))
+        call_command("upstream_messages", stdout=io.StringIO())
 
 
 # ---------------------------------------------------------- at runtime

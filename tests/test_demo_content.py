@@ -75,7 +75,7 @@ class SeedDemoTests(TestCase):
     def test_kazakh_demo_text_uses_kazakh_letters_and_slugs_keep_them(self):
         kazakh = ArticlePage.objects.filter(locale__language_code="kk")
         letters = set("".join(page.title + page.lead for page in kazakh).lower())
-        assert KAZAKH_LETTERS <= letters
+        assert letters >= KAZAKH_LETTERS
         for page in kazakh:
             assert page.slug.isascii() and page.slug, page.title
 

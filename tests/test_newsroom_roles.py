@@ -18,6 +18,7 @@ from wagtail.models import (
 
 from newsroom.roles import CHIEF, EDITORS, MODERATORS, TRANSLATORS, Newsroom
 from tests.conftest import build_tree
+from tests.factories import HomePageFactory, locale
 from tests.newsroom_support import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -294,8 +295,6 @@ def test_a_kazakh_home_created_later_is_reported_and_taken_in_by_fix(db):
 
 
 def build_tree_again_kazakh(tree):
-    from tests.factories import HomePageFactory, locale
-
     tree.home_kk = HomePageFactory(
         parent=Page.get_first_root_node(),
         locale=locale("kk"),

@@ -33,11 +33,9 @@ def body_form_data(blocks: list[tuple[str, object, str | None]]) -> dict:
     """
     data = {"count": str(len(blocks))}
     for index, (block_type, value, block_id) in enumerate(blocks):
-        if block_type == "paragraph":
-            value = rich_text(value)
         data[str(index)] = {
             "type": block_type,
-            "value": value,
+            "value": rich_text(value) if block_type == "paragraph" else value,
             "deleted": "",
             "order": str(index),
             "id": block_id or "",

@@ -66,6 +66,7 @@ STATUSES = {
     OUTDATED: _("Out of date"),
 }
 
+
 def source_locale() -> Locale:
     return Locale.objects.get(language_code=source_language())
 

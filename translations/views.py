@@ -132,7 +132,7 @@ class TranslationStatusView(ReportView):
             ReportView.FORMAT_CSV: lambda value: timezone.localtime(value).strftime(
                 "%Y-%m-%d %H:%M"
             ),
-            ReportView.FORMAT_XLSX: lambda value: timezone.make_naive(value),
+            ReportView.FORMAT_XLSX: timezone.make_naive,
         }
     }
 

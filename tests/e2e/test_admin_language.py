@@ -317,9 +317,12 @@ def read_screens(browser, base: str, role: str, urls: dict, language: str) -> di
             open_menus(page)
             status = response.status if response else 0
             seen[name] = (status, page.evaluate(VISIBLE_TEXT_JS))
-            if language == "kk" and role in ("chief", "translator"):
-                if name in ("dashboard", "editor", "translation-editor"):
-                    screenshot(page, f"admin-kk-{role}-{name}")
+            if (
+                language == "kk"
+                and role in ("chief", "translator")
+                and name in ("dashboard", "editor", "translation-editor")
+            ):
+                screenshot(page, f"admin-kk-{role}-{name}")
     return seen
 
 

@@ -307,16 +307,19 @@ class Command(BaseCommand):
 
     def stream(self, blocks: list) -> list:
         """Demo body tuples → StreamField data, resolving image keys to images."""
-        data = []
-        for block_type, value in blocks:
-            if block_type in ("paragraph",):
-                value = RichText(value)
-            elif block_type == "question_answer":
-                value = {**value, "answer": RichText(value["answer"])}
-            elif block_type == "image":
-                value = {**value, "image": self.images[value["image"]]}
-            data.append((block_type, value))
-        return data
+        return [
+            (block_type, self.block_value(block_type, value))
+            for block_type, value in blocks
+        ]
+
+    def block_value(self, block_type: str, value):
+        if block_type == "paragraph":
+            return RichText(value)
+        if block_type == "question_answer":
+            return {**value, "answer": RichText(value["answer"])}
+        if block_type == "image":
+            return {**value, "image": self.images[value["image"]]}
+        return value
 
     def publish(self, parent: Page, page: Page) -> None:
         parent.add_child(instance=page)
