@@ -48,6 +48,7 @@ from wagtailcache.settings import wagtailcache_settings
 from core.models import PageCacheDebt
 from core.pagination import page_number
 
+from .breaker import PAGE_CACHE, breaker
 from .generation import bump_generation
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,14 @@ UNCACHED_URL_NAMES = ("search",)
 
 
 class _Health:
-    """Per process: when the page cache may be asked again, and what is owed.
+    """Per process: what is owed while the page cache's circuit
+    (core.caching.breaker) has been open.
 
     ``owes``: a clear and bump this process knows are unpaid (its own, or read
     from the debt table, checked at most every
     ``PAGE_CACHE_DEBT_CHECK_SECONDS``).
     """
 
-    resting_until = 0.0
     owes = False
     debt_checked_at = -math.inf
 
@@ -75,7 +76,7 @@ def _backend():
 
 
 def _failed(error: Exception, action: str) -> None:
-    if time.monotonic() >= _Health.resting_until:
+    if breaker.trip(PAGE_CACHE, settings.PAGE_CACHE_RETRY_SECONDS):
         logger.warning(
             "Page cache unavailable (%s failed: %s: %s); serving pages uncached "
             "for %s s.",
@@ -84,12 +85,11 @@ def _failed(error: Exception, action: str) -> None:
             error,
             settings.PAGE_CACHE_RETRY_SECONDS,
         )
-    _Health.resting_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
 
 
 def _usable() -> bool:
     """False while resting after a failure, or while an owed clear still fails."""
-    if time.monotonic() < _Health.resting_until:
+    if breaker.is_open(PAGE_CACHE):
         return False
     return not _debt_outstanding() or pay_debt()
 
@@ -100,7 +100,7 @@ def clear_page_cache() -> bool:
     While the cache rests after a failure it is not asked, so publishing never
     waits on a Redis known to be away.
     """
-    if time.monotonic() < _Health.resting_until:
+    if breaker.is_open(PAGE_CACHE):
         return False
     try:
         _backend().clear()
