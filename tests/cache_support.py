@@ -14,7 +14,8 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from core.caching.breaker import breaker
-from core.caching.middleware import _Health, _VaryMemo
+from core.caching.invalidation import _Debt
+from core.caching.middleware import _VaryMemo
 from site_project.settings.base import redis_caches
 from tests.embedded import LoopbackListener
 from tests.factories import AuthorFactory, NewsPageFactory, locale
@@ -75,8 +76,8 @@ def reset_page_cache_health() -> None:
     """Forgets outages, debts and Vary lists of earlier tests, as a process that
     has just started knows none (the state is per process)."""
     breaker.reset()
-    _Health.owes = False
-    _Health.debt_checked_at = -math.inf
+    _Debt.owed = False
+    _Debt.checked_at = -math.inf
     _VaryMemo.lists.clear()
 
 

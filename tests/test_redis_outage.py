@@ -73,7 +73,7 @@ def page_cache_warnings(caplog) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "core.caching.middleware"
+        if record.name == "core.caching.invalidation"
         and record.levelno >= logging.WARNING
     ]
 

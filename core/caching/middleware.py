@@ -1,11 +1,10 @@
-"""The whole-page cache: what is kept, how browsers revalidate, when it is emptied.
+"""The whole-page cache's requests: what is kept, and how browsers revalidate.
 
 wagtail-cache keeps anonymous GET/HEAD responses of reader pages in the
 ``pagecache`` alias, a Redis database of its own (clearing it is a FLUSHDB).
-This module narrows what wagtail-cache would cache, answers a hit before the
-session, locale, CSRF and auth middlewares run, and empties the cache after
-every content change commits: for a newspaper that publishes a few times an
-hour, clearing everything is exact and simple.
+This module narrows what wagtail-cache would cache and answers a hit before
+the session, locale, CSRF and auth middlewares run; every content change
+empties the cache once it commits (core.caching.invalidation).
 
 A page is kept under exactly the URL routing saw: the raw path (never one
 with dot segments), the Host without a port routing ignores, and the page
@@ -13,23 +12,16 @@ number of a listing; other query parameters never reach the key, and only
 200s are kept, so hostile URLs cannot fill the cache or take a page's place.
 
 A Redis outage never breaks a page: the request is served uncached with
-``X-Wagtail-Cache: err``, the worker logs one line and leaves the page cache
-alone for ``PAGE_CACHE_RETRY_SECONDS``. A clear (and layout generation bump)
-that failed is recorded in the database (``PageCacheDebt``): the process that
-next reaches Redis pays it before serving anything from the page cache.
+``X-Wagtail-Cache: err`` while the page cache's circuit is open or a clear
+is still owed (core.caching.invalidation).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import math
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from django.urls import NoReverseMatch, reverse
@@ -45,158 +37,13 @@ from django.utils.http import http_date, parse_http_date_safe
 from wagtailcache import cache as wagtailcache
 from wagtailcache.settings import wagtailcache_settings
 
-from core.models import PageCacheDebt
 from core.pagination import page_number
 
-from .breaker import PAGE_CACHE, breaker
-from .generation import bump_generation
-
-logger = logging.getLogger(__name__)
+from .invalidation import page_cache_failed, page_cache_usable
 
 HIT, MISS, ERROR = "hit", "miss", "err"
 # URL names under the language prefix whose responses are not pages.
 UNCACHED_URL_NAMES = ("search",)
-
-
-class _Health:
-    """Per process: what is owed while the page cache's circuit
-    (core.caching.breaker) has been open.
-
-    ``owes``: a clear and bump this process knows are unpaid (its own, or read
-    from the debt table, checked at most every
-    ``PAGE_CACHE_DEBT_CHECK_SECONDS``).
-    """
-
-    owes = False
-    debt_checked_at = -math.inf
-
-
-def _backend():
-    return caches[wagtailcache_settings.WAGTAIL_CACHE_BACKEND]
-
-
-def _failed(error: Exception, action: str) -> None:
-    if breaker.trip(PAGE_CACHE, settings.PAGE_CACHE_RETRY_SECONDS):
-        logger.warning(
-            "Page cache unavailable (%s failed: %s: %s); serving pages uncached "
-            "for %s s.",
-            action,
-            type(error).__name__,
-            error,
-            settings.PAGE_CACHE_RETRY_SECONDS,
-        )
-
-
-def _usable() -> bool:
-    """False while resting after a failure, or while an owed clear still fails."""
-    if breaker.is_open(PAGE_CACHE):
-        return False
-    return not _debt_outstanding() or pay_debt()
-
-
-def clear_page_cache() -> bool:
-    """Empties the page cache; True when it is known to be empty.
-
-    While the cache rests after a failure it is not asked, so publishing never
-    waits on a Redis known to be away.
-    """
-    if breaker.is_open(PAGE_CACHE):
-        return False
-    try:
-        _backend().clear()
-    except Exception as error:  # noqa: BLE001 - any backend failure: retry later
-        _failed(error, "clear")
-        return False
-    return True
-
-
-def _record_debt() -> None:
-    """Notes an unpaid clear and bump where every process, now or later, sees it.
-
-    A partition can keep Redis's pages while publishing cannot reach it; a
-    note in this process alone would die with it, and other processes would
-    serve the old pages (and the old layout generation) for an hour.
-    """
-    _Health.owes = True
-    try:
-        PageCacheDebt.objects.create()
-    except DatabaseError as error:
-        logger.warning(
-            "Could not record the owed page-cache clear (%s); this process "
-            "pays it when Redis answers again.",
-            error,
-        )
-
-
-def _debt_outstanding() -> bool:
-    """Whether a clear and bump are owed, here or by any process."""
-    if _Health.owes:
-        return True
-    now = time.monotonic()
-    if now - _Health.debt_checked_at < settings.PAGE_CACHE_DEBT_CHECK_SECONDS:
-        return False
-    _Health.debt_checked_at = now
-    try:
-        _Health.owes = PageCacheDebt.objects.exists()
-    except DatabaseError:
-        return False  # nothing can be known: cached pages beat no pages
-    return _Health.owes
-
-
-def pay_debt() -> bool:
-    """Bumps the layout generation and empties the page cache, then forgets
-    the debts recorded before; True when both happened."""
-    try:
-        last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
-        last = next(iter(last), None)
-    except DatabaseError:
-        last = None
-    if not (bump_generation() and clear_page_cache()):
-        return False
-    _Health.owes = False
-    if last is not None:
-        try:
-            # Debts recorded meanwhile (a higher pk) are paid next time.
-            PageCacheDebt.objects.filter(pk__lte=last).delete()
-        except DatabaseError:
-            pass  # paid again later: one clear too many costs nothing
-    return True
-
-
-def content_changed_after_commit() -> None:
-    """What a content change costs once it is committed: fresh layout, no pages.
-
-    Whatever Redis did not get is recorded as owed (``_record_debt``).
-    """
-    if not pay_debt():
-        _record_debt()
-
-
-class _ClearAfterCommit:
-    """One on-commit clear; ``pending`` until it has run."""
-
-    def __init__(self):
-        self.pending = True
-
-    def __call__(self):
-        self.pending = False
-        content_changed_after_commit()
-
-
-def schedule_clear() -> None:
-    """Clears once the current transaction commits; at once outside one.
-
-    After the commit, not before: a request between the two would otherwise
-    cache the old content again. A subtree delete sends a signal per page; the
-    transaction still clears once.
-    """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(func, "pending", False) and isinstance(func, _ClearAfterCommit)
-        for _, func, _ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_ClearAfterCommit(), robust=True)
 
 
 @functools.cache
@@ -395,7 +242,7 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
         if request._kmpress_cache_url is None:
             _skip(request)
             return None
-        if not _usable():
+        if not page_cache_usable():
             request._wagtailcache_error = True
             return None
         memo = _VaryMemo(self._wagcache)
@@ -403,7 +250,7 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
             key = get_cache_key(keyed(request), None, request.method, memo)
             response = self._wagcache.get(key) if key else None
         except Exception as error:  # noqa: BLE001 - any backend failure is a miss
-            _failed(error, "fetch")
+            page_cache_failed(error, "fetch")
             request._wagtailcache_error = True
             return None
         if response is None:

@@ -6,7 +6,7 @@ call trips the server's circuit (core.caching.breaker) for
 ``REDIS_REST_SECONDS``: until then this backend answers "unreachable" at
 once, which django-redis turns into a miss, then tries Redis again. Aliases
 that ignore connection errors use it; the page cache has a circuit of its own
-(core.caching.middleware).
+(core.caching.invalidation).
 """
 
 from __future__ import annotations
