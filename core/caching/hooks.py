@@ -114,8 +114,9 @@ def _keepable(request: HttpRequest, response) -> bool:
 
 def reader_response(response, is_cacheable: bool) -> bool:
     """``is_response_cacheable``: only what ``_keepable`` allows, stamped with
-    validators before it is stored."""
-    if not (is_cacheable and _keepable(answering.get(), response)):
+    validators before it is stored; nothing whose request is unknown."""
+    request = answering.get(None)
+    if not (is_cacheable and request is not None and _keepable(request, response)):
         return False
     if not response.has_header("ETag"):
         set_response_etag(response)
