@@ -32,6 +32,7 @@ from django.db.models.functions import Length, Substr
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import Page, PageViewRestriction
 
 from .caching.generation import memo, request_generation
@@ -237,11 +238,6 @@ def _unmet(
 
 def _refusal(page: Page, restriction: PageViewRestriction, request) -> HttpResponse:
     """What Wagtail answers for its own restrictions (wagtail.wagtail_hooks)."""
-    # wagtail.wagtail_hooks imports the admin, which needs a ready app registry;
-    # this module is imported while models load (core.models -> core.twins).
-    from wagtail.forms import PasswordViewRestrictionForm
-    from wagtail.wagtail_hooks import require_wagtail_login
-
     if restriction.restriction_type == PageViewRestriction.PASSWORD:
         form = PasswordViewRestrictionForm(
             instance=restriction, initial={"return_url": request.get_full_path()}
@@ -250,6 +246,11 @@ def _refusal(page: Page, restriction: PageViewRestriction, request) -> HttpRespo
             "wagtailcore_authenticate_with_password", args=[restriction.pk, page.pk]
         )
         return page.serve_password_required_response(request, form, action_url)
+    # Not at the top: importing wagtail.wagtail_hooks while models load (core.models
+    # -> core.twins -> here) registers Wagtail's hooks ahead of INSTALLED_APPS
+    # order, which reorders rich-text features, permissions and log actions.
+    from wagtail.wagtail_hooks import require_wagtail_login  # noqa: PLC0415
+
     return require_wagtail_login(next=request.get_full_path())
 
 

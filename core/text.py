@@ -134,8 +134,5 @@ def excerpt(value: Any, max_length: int = 200) -> str:
         return text
     cut = text[: max_length - len(ELLIPSIS) + 1]
     space = cut.rfind(" ")
-    if space > max_length // 2:
-        cut = cut[:space]
-    else:
-        cut = cut[: max_length - len(ELLIPSIS)]
+    cut = cut[:space] if space > max_length // 2 else cut[: max_length - len(ELLIPSIS)]
     return cut.rstrip(" ,;:.-–—(«\"'") + ELLIPSIS

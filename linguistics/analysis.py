@@ -132,8 +132,8 @@ def analyze(text: str, language: str, *, drop_stopwords: bool = False) -> list[s
     lang = _language(language)
     stop = _STOPWORDS.get(lang, frozenset())
     stems = []
-    for token in tokenize(text):
-        token = token.replace("ё", "е")
+    for word in tokenize(text):
+        token = word.replace("ё", "е")
         if token in stop:
             if not drop_stopwords:
                 stems.append(token)
@@ -153,8 +153,8 @@ def analyze_folded(
     lang = _language(language)
     stop = _FOLDED_STOPWORDS.get(lang, frozenset())
     stems = []
-    for token in tokenize(text):
-        token = token.replace("ё", "е")
+    for word in tokenize(text):
+        token = word.replace("ё", "е")
         folded = fold_lookalikes(token)
         if folded in stop:
             if not drop_stopwords:

@@ -36,6 +36,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from home.models import HomePage
+
 RU, KK, ROOT = "ru", "kk", "root"
 TREES = (RU, KK)
 
@@ -108,7 +110,7 @@ ROLES: tuple[Role, ...] = (
         # The Kazakh tree only; translations are created where one may add pages.
         pages={KK: ("add_page", "change_page", "lock_page")},
         collection=IMAGES_USE + DOCUMENTS_USE,
-        # Site settings of their language only (newsroom.translation_guards).
+        # Site settings of their language only (translations.guards).
         model=(
             ACCESS_ADMIN,
             SUBMIT_TRANSLATION,
@@ -176,8 +178,6 @@ def tree_roots() -> dict[str, Page | None]:
     The home pages are the default site's root page and its translations;
     without a site, the first home page of each language.
     """
-    from home.models import HomePage
-
     homes: dict[str, Page | None] = dict.fromkeys(TREES)
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
@@ -296,8 +296,14 @@ class Newsroom:
             group = Group.objects.create(name=role.name)
             self.report.created.append(f"group «{role.name}»")
         apply = is_new or fix
+        self._sync_model_permissions(role, group, is_new=is_new, apply=apply)
+        self._sync_page_permissions(role, group, is_new=is_new, apply=apply)
+        self._sync_collection_permissions(role, group, is_new=is_new, apply=apply)
 
-        # Model permissions (admin access, snippets, translation submission).
+    def _sync_model_permissions(
+        self, role: Role, group: Group, *, is_new: bool, apply: bool
+    ) -> None:
+        """Admin access, snippets, translation submission."""
         wanted = {_permission(label) for label in role.model}
         actual = set(group.permissions.select_related("content_type"))
         for permission in sorted(wanted - actual, key=_label):
@@ -307,14 +313,17 @@ class Newsroom:
         if apply:
             group.permissions.set(wanted)
 
-        # Page permissions, per tree.
-        wanted_pages = self.desired_page_permissions(role)
+    def _sync_page_permissions(
+        self, role: Role, group: Group, *, is_new: bool, apply: bool
+    ) -> None:
+        """Page permissions, per tree."""
+        wanted = self.desired_page_permissions(role)
         rows = GroupPagePermission.objects.filter(group=group).select_related(
             "page", "permission"
         )
-        actual_pages = {(row.page_id, row.permission_id): row for row in rows}
+        actual = {(row.page_id, row.permission_id): row for row in rows}
         labels = {page.pk: (tree, page) for tree, page in self.roots.items() if page}
-        for page_id, permission_id in sorted(wanted_pages - actual_pages.keys()):
+        for page_id, permission_id in sorted(wanted - actual.keys()):
             tree, page = labels[page_id]
             codename = Permission.objects.get(pk=permission_id).codename
             self._differ(is_new, role.name, f"{codename} on {tree_label(tree, page)}")
@@ -322,8 +331,8 @@ class Newsroom:
                 GroupPagePermission.objects.create(
                     group=group, page_id=page_id, permission_id=permission_id
                 )
-        for key in sorted(actual_pages.keys() - wanted_pages):
-            row = actual_pages[key]
+        for key in sorted(actual.keys() - wanted):
+            row = actual[key]
             where = self.page_label(row.page)
             self._differ(
                 False, role.name, f"{row.permission.codename} on {where}", True
@@ -331,21 +340,18 @@ class Newsroom:
             if apply:
                 row.delete()
 
-        # Image, document and collection permissions on the root collection.
-        wanted_media = {
-            (self.collection.pk, _permission(label)) for label in role.collection
-        }
-        wanted_media_keys = {(cid, perm.pk) for cid, perm in wanted_media}
-        media_rows = GroupCollectionPermission.objects.filter(
-            group=group
-        ).select_related("collection", "permission__content_type")
-        actual_media = {
-            (row.collection_id, row.permission_id): row for row in media_rows
-        }
-        for collection_id, permission in sorted(
-            wanted_media, key=lambda x: _label(x[1])
-        ):
-            if (collection_id, permission.pk) in actual_media:
+    def _sync_collection_permissions(
+        self, role: Role, group: Group, *, is_new: bool, apply: bool
+    ) -> None:
+        """Image, document and collection permissions on the root collection."""
+        wanted = {(self.collection.pk, _permission(label)) for label in role.collection}
+        wanted_keys = {(cid, perm.pk) for cid, perm in wanted}
+        rows = GroupCollectionPermission.objects.filter(group=group).select_related(
+            "collection", "permission__content_type"
+        )
+        actual = {(row.collection_id, row.permission_id): row for row in rows}
+        for collection_id, permission in sorted(wanted, key=lambda x: _label(x[1])):
+            if (collection_id, permission.pk) in actual:
                 continue
             self._differ(
                 is_new,
@@ -356,8 +362,8 @@ class Newsroom:
                 GroupCollectionPermission.objects.create(
                     group=group, collection_id=collection_id, permission=permission
                 )
-        for key in sorted(actual_media.keys() - wanted_media_keys):
-            row = actual_media[key]
+        for key in sorted(actual.keys() - wanted_keys):
+            row = actual[key]
             self._differ(
                 False,
                 role.name,
@@ -383,66 +389,77 @@ class Newsroom:
     # -------------------------------------------------------------- workflows
 
     def sync_workflow(self, spec: WorkflowSpec, *, fix: bool) -> None:
-        subject = f"workflow «{spec.name}»"
-        approvers = list(Group.objects.filter(name__in=spec.approvers))
+        task = self._sync_task(spec, fix=fix)
+        workflow, is_new = self._sync_workflow_tasks(spec, task, fix=fix)
+        self._sync_assignment(spec, workflow, is_new=is_new, fix=fix)
 
+    def _sync_task(self, spec: WorkflowSpec, *, fix: bool) -> GroupApprovalTask:
+        """The approval task: its approver groups, active."""
+        approvers = list(Group.objects.filter(name__in=spec.approvers))
+        subject = f"task «{spec.task_name}»"
         task = GroupApprovalTask.objects.filter(name=spec.task_name).first()
-        task_is_new = task is None
-        if task_is_new:
+        if task is None:
             task = GroupApprovalTask.objects.create(name=spec.task_name, active=True)
             task.groups.set(approvers)
-            self.report.created.append(f"task «{spec.task_name}»")
-        else:
-            wanted = {group.name for group in approvers}
-            actual = set(task.groups.values_list("name", flat=True))
-            for name in sorted(wanted - actual):
-                self._differ(False, f"task «{spec.task_name}»", f"approver «{name}»")
-            for name in sorted(actual - wanted):
-                self._differ(
-                    False, f"task «{spec.task_name}»", f"approver «{name}»", True
-                )
+            self.report.created.append(subject)
+            return task
+        wanted = {group.name for group in approvers}
+        actual = set(task.groups.values_list("name", flat=True))
+        for name in sorted(wanted - actual):
+            self._differ(False, subject, f"approver «{name}»")
+        for name in sorted(actual - wanted):
+            self._differ(False, subject, f"approver «{name}»", True)
+        if not task.active:
+            self._differ(False, subject, "active")
+        if fix:
+            task.groups.set(approvers)
             if not task.active:
-                self._differ(False, f"task «{spec.task_name}»", "active")
-            if fix:
-                task.groups.set(approvers)
-                if not task.active:
-                    task.active = True
-                    task.save(update_fields=["active"])
+                task.active = True
+                task.save(update_fields=["active"])
+        return task
 
+    def _sync_workflow_tasks(
+        self, spec: WorkflowSpec, task: GroupApprovalTask, *, fix: bool
+    ) -> tuple[Workflow, bool]:
+        """The workflow, active, with the task as its only step; whether it is new."""
+        subject = f"workflow «{spec.name}»"
         workflow = Workflow.objects.filter(name=spec.name).first()
-        workflow_is_new = workflow is None
-        if workflow_is_new:
+        if workflow is None:
             workflow = Workflow.objects.create(name=spec.name, active=True)
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
             self.report.created.append(subject)
-        else:
-            task_names = list(workflow.tasks.values_list("name", flat=True))
-            if task_names != [spec.task_name]:
-                self._differ(
-                    False,
-                    subject,
-                    f"tasks {task_names} instead of [{spec.task_name!r}]",
-                    True,
-                )
-                if fix:
-                    WorkflowTask.objects.filter(workflow=workflow).delete()
-                    WorkflowTask.objects.create(
-                        workflow=workflow, task=task, sort_order=0
-                    )
-            if not workflow.active:
-                self._differ(False, subject, "active")
-                if fix:
-                    workflow.active = True
-                    workflow.save(update_fields=["active"])
+            return workflow, True
+        task_names = list(workflow.tasks.values_list("name", flat=True))
+        if task_names != [spec.task_name]:
+            self._differ(
+                False,
+                subject,
+                f"tasks {task_names} instead of [{spec.task_name!r}]",
+                True,
+            )
+            if fix:
+                WorkflowTask.objects.filter(workflow=workflow).delete()
+                WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        if not workflow.active:
+            self._differ(False, subject, "active")
+            if fix:
+                workflow.active = True
+                workflow.save(update_fields=["active"])
+        return workflow, False
 
+    def _sync_assignment(
+        self, spec: WorkflowSpec, workflow: Workflow, *, is_new: bool, fix: bool
+    ) -> None:
+        """The workflow is the one its tree's home page follows."""
         home = self.roots[spec.tree]
         if home is None:
             return
+        subject = f"workflow «{spec.name}»"
         assignment = WorkflowPage.objects.filter(page=home).first()
         where = tree_label(spec.tree, home)
         if assignment is None:
-            self._differ(workflow_is_new, subject, f"assigned to {where}")
-            if workflow_is_new or fix:
+            self._differ(is_new, subject, f"assigned to {where}")
+            if is_new or fix:
                 WorkflowPage.objects.create(page=home, workflow=workflow)
         elif assignment.workflow_id != workflow.pk:
             self._differ(

@@ -26,7 +26,8 @@ _paused = 0
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
     """Bulk loaders (seed_demo) index in batches themselves."""
-    global _paused
+    # One process-wide count: a bulk load pauses indexing for every thread.
+    global _paused  # noqa: PLW0603
     _paused += 1
     try:
         yield

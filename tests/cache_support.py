@@ -3,6 +3,7 @@ and a TCP proxy to cut between Django and a redis-server (tests.embedded)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import socket
 import threading
@@ -14,6 +15,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from core.caching.breaker import breaker
+from core.caching.generation import memo
 from core.caching.invalidation import _Debt
 from core.caching.middleware import _VaryMemo
 from site_project.settings.base import redis_caches
@@ -83,8 +85,6 @@ def reset_page_cache_health() -> None:
 
 def as_a_fresh_process() -> None:
     """What a process that never saw an outage knows: nothing kept, nothing owed."""
-    from core.caching.generation import memo
-
     reset_page_cache_health()
     let_page_cache_retry()
     memo.generation, memo.values = None, {}
@@ -178,20 +178,16 @@ class TcpProxy(LoopbackListener):
         except OSError:
             pass
         for end in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         self.is_cut = True
         with self.lock:
             connections, self.open = self.open, []
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             connection.close()
 
     def restore(self) -> None:

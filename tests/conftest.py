@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import caches
+from django.db import connections
 from wagtail.models import Page, Site
 
 from tests.cache_support import reset_page_cache_health
@@ -86,3 +87,20 @@ def _fresh_caches():
     for alias in caches:
         caches[alias].clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def migrated_rows_left_behind(django_db_setup, django_db_blocker):
+    """Transactional tests end with a flush; put the migrations' rows back.
+
+    Without this the file database that ``--reuse-db`` keeps between runs would
+    be left without a root page, and the next run's ordinary tests would build
+    their page trees on nothing.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not Page.objects.using(alias).exists():
+                connection.creation.deserialize_db_from_string(contents)

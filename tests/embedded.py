@@ -53,6 +53,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_listening(port: int, process: subprocess.Popen, seconds=60) -> None:
+    """Returns once the loopback port accepts; raises if ``process`` ends first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{process.args[0]} did not start") from None
+            time.sleep(0.2)
+
+
 class RedisServer:
     """A private, throw-away redis-server on a free loopback port."""
 

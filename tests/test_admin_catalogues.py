@@ -1,7 +1,7 @@
 """The packages' admin strings in Kazakh (and fixed Russian), from locale_upstream/.
 
 Wagtail and wagtail-localize ship no Kazakh catalogue and Django's is partial;
-``newsroom.admin_catalogues`` says which messages the admin uses and
+``translations.admin_catalogues`` says which messages the admin uses and
 ``locale_upstream/kk`` translates them. These tests hold the catalogue to its
 promises: every used message translated, every placeholder and tag kept, the
 glossary's one word per concept, Django's Kazakh plural rule, and a merge that
@@ -10,8 +10,8 @@ names what a package upgrade changed.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -26,8 +26,8 @@ from django.utils import translation
 from django.utils.translation.reloader import translation_file_changed
 from wagtail.users.models import UserProfile
 
-from newsroom import admin_catalogues as catalogues
 from tests.newsroom_support import make_staff
+from translations import admin_catalogues as catalogues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GLOSSARY = BASE_DIR / "locale" / "kk" / "GLOSSARY.md"
@@ -289,7 +289,7 @@ def test_upstream_messages_lists_new_changed_and_dropped_messages(
 def test_upstream_messages_write_merges_and_keeps_the_old_translation_as_fuzzy(
     upgraded_package,
 ):
-    call_command("upstream_messages", write=True, stdout=open(os.devnull, "w"))
+    call_command("upstream_messages", write=True, stdout=io.StringIO())
     merged = {entry.msgid: entry for entry in polib.pofile(str(upgraded_package))}
     assert set(merged) == {
         "Publish this page",
@@ -303,7 +303,7 @@ def test_upstream_messages_write_merges_and_keeps_the_old_translation_as_fuzzy(
     assert merged["Brand new message"].msgstr == ""
     # A fuzzy or empty entry still counts as missing until a translator checks it.
     with pytest.raises(CommandError, match="4 messages"):
-        call_command("upstream_messages", stdout=open(os.devnull, "w"))
+        call_command("upstream_messages", stdout=io.StringIO())
 
 
 # ---------------------------------------------------------- at runtime

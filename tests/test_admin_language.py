@@ -3,7 +3,7 @@
 Wagtail renders a view in the user's preferred admin language, but not what
 happens around the view; the review e-mails must follow each recipient's
 language, not the sender's; "N minutes ago" and the labels that the browser
-builds (newsroom/admin_language.py) must be Kazakh for a Kazakh editor.
+builds (translations/admin_language.py) must be Kazakh for a Kazakh editor.
 """
 
 from __future__ import annotations

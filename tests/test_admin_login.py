@@ -19,8 +19,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-import site_project.settings.base as base
 from newsroom.login_guard import lockout_message
+from site_project.settings import base
 from tests.newsroom_support import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +197,7 @@ def test_the_limit_cool_off_and_proxy_header_come_from_the_environment(monkeypat
     try:
         configured = importlib.reload(base)
         assert configured.AXES_FAILURE_LIMIT == 3
-        assert configured.AXES_COOLOFF_TIME == timedelta(minutes=45)
+        assert timedelta(minutes=45) == configured.AXES_COOLOFF_TIME
         assert configured.CLIENT_IP_HEADER == "X-Real-IP"
         for name in (
             "LOGIN_FAILURE_LIMIT",
@@ -207,7 +207,7 @@ def test_the_limit_cool_off_and_proxy_header_come_from_the_environment(monkeypat
             monkeypatch.delenv(name)
         embedded = importlib.reload(base)
         assert embedded.AXES_FAILURE_LIMIT == 10
-        assert embedded.AXES_COOLOFF_TIME == timedelta(minutes=15)
+        assert timedelta(minutes=15) == embedded.AXES_COOLOFF_TIME
         assert embedded.CLIENT_IP_HEADER == ""
     finally:
         importlib.reload(base)

@@ -218,8 +218,8 @@ def test_next_request_of_every_page_is_fresh_after_the_change(
     responses = {name: client.get(url) for name, url in urls.items()}
     for name, response in responses.items():
         assert verdict(response) in ("miss", "skip"), (name, verdict(response))
-    for text, names in expectations.items():
-        absent, text = text.startswith("!"), text.removeprefix("!")
+    for expected, names in expectations.items():
+        absent, text = expected.startswith("!"), expected.removeprefix("!")
         for name in names:
             shown = text in responses[name].content.decode()
             assert shown != absent, (text, name)

@@ -18,9 +18,11 @@ import os
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -61,123 +63,51 @@ PLACEHOLDER = re.compile(
     r"|%[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
     r"|\{\{\s*[\w.|:\"' ]+?\s*\}\}"
 )
-ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")$")
+
+Key = tuple[str | None, str]
 
 
-# --- a small PO parser ----------------------------------------------------
-
-
-@dataclass
-class Entry:
-    msgid: str = ""
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: str = ""
-    msgstr_plural: dict[int, str] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    line: int = 0
-
-    @property
-    def key(self) -> tuple[str | None, str]:
-        return (self.msgctxt, self.msgid)
-
-    @property
-    def is_header(self) -> bool:
-        return self.msgid == "" and self.msgctxt is None
-
-    @property
-    def translations(self) -> list[str]:
-        if self.msgid_plural is None:
-            return [self.msgstr]
-        return [self.msgstr_plural[i] for i in sorted(self.msgstr_plural)]
-
-    def __str__(self) -> str:
-        context = f" (context {self.msgctxt!r})" if self.msgctxt is not None else ""
-        return f"line {self.line}: {self.msgid!r}{context}"
-
-
-def _unquote(literal: str, where: str) -> str:
-    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
-        raise ValueError(f"{where}: not a quoted string: {literal!r}")
-    return re.sub(
-        r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(0)), literal[1:-1]
-    )
-
-
-def parse_po(path: Path) -> list[Entry]:
-    """Entries of a PO file in order, header first; obsolete (#~) ones skipped."""
-    entries: list[Entry] = []
-    entry: Entry | None = None
-    target: tuple[str, int | None] | None = None  # what a "…" line continues
-
-    def finish() -> None:
-        nonlocal entry, target
-        if entry is not None and target is not None:
-            entries.append(entry)
-        entry, target = None, None
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        where = f"{path}:{number}"
-        after_msgstr = target is not None and target[0] == "msgstr"
-        if not line:
-            if target is not None:
-                finish()
-            continue
-        if line.startswith("#~"):
-            continue
-        if line.startswith("#"):
-            if after_msgstr:
-                finish()
-            entry = entry or Entry(line=number)
-            if line.startswith("#,"):
-                entry.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
-            continue
-        match = KEYWORD.match(line)
-        if match:
-            keyword, index, literal = match.groups()
-            if after_msgstr and not keyword.startswith("msgstr"):
-                finish()
-            entry = entry or Entry(line=number)
-            value = _unquote(literal, where)
-            if index is not None:
-                entry.msgstr_plural[int(index)] = value
-                target = ("msgstr", int(index))
-            else:
-                if keyword == "msgid":
-                    entry.line = number
-                setattr(entry, keyword, value)
-                target = ("msgstr" if keyword == "msgstr" else keyword, None)
-            continue
-        if line.startswith('"') and target is not None:
-            value = _unquote(line, where)
-            name, index = target
-            if index is not None:
-                entry.msgstr_plural[index] += value
-            else:
-                setattr(entry, name, getattr(entry, name) + value)
-            continue
-        raise ValueError(f"{where}: cannot parse {raw!r}")
-    finish()
-    return entries
-
-
-def header_fields(entry: Entry) -> dict[str, str]:
-    pairs = (line.split(":", 1) for line in entry.msgstr.splitlines() if ":" in line)
-    return {name.strip(): value.strip() for name, value in pairs}
+# --- reading a catalogue (polib) ------------------------------------------
 
 
 def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
     return locale_dir / lang / "LC_MESSAGES" / "django.po"
 
 
-def load(lang: str) -> tuple[Entry, list[Entry]]:
-    path = catalogue_path(lang)
+def read(path: Path) -> polib.POFile:
+    """The catalogue at path; a syntax error or a duplicate entry raises."""
+    return polib.pofile(str(path), check_for_duplicates=True)
+
+
+def load(lang: str, locale_dir: Path = LOCALE_DIR) -> polib.POFile:
+    path = catalogue_path(lang, locale_dir)
     assert path.exists(), f"{path} is missing: run makemessages (see module docstring)"
-    entries = parse_po(path)
-    assert entries and entries[0].is_header, f"{path} has no header entry"
-    return entries[0], entries[1:]
+    return read(path)
+
+
+def current(po: polib.POFile) -> list[polib.POEntry]:
+    """The entries in use: obsolete (#~) ones are left out, as gettext does."""
+    return [entry for entry in po if not entry.obsolete]
+
+
+def key(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+def forms(entry: polib.POEntry) -> list[str]:
+    """The translations of an entry: its msgstr, or every plural form in order."""
+    if not entry.msgid_plural:
+        return [entry.msgstr]
+    return [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]
+
+
+def describe(entry: polib.POEntry) -> str:
+    context = f" (context {entry.msgctxt!r})" if entry.msgctxt is not None else ""
+    return f"line {entry.linenum}: {entry.msgid!r}{context}"
+
+
+def listing(problems: list[str]) -> str:
+    return "\n".join(f"  {problem}" for problem in problems)
 
 
 def placeholders(text: str) -> Counter:
@@ -187,8 +117,98 @@ def placeholders(text: str) -> Counter:
     )
 
 
-def listing(entries) -> str:
-    return "\n".join(f"  {entry}" for entry in entries)
+# --- the checks: each returns what is wrong, empty when all is well --------
+
+
+def header_problems(po: polib.POFile, lang: str) -> list[str]:
+    expected = {
+        "Language": lang,
+        "Plural-Forms": PLURAL_FORMS[lang],
+        "Content-Type": "text/plain; charset=UTF-8",
+    }
+    return [
+        f"{name} is {po.metadata.get(name)!r}, expected {value!r}"
+        for name, value in expected.items()
+        if po.metadata.get(name) != value
+    ]
+
+
+def fuzzy_entries(po: polib.POFile) -> list[str]:
+    header = ["the header"] if po.metadata_is_fuzzy else []
+    return header + [describe(entry) for entry in current(po) if entry.fuzzy]
+
+
+def untranslated_entries(po: polib.POFile) -> list[str]:
+    return [describe(entry) for entry in current(po) if not all(forms(entry))]
+
+
+def entries_with_wrong_plural_forms(po: polib.POFile, lang: str) -> list[str]:
+    nplurals = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[lang]).group(1))
+    return [
+        describe(entry)
+        for entry in current(po)
+        if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(nplurals))
+    ]
+
+
+def placeholder_mismatches(po: polib.POFile) -> list[str]:
+    broken = []
+    for entry in current(po):
+        if not entry.msgid_plural:
+            if placeholders(entry.msgid) != placeholders(entry.msgstr):
+                broken.append(describe(entry))
+            continue
+        expected = set(placeholders(entry.msgid_plural))
+        if any(set(placeholders(form)) != expected for form in forms(entry)):
+            broken.append(describe(entry))
+    return broken
+
+
+def missing_msgids(po: polib.POFile, extracted: dict[Key, polib.POEntry]) -> list[str]:
+    committed = {key(entry) for entry in current(po)}
+    return [describe(entry) for k, entry in extracted.items() if k not in committed]
+
+
+def stale_msgids(po: polib.POFile, extracted: dict[Key, polib.POEntry]) -> list[str]:
+    return [describe(entry) for entry in current(po) if key(entry) not in extracted]
+
+
+def plural_mismatches(
+    po: polib.POFile, extracted: dict[Key, polib.POEntry]
+) -> list[str]:
+    return [
+        describe(entry)
+        for entry in current(po)
+        if key(entry) in extracted
+        and entry.msgid_plural != extracted[key(entry)].msgid_plural
+    ]
+
+
+def served_wrongly(po: polib.POFile, lang: str) -> list[str]:
+    """Entries served otherwise than the catalogue says (stale .mo, shadowing)."""
+    wrong = []
+    with translation.override(lang):
+        for entry in current(po):
+            if not all(forms(entry)):
+                continue  # reported by the completeness check; Django falls back
+            if not entry.msgid_plural:
+                if entry.msgctxt is None:
+                    served = translation.gettext(entry.msgid)
+                else:
+                    served = translation.pgettext(entry.msgctxt, entry.msgid)
+                expected = entry.msgstr
+            else:
+                args = (entry.msgid, entry.msgid_plural, 5)  # n=5: the last form
+                if entry.msgctxt is None:
+                    served = translation.ngettext(*args)
+                else:
+                    served = translation.npgettext(entry.msgctxt, *args)
+                expected = forms(entry)[-1]
+            if served != expected:
+                wrong.append(
+                    f"{describe(entry)}: served {served!r}, expected {expected!r}"
+                )
+    return wrong
 
 
 # --- the catalogues themselves --------------------------------------------
@@ -202,52 +222,32 @@ def test_every_site_language_has_a_catalogue():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_header_declares_language_plural_forms_and_utf8(lang):
-    header, _entries = load(lang)
-    fields = header_fields(header)
-    assert fields.get("Language") == lang
-    assert fields.get("Plural-Forms") == PLURAL_FORMS[lang]
-    assert fields.get("Content-Type") == "text/plain; charset=UTF-8"
+    problems = header_problems(load(lang), lang)
+    assert not problems, f"the {lang} header:\n{listing(problems)}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_entry_is_fuzzy_not_even_the_header(lang):
-    header, entries = load(lang)
-    assert "fuzzy" not in header.flags, "the header is still marked fuzzy"
-    fuzzy = [entry for entry in entries if "fuzzy" in entry.flags]
+    fuzzy = fuzzy_entries(load(lang))
     assert not fuzzy, f"fuzzy entries in {lang}:\n{listing(fuzzy)}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_entry_is_translated_in_every_plural_form(lang):
-    header, entries = load(lang)
-    nplurals = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[lang]).group(1))
-    assert entries, f"the {lang} catalogue is empty"
-    empty = [entry for entry in entries if not all(entry.translations)]
+    po = load(lang)
+    assert current(po), f"the {lang} catalogue is empty"
+    empty = untranslated_entries(po)
     assert not empty, f"untranslated entries in {lang}:\n{listing(empty)}"
-    wrong_forms = [
-        entry
-        for entry in entries
-        if entry.msgid_plural is not None
-        and sorted(entry.msgstr_plural) != list(range(nplurals))
-    ]
+    wrong_forms = entries_with_wrong_plural_forms(po, lang)
     assert not wrong_forms, (
-        f"plural entries without exactly {nplurals} forms in {lang}:\n"
-        f"{listing(wrong_forms)}"
+        f"plural entries without {PLURAL_FORMS[lang].split(';')[0]} forms in "
+        f"{lang}:\n{listing(wrong_forms)}"
     )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_placeholders_are_identical_in_msgid_and_msgstr(lang):
-    _header, entries = load(lang)
-    broken = []
-    for entry in entries:
-        if entry.msgid_plural is None:
-            if placeholders(entry.msgid) != placeholders(entry.msgstr):
-                broken.append(entry)
-            continue
-        expected = set(placeholders(entry.msgid_plural))
-        if any(set(placeholders(form)) != expected for form in entry.translations):
-            broken.append(entry)
+    broken = placeholder_mismatches(load(lang))
     assert not broken, f"placeholders differ in {lang}:\n{listing(broken)}"
 
 
@@ -258,9 +258,12 @@ def test_the_placeholder_pattern_finds_each_kind_of_placeholder():
     )
 
 
-def test_the_parser_reads_contexts_plurals_continuations_and_flags(tmp_path):
-    po = tmp_path / "django.po"
-    po.write_text(
+def test_polib_gives_contexts_plurals_continuations_flags_and_obsolete_entries(
+    tmp_path,
+):
+    """What the checks rely on: polib's reading of each part of an entry."""
+    path = tmp_path / "django.po"
+    path.write_text(
         '# Header comment\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: kk\\n"\n\n'
         '#: a.py:1\n#, fuzzy, python-format\nmsgctxt "byline"\nmsgid "A "\n'
         '"%(x)s"\nmsgstr "Б \\"%(x)s\\""\n\n'
@@ -268,15 +271,130 @@ def test_the_parser_reads_contexts_plurals_continuations_and_flags(tmp_path):
         'msgid "one"\nmsgid_plural "many"\nmsgstr[0] "бір"\nmsgstr[1] ""\n',
         encoding="utf-8",
     )
-    header, first, plural = parse_po(po)
-    assert header.is_header
-    assert header.flags == {"fuzzy"}
-    assert header_fields(header) == {"Language": "kk"}
-    assert first.key == ("byline", "A %(x)s")
+    po = read(path)
+    assert po.metadata_is_fuzzy
+    assert po.metadata == {"Language": "kk"}
+    first, plural = current(po)
+    assert key(first) == ("byline", "A %(x)s")
     assert first.msgstr == 'Б "%(x)s"'
-    assert first.flags == {"fuzzy", "python-format"}
+    assert first.fuzzy
     assert plural.msgid_plural == "many"
-    assert plural.translations == ["бір", ""]
+    assert forms(plural) == ["бір", ""]
+    assert [entry.msgid for entry in po.obsolete_entries()] == ["gone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'msgid "twice"\nmsgstr "a"\n\nmsgid "twice"\nmsgstr "b"\n',
+        'msgid "a"\nmsgstr "b"\nnot a keyword\n',
+    ],
+    ids=["duplicate", "syntax-error"],
+)
+def test_a_catalogue_with_a_duplicate_or_a_syntax_error_is_refused(tmp_path, text):
+    path = tmp_path / "django.po"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises((OSError, ValueError)):
+        read(path)
+
+
+# --- each check fails on a broken copy ------------------------------------
+
+
+@dataclass
+class Copy:
+    """A catalogue and its broken copy."""
+
+    original: polib.POFile
+    broken: polib.POFile
+
+    def added(self, check: Callable[..., list[str]], *args) -> list[str]:
+        """What ``check`` finds in the broken copy only: a fault the catalogue
+        itself has is its own test's business. Line numbers shift, so aside."""
+        before = {_unlined(problem) for problem in check(self.original, *args)}
+        found = check(self.broken, *args)
+        return [problem for problem in found if _unlined(problem) not in before]
+
+
+def _unlined(problem: str) -> str:
+    return re.sub(r"^line \d+: ", "", problem)
+
+
+@pytest.fixture
+def broken_copy(tmp_path) -> Callable[..., Copy]:
+    """A copy of a catalogue in tmp_path, changed by mutate, saved and read back."""
+
+    def make(lang: str, mutate: Callable[[polib.POFile], None]) -> Copy:
+        po = load(lang)
+        mutate(po)
+        path = catalogue_path(lang, tmp_path)
+        path.parent.mkdir(parents=True)
+        po.save(str(path))
+        return Copy(load(lang), read(path))
+
+    return make
+
+
+def first(po: polib.POFile, wanted: Callable[[polib.POEntry], bool]) -> polib.POEntry:
+    entry = next((entry for entry in current(po) if wanted(entry)), None)
+    assert entry is not None, "the catalogue has no entry to break"
+    return entry
+
+
+def singular(entry: polib.POEntry) -> bool:
+    return not entry.msgid_plural
+
+
+def plural(entry: polib.POEntry) -> bool:
+    return bool(entry.msgid_plural)
+
+
+def singular_with_placeholder(entry: polib.POEntry) -> bool:
+    return singular(entry) and bool(placeholders(entry.msgid))
+
+
+def test_the_header_check_reports_a_wrong_plural_forms(broken_copy):
+    def mutate(po):
+        po.metadata["Plural-Forms"] = PLURAL_FORMS["kk"]
+
+    problems = broken_copy("ru", mutate).added(header_problems, "ru")
+    assert [problem.split()[0] for problem in problems] == ["Plural-Forms"]
+
+
+def test_the_fuzzy_check_reports_a_fuzzy_header_and_a_fuzzy_entry(broken_copy):
+    def mutate(po):
+        po.metadata_is_fuzzy = ["fuzzy"]
+        first(po, singular).flags.append("fuzzy")
+
+    fuzzy = broken_copy("kk", mutate).added(fuzzy_entries)
+    assert len(fuzzy) == 2
+    assert fuzzy[0] == "the header"
+
+
+def test_the_completeness_check_reports_an_empty_msgstr(broken_copy):
+    def mutate(po):
+        first(po, singular).msgstr = ""
+
+    assert len(broken_copy("kk", mutate).added(untranslated_entries)) == 1
+
+
+def test_the_completeness_check_reports_a_missing_plural_form(broken_copy):
+    def mutate(po):
+        del first(po, plural).msgstr_plural[2]
+
+    copy = broken_copy("ru", mutate)
+    assert copy.added(untranslated_entries) == []
+    assert len(copy.added(entries_with_wrong_plural_forms, "ru")) == 1
+
+
+def test_the_placeholder_check_reports_a_dropped_placeholder(broken_copy):
+    def mutate(po):
+        entry = first(po, singular_with_placeholder)
+        entry.msgstr = PLACEHOLDER.sub("", entry.msgstr)
+        entry = first(po, plural)
+        entry.msgstr_plural[0] = PLACEHOLDER.sub("", entry.msgstr_plural[0])
+
+    assert len(broken_copy("ru", mutate).added(placeholder_mismatches)) == 2
 
 
 # --- the catalogues against the source ------------------------------------
@@ -300,7 +418,7 @@ def _copy_source(destination: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> dict[tuple[str | None, str], Entry]:
+def extracted(tmp_path_factory) -> dict[Key, polib.POEntry]:
     """Msgids makemessages finds in the current source, keyed by (context, msgid).
 
     Runs in a scratch copy of the source with LOCALE_PATHS pointing into it, so
@@ -325,17 +443,14 @@ def extracted(tmp_path_factory) -> dict[tuple[str | None, str], Entry]:
             )
     finally:
         os.chdir(previous)
-    entries = parse_po(catalogue_path("ru", scratch_locale))
-    found = {entry.key: entry for entry in entries if not entry.is_header}
+    found = {key(entry): entry for entry in current(load("ru", scratch_locale))}
     assert found, "makemessages found no translatable strings at all"
     return found
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_msgid_of_the_source_is_in_the_catalogue(lang, extracted):
-    _header, entries = load(lang)
-    committed = {entry.key for entry in entries}
-    missing = [entry for key, entry in extracted.items() if key not in committed]
+    missing = missing_msgids(load(lang), extracted)
     assert not missing, (
         f"the {lang} catalogue lags behind the source; run makemessages (see "
         f"{Path(__file__).name}) and translate:\n{listing(missing)}"
@@ -344,8 +459,7 @@ def test_every_msgid_of_the_source_is_in_the_catalogue(lang, extracted):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_catalogue_keeps_no_msgid_the_source_no_longer_uses(lang, extracted):
-    _header, entries = load(lang)
-    stale = [entry for entry in entries if entry.key not in extracted]
+    stale = stale_msgids(load(lang), extracted)
     assert not stale, (
         f"the {lang} catalogue holds msgids the source no longer uses; run "
         f"makemessages with --no-obsolete:\n{listing(stale)}"
@@ -354,14 +468,27 @@ def test_the_catalogue_keeps_no_msgid_the_source_no_longer_uses(lang, extracted)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_plural_entries_match_the_source(lang, extracted):
-    _header, entries = load(lang)
-    mismatched = [
-        entry
-        for entry in entries
-        if entry.key in extracted
-        and entry.msgid_plural != extracted[entry.key].msgid_plural
-    ]
+    mismatched = plural_mismatches(load(lang), extracted)
     assert not mismatched, f"msgid_plural differs in {lang}:\n{listing(mismatched)}"
+
+
+def test_the_source_checks_report_a_missing_a_stale_and_a_changed_plural_msgid(
+    broken_copy, extracted
+):
+    removed = []
+
+    def mutate(po):
+        removed.append(first(po, singular))
+        po.remove(removed[0])
+        po.append(polib.POEntry(msgid="No source uses this", msgstr="Нигде"))
+        first(po, plural).msgid_plural += " (changed)"
+
+    copy = broken_copy("ru", mutate)
+    missing = copy.added(missing_msgids, extracted)
+    assert missing == [describe(extracted[key(removed[0])])]
+    stale = copy.added(stale_msgids, extracted)
+    assert [_unlined(problem) for problem in stale] == ["'No source uses this'"]
+    assert len(copy.added(plural_mismatches, extracted)) == 1
 
 
 # --- the compiled catalogues at runtime -----------------------------------
@@ -408,25 +535,17 @@ def test_compiled_catalogues_translate_at_runtime():
 @pytest.mark.usefixtures("compiled")
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_catalogue_entry_is_served_at_runtime(lang):
-    _header, entries = load(lang)
-    wrong = []
-    with translation.override(lang):
-        for entry in entries:
-            if not all(entry.translations):
-                continue  # reported by the completeness test; Django falls back
-            if entry.msgid_plural is None:
-                if entry.msgctxt is None:
-                    served = translation.gettext(entry.msgid)
-                else:
-                    served = translation.pgettext(entry.msgctxt, entry.msgid)
-                expected = entry.msgstr
-            else:
-                args = (entry.msgid, entry.msgid_plural, 5)  # n=5: the last form
-                if entry.msgctxt is None:
-                    served = translation.ngettext(*args)
-                else:
-                    served = translation.npgettext(entry.msgctxt, *args)
-                expected = entry.translations[-1]
-            if served != expected:
-                wrong.append(f"{entry}: served {served!r}, expected {expected!r}")
-    assert not wrong, f"stale or shadowed {lang} translations:\n" + "\n".join(wrong)
+    wrong = served_wrongly(load(lang), lang)
+    assert not wrong, f"stale or shadowed {lang} translations:\n{listing(wrong)}"
+
+
+@pytest.mark.usefixtures("compiled")
+def test_the_runtime_check_reports_a_msgstr_the_compiled_catalogue_lacks(
+    broken_copy,
+):
+    def mutate(po):
+        first(po, singular).msgstr += " (changed)"
+
+    wrong = broken_copy("kk", mutate).added(served_wrongly, "kk")
+    assert len(wrong) == 1
+    assert wrong[0].endswith(" (changed)'")

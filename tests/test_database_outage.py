@@ -9,7 +9,6 @@ already in the page cache (a private redis-server) are still served.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,14 @@ import pytest
 from django.test import Client
 
 from tests.cache_support import point_caches_at, reset_page_cache_health, verdict
-from tests.embedded import ROOT, HungPort, free_port, running_redis, without_services
+from tests.embedded import (
+    ROOT,
+    HungPort,
+    free_port,
+    running_redis,
+    wait_until_listening,
+    without_services,
+)
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CONNECT_TIMEOUT = 2
@@ -53,15 +59,7 @@ def gunicorn(database_url: str, redis_port: int) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+        wait_until_listening(port, process)
         base = f"http://127.0.0.1:{port}"
         get(base + "/ru/")  # the worker's first request loads the site
         yield base

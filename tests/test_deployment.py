@@ -1,17 +1,34 @@
 """The production shape: compose file, Dockerfile and settings that refuse to guess."""
 
+import json
 import os
 import re
+import shlex
+import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
 import redis
 import yaml
+from django.db import connection
 
-from tests.embedded import RedisServer
+from tests.embedded import (
+    RedisServer,
+    free_port,
+    wait_until_listening,
+    without_services,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
+WSGI_APPS = {"site_project.wsgi", "site_project.wsgi:application"}
+SHELL_OPERATORS = {"&&", "||", ";", "&", "|"}
 
 
 def run_settings(env: dict) -> subprocess.CompletedProcess:
@@ -22,6 +39,7 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
     clean.update(env, DJANGO_SETTINGS_MODULE="site_project.settings.production")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
+        check=False,
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -34,7 +52,8 @@ def test_compose_file_names_the_production_services():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"web", "worker", "postgres", "redis", "elasticsearch"} <= set(services)
-    assert "gunicorn" in services["web"]["command"]
+    web = services["web"]["command"]
+    assert gunicorn_problems(web if isinstance(web, list) else shlex.split(web)) == []
     assert services["elasticsearch"]["image"].split(":")[-1].startswith("9.")
     assert services["postgres"]["image"] == "postgres:15"
     assert services["redis"]["image"].startswith("redis:7")
@@ -67,11 +86,241 @@ def test_compose_redis_is_bounded_and_evicts_the_least_recently_used():
     assert 0 < int(config["maxmemory"]) <= 2**30
 
 
+# --- what the image runs ---------------------------------------------------
+
+
+def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, as Docker reads them: comment lines
+    dropped (inside a continued instruction too), backslash continuations joined."""
+    instructions, pending = [], ""
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        instruction = (pending + line).strip()
+        pending = ""
+        if instruction:
+            keyword, _, arguments = instruction.partition(" ")
+            instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+def command_argv(arguments: str) -> list[str]:
+    """A CMD or ENTRYPOINT as an argv: the JSON (exec) form as written, anything
+    else (the shell form, or JSON Docker cannot read) run by ``/bin/sh -c``."""
+    if arguments.startswith("["):
+        try:
+            argv = json.loads(arguments)
+        except json.JSONDecodeError:
+            argv = None
+        if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
+            return argv
+    return ["/bin/sh", "-c", arguments]
+
+
+def image_command(dockerfile: str) -> tuple[list[str], str | None, dict[str, str]]:
+    """The argv a container of the final stage runs, its user and its ENV."""
+    entrypoint: list[str] = []
+    cmd: list[str] = []
+    user, env = None, {}
+    for instruction, arguments in dockerfile_instructions(dockerfile):
+        if instruction == "FROM":  # a new stage starts from nothing of ours
+            entrypoint, cmd, user, env = [], [], None, {}
+        elif instruction == "ENTRYPOINT":
+            entrypoint = command_argv(arguments)
+        elif instruction == "CMD":
+            cmd = command_argv(arguments)
+        elif instruction == "USER":
+            user = arguments.split(":")[0]
+        elif instruction == "ENV":
+            env |= dict(part.split("=", 1) for part in shlex.split(arguments))
+    return entrypoint + cmd, user, env
+
+
+def server_argv(argv: list[str]) -> list[str]:
+    """The long-running program of a command: the last step of an ``sh -c``
+    script (after ``&&``, ``;``…), without ``exec``; otherwise the argv itself."""
+    if len(argv) >= 3 and Path(argv[0]).name in {"sh", "bash"} and argv[1] == "-c":
+        lexer = shlex.shlex(argv[2], posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        steps: list[list[str]] = [[]]
+        for token in lexer:
+            if token in SHELL_OPERATORS:
+                steps.append([])
+            else:
+                steps[-1].append(token)
+        argv = next((step for step in reversed(steps) if step), [])
+    return argv[1:] if argv[:1] == ["exec"] else argv
+
+
+def gunicorn_problems(argv: list[str]) -> list[str]:
+    """Why ``argv`` does not serve site_project.wsgi with gunicorn (empty: it does)."""
+    server = server_argv(argv)
+    if server[:3] in (["python", "-m", "gunicorn"], ["python3", "-m", "gunicorn"]):
+        server = ["gunicorn", *server[3:]]
+    if not server or Path(server[0]).name != "gunicorn":
+        return [f"the command runs {server[:1] or 'nothing'}, not gunicorn: {argv}"]
+    if not WSGI_APPS & set(server[1:]):
+        return [f"gunicorn does not serve site_project.wsgi: {server}"]
+    return []
+
+
+def dockerfile_problems(dockerfile: str) -> list[str]:
+    argv, user, _env = image_command(dockerfile)
+    problems = gunicorn_problems(argv)
+    if user != "kmpress":
+        problems.append(f"the container runs as {user or 'root'}, not kmpress")
+    return problems
+
+
+GOOD_DOCKERFILE = """FROM python:3.11-slim
+RUN useradd kmpress
+USER kmpress
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (GOOD_DOCKERFILE + 'CMD ["gunicorn", "site_project.wsgi:application"]', ""),
+        (GOOD_DOCKERFILE + "CMD exec gunicorn site_project.wsgi -b :8000", ""),
+        (
+            GOOD_DOCKERFILE + "# gunicorn site_project.wsgi\nCMD python -m http.server",
+            "not gunicorn",
+        ),
+        (
+            GOOD_DOCKERFILE + "CMD python manage.py runserver  # not gunicorn",
+            "not gunicorn",
+        ),
+        (GOOD_DOCKERFILE + 'CMD ["gunicorn", "other.wsgi"]', "does not serve"),
+        (
+            GOOD_DOCKERFILE + 'CMD ["gunicorn", "site_project.wsgi"]\nUSER root',
+            "as root",
+        ),
+        (
+            'FROM x\nCMD ["gunicorn", "site_project.wsgi"]\nUSER kmpress\nFROM y',
+            "not gunicorn",
+        ),
+        ('FROM x\nCMD ["gunicorn", "site_project.wsgi"]', "as root"),
+    ],
+    ids=[
+        "exec-form",
+        "shell-form",
+        "gunicorn-only-in-a-comment",
+        "gunicorn-only-in-a-trailing-comment",
+        "another-app",
+        "root-after-cmd",
+        "gunicorn-in-an-earlier-stage",
+        "no-user",
+    ],
+)
+def test_the_dockerfile_check_refuses_what_does_not_serve_with_gunicorn(text, problem):
+    problems = dockerfile_problems(text)
+    if problem:
+        assert any(problem in found for found in problems), problems
+    else:
+        assert problems == []
+
+
 def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "uv sync --frozen --no-dev" in dockerfile
-    assert "USER kmpress" in dockerfile
-    assert "gunicorn" in dockerfile
+    assert dockerfile_problems(dockerfile) == []
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses (the test database)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def container_command(tmp_path: Path) -> Iterator[str]:
+    """The image's own command, run from .venv on a loopback port.
+
+    The Dockerfile's ENV, production's required variables, a collectstatic
+    into tmp_path as the image build does, and the test run's database.
+    """
+    argv, _user, image_env = image_command((ROOT / "Dockerfile").read_text())
+    server = server_argv(argv)
+    port = free_port()
+    # The image's command line; the address and the worker count are this machine's.
+    server[server.index("--bind") + 1] = f"127.0.0.1:{port}"
+    server[server.index("--workers") + 1] = "1"
+    server[0] = str(Path(sys.executable).parent / "gunicorn")
+    env = without_services() | {
+        "DJANGO_SETTINGS_MODULE": image_env["DJANGO_SETTINGS_MODULE"],
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url(),
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            server, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        try:
+            wait_until_listening(port, process)
+        except RuntimeError as error:
+            raise AssertionError(f"{error}:\n{log.read_text()}") from None
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, **headers: str) -> tuple[int, dict, str]:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_rows_left_behind")
+def test_the_dockerfiles_command_serves_pages_with_the_production_settings(
+    tree, tmp_path
+):
+    """The tree is committed so that gunicorn's workers see it."""
+    with container_command(tmp_path) as base:
+        status, headers, _html = get(base + "/ru/")
+        https = get(base + "/ru/", **{"X-Forwarded-Proto": "https"})
+    # Production redirects plain HTTP to HTTPS; behind the proxy it serves.
+    assert (status, headers["Location"]) == (
+        301,
+        "https://127.0.0.1:" + base.rsplit(":", 1)[1] + "/ru/",
+    )
+    assert https[0] == 200
+    assert tree.home_ru.title in https[2]
+    # A hashed name: production's manifest storage found the file.
+    assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', https[2])
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

@@ -27,6 +27,7 @@ def lint(tree: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     return subprocess.run(
         [str(LINT_IMPORTS), str(tree / "pyproject.toml"), "--no-cache"],
+        check=False,
         cwd=tree,
         env=env,
         capture_output=True,
@@ -63,6 +64,7 @@ def test_the_project_keeps_every_contract(tree):
         ("core.text", "import news.selectors", "Apps depend one way"),
         ("news.models", "import search.analysis", "Apps depend one way"),
         ("home.models", "import newsroom.roles", "Reader apps never import"),
+        ("newsroom.roles", "import demo.content", "Apps depend one way"),
         ("linguistics.keys", "import django.conf", "linguistics is plain Python"),
     ],
 )

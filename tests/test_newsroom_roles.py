@@ -18,6 +18,7 @@ from wagtail.models import (
 
 from newsroom.roles import CHIEF, EDITORS, MODERATORS, TRANSLATORS, Newsroom
 from tests.conftest import build_tree
+from tests.factories import HomePageFactory, locale
 from tests.newsroom_support import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_translators_edit_in_the_kazakh_tree_and_submit_translations(newsroom):
         ("Басты бет", "lock_page"),
     }
     assert "wagtail_localize.submit_translation" in model_permissions(TRANSLATORS)
-    # The Kazakh row only: newsroom.translation_guards keeps the Russian one out.
+    # The Kazakh row only: translations.guards keeps the Russian one out.
     assert "home.change_sitesettings" in model_permissions(TRANSLATORS)
     assert "home.delete_sitesettings" not in model_permissions(TRANSLATORS)
 
@@ -294,8 +295,6 @@ def test_a_kazakh_home_created_later_is_reported_and_taken_in_by_fix(db):
 
 
 def build_tree_again_kazakh(tree):
-    from tests.factories import HomePageFactory, locale
-
     tree.home_kk = HomePageFactory(
         parent=Page.get_first_root_node(),
         locale=locale("kk"),

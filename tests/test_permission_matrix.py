@@ -41,10 +41,6 @@ from wagtail_localize.operations import translate_object
 from home.models import SiteSettings
 from news.models import Author
 from newsroom.media_guards import DeleteNeedsPermissionPolicy
-from newsroom.translation_guards import (
-    GuardedSubmitPageTranslationView,
-    GuardedUpdateTranslationsView,
-)
 from tests.conftest import build_tree
 from tests.factories import (
     AuthorFactory,
@@ -53,6 +49,10 @@ from tests.factories import (
     SectionPageFactory,
 )
 from tests.newsroom_support import make_staff, page_form_data
+from translations.guards import (
+    GuardedSubmitPageTranslationView,
+    GuardedUpdateTranslationsView,
+)
 
 ALLOW, DENY, DRAFT, LOGIN = "allow", "deny", "draft", "login"
 ROLES = ("anonymous", "editor", "translator", "moderator", "chief")
@@ -689,12 +689,12 @@ def test_wagtail_localize_urls_reach_the_guarded_views():
     assert resolve(submit).func.view_class is GuardedSubmitPageTranslationView
     assert resolve(update).func.view_class is GuardedUpdateTranslationsView
     convert = reverse("wagtail_localize:convert_to_alias", args=[1])
-    assert resolve(convert).url_name == "newsroom_convert_to_alias"
+    assert resolve(convert).url_name == "translations_convert_to_alias"
     for name in ("add", "copy"):
         args = [1] if name == "copy" else []
         for model in ("news_author", "home_sitesettings"):
             url = reverse(f"wagtailsnippets_{model}:{name}", args=args)
-            assert resolve(url).url_name == f"newsroom_{model}_{name}"
+            assert resolve(url).url_name == f"translations_{model}_{name}"
 
 
 def test_wagtail_media_urls_reach_the_delete_permission_policy():

@@ -20,9 +20,9 @@ from taggit.models import Tag
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, PageViewRestriction
 
-from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
 from tests.cache_support import commit_set_up, verdict
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
+from translations.sync import ensure_locale_synchronisation, synchronise_trees
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 

@@ -68,7 +68,6 @@ def test_page_stays_within_its_query_budget_with_a_hundred_articles(client, tree
 
 def test_query_counts_do_not_grow_with_the_number_of_articles(client, tree):
     small = page_counts(client, tree, 10)
-    from tests.conftest import build_tree  # noqa: F401 - documents the shared set-up
 
     # Grow the same tree to 100 articles and count again.
     _, more = fill(tree, 90)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 from wagtail.rich_text import RichText
+from wagtail_factories import DocumentFactory
 
 from news.blocks import ArticleBodyBlock
 from tests.factories import (
@@ -65,8 +66,6 @@ def image():
 
 @pytest.fixture
 def document():
-    from wagtail_factories import DocumentFactory
-
     return DocumentFactory(title="Годовой отчёт")
 
 

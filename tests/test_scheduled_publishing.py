@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.management import call_command
+import yaml
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
@@ -111,8 +112,6 @@ def test_the_worker_expires_pages_when_their_time_is_up(tree, frozen):
 
 
 def test_the_worker_refuses_negative_settings():
-    from django.core.management import CommandError
-
     with pytest.raises(CommandError):
         call_command("run_worker", interval=-1)
 
@@ -157,8 +156,6 @@ def test_the_worker_survives_a_broken_database_and_stops_on_sigterm(tmp_path):
 
 
 def test_docker_compose_runs_the_worker_command():
-    import yaml
-
     root = Path(__file__).resolve().parents[1]
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())
     assert compose["services"]["worker"]["command"][:3] == [

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from wagtail.admin.menu import reports_menu
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from tests.test_search_morphology import add_article
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +45,6 @@ def test_popular_queries_are_listed_by_searches_with_promotions(client, editor, 
 
 
 def test_report_is_in_the_reports_menu_instead_of_wagtails_search_terms(client, editor):
-    from wagtail.admin.menu import reports_menu
-
     client.force_login(editor)
     request = client.get("/admin/").wsgi_request
     names = [item.name for item in reports_menu.menu_items_for_request(request)]
@@ -69,8 +70,6 @@ def test_promotions_admin_is_available(client, admin_user):
 def test_admin_page_search_still_finds_articles_by_title(
     client, admin_user, tree, django_capture_on_commit_callbacks
 ):
-    from tests.test_search_morphology import add_article
-
     with django_capture_on_commit_callbacks(execute=True):
         add_article(tree.section_kk, "Жітіқара кеніші", "Мәтін.")
     client.force_login(admin_user)

@@ -42,7 +42,7 @@ def titles(response) -> list[str]:
     return [hit.article.title for hit in response.context["hits"]]
 
 
-@pytest.mark.parametrize(("path", "params"), SEARCHES, ids=lambda v: str(v))
+@pytest.mark.parametrize(("path", "params"), SEARCHES, ids=str)
 def test_search_and_suggestions_are_never_stored_nor_served_from_the_page_cache(
     client, quarry, path, params
 ):

@@ -11,7 +11,7 @@ import json
 
 import pytest
 from django.test import override_settings
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
 from core.caching.breaker import breaker
@@ -85,8 +85,6 @@ def test_article_mapping_indexes_analysed_keys_with_boosts(backend):
 
 def test_every_page_model_agrees_on_the_catch_all_analyzer(backend):
     """One index holds all pages: conflicting _all_text mappings would fail."""
-    from wagtail.models import get_page_models
-
     for model in get_page_models():
         properties = backend.mapping_class(model).get_mapping()["properties"]
         assert properties["_all_text"]["analyzer"] == KEYS_ANALYZER, model

@@ -13,12 +13,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
+from wagtail.search.backends import get_search_backend
 
 from linguistics import tokenize
 from news import selectors
 from news.models import ArticleAuthor, NewsPage
 from search.analysis import analyse_query
-from tests.factories import AuthorFactory, NewsPageFactory, locale
+from tests.factories import AuthorFactory, NewsPageFactory, SectionPageFactory, locale
 
 pytestmark = pytest.mark.django_db
 
@@ -271,8 +272,6 @@ def test_renamed_author_is_found_under_the_new_name(tree, committed):
 
 
 def test_article_moved_to_another_section_is_found_in_that_section(tree, committed):
-    from tests.factories import SectionPageFactory
-
     other = SectionPageFactory(parent=tree.home_ru, locale=locale("ru"))
     with committed():
         article = add_article(tree.section_ru, "Переезд редакции", "Текст.")
@@ -286,8 +285,6 @@ def test_article_moved_to_another_section_is_found_in_that_section(tree, committ
 def test_database_backend_matches_the_keys_column_on_postgresql(corpus):
     """PostgreSQL: ``body @@ query`` (GIN-indexed) once for the count and the
     page, one ``ts_rank``, not Wagtail's row-by-row ``title || body``."""
-    from wagtail.search.backends import get_search_backend
-
     backend = get_search_backend()
     query = analyse_query("профессии", "ru").search_query()
     results = backend.search(query, selectors.searchable_articles(locale=locale("ru")))

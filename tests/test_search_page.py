@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.rich_text import RichText
 
@@ -174,9 +176,6 @@ def test_body_of_rich_text_with_markup_is_searched_as_words(client, tree, commit
 def test_search_page_costs_the_same_queries_for_few_or_many_results(
     client, tree, committed
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries_for(text: str) -> int:
         client.get("/ru/search/", {"q": text})  # warm the page furniture
         with CaptureQueriesContext(connection) as captured:

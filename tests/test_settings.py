@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-import site_project.settings.base as base
+from site_project.settings import base
 
 
 @pytest.fixture

@@ -18,11 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from wagtail.models import Locale
 
-from home import demo_content
-from home.management.commands.seed_demo import demo_key
+from demo.content import load
+from demo.management.commands.seed_demo import demo_key
 from news.models import ArticleAuthor, NewsPage
-from newsroom.translation_review import translated_revision
-from newsroom.translation_sync import synchronise_trees
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.test_search_morphology import search_titles
 from tests.translation_support import (
@@ -30,6 +28,8 @@ from tests.translation_support import (
     translate_strings,
     translation_for,
 )
+from translations.review import translated_revision
+from translations.sync import synchronise_trees
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +222,8 @@ def test_demo_articles_keep_their_kazakh_tags_and_authors_when_republished(db):
     """The demo files its Kazakh tags as translations of the Russian ones."""
     call_command("seed_demo", verbosity=0)
     kk = Locale.objects.get(language_code="kk")
-    entry = demo_content.ARTICLES[0]
+    demo = load()
+    entry = demo.articles[0]
     ru = NewsPage.objects.get(
         translation_key=demo_key(f"article:{entry['key']}"), locale__language_code="ru"
     )
@@ -235,6 +236,6 @@ def test_demo_articles_keep_their_kazakh_tags_and_authors_when_republished(db):
     names = {link.author.name for link in kk_page.article_authors.all()}
     assert names == {
         author["kk"]["name"]
-        for author in demo_content.AUTHORS
+        for author in demo.authors
         if author["key"] in entry["authors"]
     }

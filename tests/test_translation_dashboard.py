@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, Page, Workflow
+from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 from wagtail_localize.operations import translate_object
 
-from newsroom.translation_status import (
+from tests.factories import NewsPageFactory, SectionPageFactory
+from tests.newsroom_support import ROLE_GROUPS
+from tests.translation_support import newsroom_staff, synchronised_kk
+from translations.status import (
     IN_PROGRESS,
     IN_REVIEW,
     MISSING,
@@ -22,8 +28,6 @@ from newsroom.translation_status import (
     status_counts,
     translation_status,
 )
-from tests.factories import NewsPageFactory, SectionPageFactory
-from tests.translation_support import newsroom_staff, synchronised_kk
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +142,7 @@ def test_the_dashboard_filters_by_section_and_status_and_sorts_by_date(
     elsewhere = published_article(other, publication_date=now - timedelta(days=1))
     translate(elsewhere, kk)
     client.force_login(admin)
-    url = reverse("newsroom_translation_status")
+    url = reverse("translations_status")
 
     def listed(**params) -> list[int]:
         response = client.get(url, params)
@@ -162,8 +166,8 @@ def test_the_dashboard_pages_through_the_articles(client, tree, kk, admin):
     for _ in range(53):
         published_article(tree.section_ru)
     client.force_login(admin)
-    first = client.get(reverse("newsroom_translation_status"))
-    second = client.get(reverse("newsroom_translation_status"), {"p": 2})
+    first = client.get(reverse("translations_status"))
+    second = client.get(reverse("translations_status"), {"p": 2})
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 3
     assert "p=2" in first.content.decode()
@@ -180,7 +184,7 @@ def fill(section, kk, count: int) -> None:
 
 
 def dashboard_queries(client, django_assert_max_num_queries, budget: int) -> int:
-    url = reverse("newsroom_translation_status")
+    url = reverse("translations_status")
     client.get(url)  # session, permissions and admin caches are not the point
     with django_assert_max_num_queries(budget) as captured:
         response = client.get(url, {"status": "", "order": "-date"})
@@ -205,10 +209,92 @@ def test_the_translators_dashboard_panel_counts_each_status(client, tree, kk):
     client.force_login(staff.translator)
     response = client.get(reverse("wagtailadmin_home"))
     html = response.content.decode()
-    assert 'id="newsroom-translations"' in html or "newsroom-translations" in html
+    assert 'id="translations-status"' in html or "translations-status" in html
     assert 'data-status="missing"' in html
     client.force_login(staff.editor)
     assert (
-        "newsroom-translations"
+        "translations-status"
         not in client.get(reverse("wagtailadmin_home")).content.decode()
     )
+
+
+def test_the_dashboard_exports_the_filtered_rows_as_a_spreadsheet(
+    client, tree, kk, admin
+):
+    missing = published_article(tree.section_ru, title="Нет перевода")
+    translate(published_article(tree.section_ru, title="Черновик"), kk)
+    client.force_login(admin)
+    url = reverse("translations_status")
+    response = client.get(url, {"status": MISSING, "export": "csv"})
+    assert response.status_code == 200
+    heading, *rows = b"".join(response.streaming_content).decode().splitlines()
+    assert (
+        heading == "Статья,Рубрика,Опубликовано,Статус,Переведено сегментов,Сегментов"
+    )
+    published = timezone.localtime(missing.publication_date).strftime("%Y-%m-%d %H:%M")
+    assert rows == [
+        f"Нет перевода,{tree.section_ru.title},{published},Нет страницы,0,0"
+    ]
+    workbook = client.get(url, {"export": "xlsx"})
+    assert workbook["Content-Type"].endswith("spreadsheetml.sheet")
+    assert 'filename="translations.xlsx"' in workbook["Content-Disposition"]
+
+
+def test_the_filters_refresh_the_rows_without_the_page_around_them(
+    client, tree, kk, admin
+):
+    missing = published_article(tree.section_ru)
+    draft = published_article(tree.section_ru)
+    translate(draft, kk)
+    client.force_login(admin)
+    response = client.get(
+        reverse("translations_status_results"),
+        {"status": UNTRANSLATED, "_w_filter_fragment": "1"},
+    )
+    html = response.content.decode()
+    assert [row.pk for row in response.context["rows"]] == [draft.pk]
+    assert f'data-article="{draft.pk}"' in html
+    assert f'data-article="{missing.pk}"' not in html
+    assert "<html" not in html
+    # A submission from the refreshed rows returns to the dashboard, not here.
+    assert 'name="next" value="/admin/translations/?status=untranslated"' in html
+
+
+def menu_labels(html: str) -> list[str]:
+    """Every label of the admin's sidebar menu, submenus included."""
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        html,
+    )
+    labels = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("_type", "")).endswith("MenuItem"):
+                labels.append(node["_args"][0]["label"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(props.group(1)))
+    return labels
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_role_sees_one_translations_item_in_the_menu(client, tree, kk, language):
+    """wagtail-localize's own "Translations" report is hidden: ours is the one."""
+    staff = newsroom_staff()
+    root = get_user_model().objects.create_superuser("root", "r@example.kz", "pw")
+    people = {role: staff[role] for role in ROLE_GROUPS} | {"superuser": root}
+    with translation.override(language):
+        label = translation.gettext("Translations")
+    for role, user in people.items():
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
+        client.force_login(user)
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert menu_labels(html).count(label) == 1, role
+        assert reverse("wagtail_localize:translations_report") not in html, role

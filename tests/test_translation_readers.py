@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page
 from wagtail_localize.operations import translate_object
 
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.factories import NewsPageFactory
+from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import import_module
 from urllib.parse import urlencode
 
 import polib
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.urls import reverse
 from wagtail_localize.machine_translators.base import BaseMachineTranslator
 from wagtail_localize.models import (
@@ -28,7 +33,6 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue
 
 from news.models import NewsPage
-from newsroom.translation_sanitiser import clean_translated_html
 from tests.translation_support import newsroom_staff
 from tests.xss_support import (
     HOSTILE_HREFS,
@@ -36,8 +40,13 @@ from tests.xss_support import (
     disallowed_markup,
     hostile_translation,
 )
+from translations.sanitiser import clean_translated_html
 
 pytestmark = pytest.mark.django_db
+
+SANITISING_MIGRATION = import_module(
+    "translations.migrations.0001_sanitise_translated_strings"
+)
 
 PARAGRAPH = re.compile(r'<div class="block-paragraph">(.*?)</div>', re.DOTALL)
 
@@ -98,9 +107,7 @@ def put_string(client, translation, segment, value: str):
 def submit_and_preview(client, staff, translation) -> tuple[str, str]:
     """Translator submits for review; the moderator's preview and the revision."""
     client.force_login(staff.translator)
-    response = client.post(
-        reverse("newsroom_submit_translation", args=(translation.pk,))
-    )
+    response = client.post(reverse("translations_submit", args=(translation.pk,)))
     assert response.status_code == 302
     page = translation.get_target_instance()
     revision = page.latest_revision
@@ -233,13 +240,8 @@ def test_plain_and_ordinary_strings_are_stored_as_typed():
         assert clean_translated_html(text) == text
 
 
-def test_strings_saved_before_the_guard_are_cleaned_by_the_migration(
-    client, staff, translation
-):
-    from importlib import import_module
-
-    from django.apps import apps
-
+def hostile_row_saved_before_the_guard(translation) -> StringTranslation:
+    """A stored string the pre_save guard never saw (an update skips it)."""
     segment = paragraph_segments(translation)[0]
     row = StringTranslation.objects.create(
         translation_of_id=segment.string_id,
@@ -248,8 +250,35 @@ def test_strings_saved_before_the_guard_are_cleaned_by_the_migration(
         data="мәтін",
     )
     StringTranslation.objects.filter(pk=row.pk).update(data=PAYLOADS[0] + "мәтін")
-    migration = import_module("newsroom.migrations.0001_sanitise_translated_strings")
-    migration.sanitise(apps, None)
+    return row
+
+
+def test_strings_saved_before_the_guard_are_cleaned_by_the_migration(
+    client, staff, translation
+):
+    row = hostile_row_saved_before_the_guard(translation)
+    SANITISING_MIGRATION.sanitise(apps, None)
+    row.refresh_from_db()
+    assert row.data == "мәтін"
+
+
+def test_a_database_migrated_while_newsroom_held_the_migration_runs_it_again(
+    staff, translation
+):
+    """Before the translations app this migration was newsroom's 0001: such a
+    database plans exactly translations' 0001, which cleans what came since."""
+    recorder = MigrationRecorder(connection)
+    recorder.record_unapplied("translations", "0001_sanitise_translated_strings")
+    recorder.record_applied("newsroom", "0001_sanitise_translated_strings")
+    row = hostile_row_saved_before_the_guard(translation)
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert [(migration.app_label, migration.name) for migration, _ in plan] == [
+        ("translations", "0001_sanitise_translated_strings")
+    ]
+    # What migrate runs, on migration-state models (migrate itself cannot run
+    # inside the test's transaction on SQLite).
+    SANITISING_MIGRATION.sanitise(executor.loader.project_state().apps, None)
     row.refresh_from_db()
     assert row.data == "мәтін"
 

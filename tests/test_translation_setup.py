@@ -24,11 +24,9 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import translate_object
 
-from home.management.commands._translations import link_demo_translations
+from demo.management.commands._translations import link_demo_translations
 from home.models import SiteSettings
 from news.models import Author, NewsPage
-from newsroom.translation_status import PUBLISHED, translation_status
-from newsroom.translation_sync import ensure_locale_synchronisation
 from site_project.settings.base import machine_translator_from_env
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.translation_support import (
@@ -37,6 +35,8 @@ from tests.translation_support import (
     newsroom_staff,
     translate_strings,
 )
+from translations.status import PUBLISHED, translation_status
+from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db
 
@@ -348,7 +348,7 @@ def test_a_kazakh_speaking_admin_reads_our_kazakh_and_wagtails_kazakh(client, tr
     profile.preferred_language = "kk"
     profile.save()
     client.force_login(translator)
-    html_ = client.get(reverse("newsroom_translation_status")).content.decode()
+    html_ = client.get(reverse("translations_status")).content.decode()
     assert '<html lang="kk"' in html_
     assert "Аудармалар" in html_  # ours, in Kazakh
     # Wagtail's menu in Kazakh too (locale_upstream/kk), neither Russian nor English.

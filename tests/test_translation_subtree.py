@@ -17,8 +17,8 @@ from django.test import override_settings
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
-from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
 from tests.factories import NewsPageFactory, SectionPageFactory
+from translations.sync import ensure_locale_synchronisation, synchronise_trees
 
 pytestmark = pytest.mark.django_db
 

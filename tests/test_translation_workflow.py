@@ -22,13 +22,6 @@ from wagtail_localize.models import StringSegment, StringTranslation
 from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
-from newsroom.translation_status import (
-    IN_REVIEW,
-    OUTDATED,
-    PUBLISHED,
-    UNTRANSLATED,
-    translation_status,
-)
 from tests.translation_support import (
     approve,
     article_with_body,
@@ -36,6 +29,13 @@ from tests.translation_support import (
     newsroom_staff,
     translate_strings,
     translation_for,
+)
+from translations.status import (
+    IN_REVIEW,
+    OUTDATED,
+    PUBLISHED,
+    UNTRANSLATED,
+    translation_status,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ NEW_LEAD_KK = "Кен фабрикаға қайта тиеусіз және то
 
 def dashboard_status(client, article) -> str:
     kk = Locale.objects.get(language_code="kk")
-    response = client.get(reverse("newsroom_translation_status"))
+    response = client.get(reverse("translations_status"))
     assert response.status_code == 200
     assert f'data-article="{article.pk}"' in response.content.decode()
     return translation_status(target=kk).get(pk=article.pk).status
@@ -115,9 +115,7 @@ def test_an_article_travels_from_russian_to_kazakh_and_stays_in_step(
             {TITLE_RU: TITLE_KK, LEAD_RU: LEAD_KK, f"{TEXT_RU}": TEXT_KK},
         )
         # … and submits it for review.
-        response = client.post(
-            reverse("newsroom_submit_translation", args=(translation.pk,))
-        )
+        response = client.post(reverse("translations_submit", args=(translation.pk,)))
         assert response.status_code == 302
         draft.refresh_from_db()
         assert not draft.live
@@ -193,7 +191,7 @@ def test_an_article_travels_from_russian_to_kazakh_and_stays_in_step(
         assert {TITLE_KK, TEXT_KK} <= kept
         assert NEW_LEAD_KK not in kept
         translate_strings(client, translation, {NEW_LEAD_RU: NEW_LEAD_KK})
-        client.post(reverse("newsroom_submit_translation", args=(translation.pk,)))
+        client.post(reverse("translations_submit", args=(translation.pk,)))
         # Still the old translation for readers until the moderator publishes.
         assert NewsPage.objects.get(pk=draft.pk).lead == LEAD_KK
         client.force_login(staff.moderator)
@@ -214,7 +212,7 @@ def test_only_people_who_may_edit_the_kazakh_page_submit_it_for_review(client, t
     article.save_revision().publish()
     translate_object(article, [kk])
     translation = translation_for(article, kk)
-    url = reverse("newsroom_submit_translation", args=(translation.pk,))
+    url = reverse("translations_submit", args=(translation.pk,))
 
     client.force_login(staff.editor)  # the ru tree only
     response = client.post(url)

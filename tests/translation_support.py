@@ -9,8 +9,8 @@ from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 from wagtail_localize.models import StringSegment, Translation
 
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.newsroom_support import Staff, article_form_data, make_staff
+from translations.sync import ensure_locale_synchronisation
 
 
 def synchronised_kk() -> Locale:
@@ -33,11 +33,9 @@ def body_form_data(blocks: list[tuple[str, object, str | None]]) -> dict:
     """
     data = {"count": str(len(blocks))}
     for index, (block_type, value, block_id) in enumerate(blocks):
-        if block_type == "paragraph":
-            value = rich_text(value)
         data[str(index)] = {
             "type": block_type,
-            "value": value,
+            "value": rich_text(value) if block_type == "paragraph" else value,
             "deleted": "",
             "order": str(index),
             "id": block_id or "",

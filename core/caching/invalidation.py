@@ -18,6 +18,7 @@ page cache is not asked, and the outage is logged once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -101,11 +102,10 @@ def pay_debt() -> bool:
         return False
     _Debt.owed = False
     if last is not None:
-        try:
-            # Debts recorded meanwhile (a higher pk) are paid next time.
+        # Debts recorded meanwhile (a higher pk) are paid next time; one left
+        # by a database error is paid again later: a clear too many costs nothing.
+        with contextlib.suppress(DatabaseError):
             PageCacheDebt.objects.filter(pk__lte=last).delete()
-        except DatabaseError:
-            pass  # paid again later: one clear too many costs nothing
     return True
 
 

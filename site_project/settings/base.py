@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "search",
     "home",
     "newsroom",
+    "translations",
+    "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.redirects",
@@ -88,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The admin in the user's preferred language, also outside Wagtail's views.
-    "newsroom.admin_language.AdminLanguageMiddleware",
+    "translations.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -364,7 +366,7 @@ WAGTAIL_USER_TIME_ZONES = ["Asia/Almaty", "Asia/Qostanay", "Europe/Moscow", "UTC
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Ours first, then locale_upstream/ (Kazakh for Wagtail, wagtail-localize and
-# Django, fixed Russian labels; newsroom/admin_catalogues.py): both win over the
+# Django, fixed Russian labels; translations/admin_catalogues.py): both win over the
 # catalogues the packages ship.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 TIME_ZONE = "Asia/Almaty"

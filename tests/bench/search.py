@@ -1,7 +1,7 @@
 """Search: recall on inflected queries (ours vs. analyser-less) and latency at scale.
 
 * **Recall**, per language, on ``EVALUATION``: inflected queries, each naming
-  the demo article (``home.demo_content``) it must find, whose exact word form
+  the demo article (``demo/data``) it must find, whose exact word form
   does not occur in that article (checked before measuring). Measured on a
   fresh SQLite database with the demo newspaper, through Wagtail's database
   backend, twice in one run: with kmpress's analysis and with
@@ -22,7 +22,7 @@
 * **Latency on a realistic corpus** (``pg_zipf_…``): a copy of that database
   (``…_zipf``, made once and reused) whose synthetic articles are rewritten
   from a Zipf-distributed vocabulary: every word form of the demo newspaper's
-  own Russian and Kazakh text (``home.demo_content``, about 1,700 forms per
+  own Russian and Kazakh text (``demo/data``, about 1,700 forms per
   language), ranked by frequency there, drawn with weight 1/rank^1.5, about 190
   words an article. Query selectivity then resembles a newspaper's: common
   words in many articles, most words in few. Same queries, same requests.
@@ -266,7 +266,7 @@ def run() -> dict:
 
 
 def _article(key: str, language: str):
-    from home.management.commands.seed_demo import demo_key
+    from demo.management.commands.seed_demo import demo_key
     from news.models import ArticlePage
 
     return ArticlePage.objects.get(
@@ -355,7 +355,7 @@ def _vocabulary(language: str) -> list[str]:
     """The demo newspaper's word forms in one language, most frequent first."""
     from collections import Counter
 
-    from home.demo_content import ARTICLES
+    from demo.content import load
     from linguistics import tokenize
 
     def strings(value):
@@ -370,7 +370,7 @@ def _vocabulary(language: str) -> list[str]:
 
     counts = Counter(
         word
-        for article in ARTICLES
+        for article in load().articles
         for text in strings(article[language])
         for word in tokenize(text)
         if word.isalpha() and re.search("[а-яё]", word)

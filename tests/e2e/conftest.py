@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.db import connections
-from wagtail.models import Page
+from playwright.sync_api import sync_playwright
 from wagtail.rich_text import RichText
 
 from tests.conftest import Tree, build_tree
@@ -113,8 +112,6 @@ class BrowserThread:
         )
 
     def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
-
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -322,20 +319,8 @@ def newspaper(transactional_db) -> Newspaper:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _leave_the_migrated_rows_behind(django_db_setup, django_db_blocker):
-    """Transactional tests end with a flush; put the migrations' rows back.
-
-    Without this the file database that ``--reuse-db`` keeps between runs would
-    be left without a root page, and the next run's ordinary tests would build
-    their page trees on nothing.
-    """
-    yield
-    with django_db_blocker.unblock():
-        for alias in connections:
-            connection = connections[alias]
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents and not Page.objects.using(alias).exists():
-                connection.creation.deserialize_db_from_string(contents)
+def _leave_the_migrated_rows_behind(migrated_rows_left_behind):
+    """Every browser test module is transactional (see the module docstring)."""
 
 
 # ------------------------------------------------------------ page visits

@@ -48,12 +48,12 @@ from wagtail_localize.models import String, StringSegment, StringTranslation
 from wagtail_localize.operations import translate_object
 
 from news.models import Author
-from newsroom import admin_catalogues as catalogues
 from tests.conftest import build_tree
 from tests.e2e.conftest import article_body, article_image, desktop_page, screenshot
 from tests.factories import AuthorFactory, NewsPageFactory
 from tests.newsroom_support import ROLE_GROUPS
 from tests.translation_support import newsroom_staff, translation_for
+from translations import admin_catalogues as catalogues
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -317,9 +317,12 @@ def read_screens(browser, base: str, role: str, urls: dict, language: str) -> di
             open_menus(page)
             status = response.status if response else 0
             seen[name] = (status, page.evaluate(VISIBLE_TEXT_JS))
-            if language == "kk" and role in ("chief", "translator"):
-                if name in ("dashboard", "editor", "translation-editor"):
-                    screenshot(page, f"admin-kk-{role}-{name}")
+            if (
+                language == "kk"
+                and role in ("chief", "translator")
+                and name in ("dashboard", "editor", "translation-editor")
+            ):
+                screenshot(page, f"admin-kk-{role}-{name}")
     return seen
 
 

@@ -17,13 +17,13 @@ from wagtail.models import Locale
 from wagtail.rich_text import RichText
 from wagtail_localize.operations import translate_object
 
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.cache_support import reset_page_cache_health
 from tests.conftest import build_tree
 from tests.e2e.conftest import desktop_page, screenshot
 from tests.factories import NewsPageFactory
 from tests.newsroom_support import make_staff
 from tests.translation_support import translation_for
+from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -86,7 +86,7 @@ def admin_screens(chromium, base: str, article_id: int, draft_id: int) -> dict:
         console = watched(page)
         for name, path in (
             ("dashboard", reverse("wagtailadmin_home")),
-            ("translations", reverse("newsroom_translation_status")),
+            ("translations", reverse("translations_status")),
             ("explorer", reverse("wagtailadmin_explore", args=(article_id,))),
         ):
             console.clear()

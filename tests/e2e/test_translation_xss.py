@@ -28,14 +28,14 @@ from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 from wagtail_localize.models import OverridableSegment, StringSegment
 
-from newsroom import translation_sanitiser
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.cache_support import reset_page_cache_health
 from tests.conftest import build_tree
 from tests.e2e.conftest import desktop_page, screenshot
 from tests.newsroom_support import make_staff
 from tests.translation_support import approve
 from tests.xss_support import HOSTILE_HREFS, PAYLOADS, hostile_translation
+from translations import sanitiser
+from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -101,9 +101,7 @@ def hostile_translation_in_review() -> Story:
             urlencode({"value": href}),
             content_type="application/x-www-form-urlencoded",
         )
-    response = translator.post(
-        reverse("newsroom_submit_translation", args=(translation.pk,))
-    )
+    response = translator.post(reverse("translations_submit", args=(translation.pk,)))
     assert response.status_code == 302
     page = translation.get_target_instance()
     state = WorkflowState.objects.active().get(object_id=str(page.pk))
@@ -223,10 +221,8 @@ def test_the_corpus_runs_nowhere_in_the_review_or_on_the_kazakh_page(
 def test_the_content_security_policy_alone_blocks_the_corpus(
     browser, live_server, settings, monkeypatch
 ):
-    monkeypatch.setattr(translation_sanitiser, "clean_translated_html", lambda h: h)
-    monkeypatch.setattr(
-        translation_sanitiser, "safe_override_json", lambda data, source: data
-    )
+    monkeypatch.setattr(sanitiser, "clean_translated_html", lambda h: h)
+    monkeypatch.setattr(sanitiser, "safe_override_json", lambda data, source: data)
     seen = run_story(browser, live_server, settings, "csp")
     for where, what in seen.items():
         assert what.status == 200, where
@@ -240,10 +236,8 @@ def test_without_sanitiser_and_enforced_policy_the_corpus_does_run(
     browser, live_server, settings, monkeypatch
 ):
     """The control: the attack is real, so the two tests above can fail."""
-    monkeypatch.setattr(translation_sanitiser, "clean_translated_html", lambda h: h)
-    monkeypatch.setattr(
-        translation_sanitiser, "safe_override_json", lambda data, source: data
-    )
+    monkeypatch.setattr(sanitiser, "clean_translated_html", lambda h: h)
+    monkeypatch.setattr(sanitiser, "safe_override_json", lambda data, source: data)
     settings.CSP_REPORT_ONLY = True
     seen = run_story(browser, live_server, settings, "unprotected")
     for where, what in seen.items():

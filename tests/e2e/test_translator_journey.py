@@ -26,8 +26,6 @@ from wagtail_localize.operations import translate_object
 from core.slugs import slug_rules
 from linguistics import slugify
 from news.models import NewsPage
-from newsroom.translation_status import IN_REVIEW, translation_status
-from newsroom.translation_sync import ensure_locale_synchronisation
 from tests.conftest import build_tree
 from tests.e2e.conftest import (
     desktop_page,
@@ -36,6 +34,8 @@ from tests.e2e.conftest import (
 from tests.factories import NewsPageFactory
 from tests.newsroom_support import make_staff
 from tests.translation_support import approve, translation_for
+from translations.status import IN_REVIEW, translation_status
+from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import logging
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
+from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation
 from wagtail_localize.views import edit_translation
 
-from .translation_review import NoWorkflowError, submit_for_review
-from .translation_status import (
+from news.models import ArticlePage
+
+from .review import NoWorkflowError, submit_for_review
+from .status import (
     ORDERINGS,
     STATUSES,
     source_locale,
@@ -33,86 +38,140 @@ from .translation_status import (
 
 logger = logging.getLogger(__name__)
 
-PER_PAGE = 50
+DEFAULT_ORDER = "-date"
+# Parameters of the listing's own machinery, not of the rows a translator sees.
+NOT_FILTERS = ("_w_filter_fragment", "export")
 
 
 def target_locales():
     return Locale.objects.exclude(pk=source_locale().pk).order_by("language_code")
 
 
-class StatusFilterForm(forms.Form):
-    language = forms.ModelChoiceField(
+class StatusFilterSet(WagtailFilterSet):
+    """The dashboard's filters; an unknown value makes the whole set ignored."""
+
+    language = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Language"),
-        queryset=Locale.objects.none(),
-        empty_label=None,
+        queryset=lambda request: target_locales(),
         to_field_name="language_code",
-        required=False,
+        empty_label=None,
+        method="rows_are_built_for_it",
     )
-    section = forms.ModelChoiceField(
+    section = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Section"),
-        queryset=Page.objects.none(),
+        queryset=lambda request: source_sections(),
         empty_label=gettext_lazy("All sections"),
-        required=False,
+        method="in_section",
     )
-    status = forms.ChoiceField(
+    status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
-        choices=[("", gettext_lazy("All statuses")), *STATUSES.items()],
-        required=False,
+        choices=list(STATUSES.items()),
+        empty_label=gettext_lazy("All statuses"),
+        widget=forms.RadioSelect,
     )
-    order = forms.ChoiceField(
+    order = django_filters.ChoiceFilter(
         label=gettext_lazy("Order"),
         choices=[(key, ordering.label) for key, ordering in ORDERINGS.items()],
-        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        method="ordered",
     )
+
+    class Meta:
+        model = ArticlePage
+        fields = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].queryset = target_locales()
-        self.fields["section"].queryset = source_sections()
-        self.fields["section"].label_from_instance = lambda page: page.title
+        # WagtailFilterSet adds a locale filter to translatable models: the
+        # rows are always the source language's, the target is ``language``.
+        self.filters.pop("locale", None)
+
+    def rows_are_built_for_it(self, queryset, name, value):
+        """The target language shapes the rows' annotations (see the view)."""
+        return queryset
+
+    def in_section(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)
+
+    def ordered(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value].fields)
 
 
-def translation_status_view(request):
-    """Every live source article and where its translation stands.
+class TranslationStatusView(ReportView):
+    """Every live source article and where its translation stands."""
 
-    Unknown filter values are ignored rather than answered with an error.
-    """
-    form = StatusFilterForm(request.GET or None)
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    languages = list(form.fields["language"].queryset)
-    target = cleaned.get("language") or (languages[0] if languages else None)
-    if target is None:
-        raise Http404(_("There is no language to translate into."))
-    ordering = ORDERINGS.get(cleaned.get("order") or "-date")
-    rows = translation_status(
-        target=target,
-        section=cleaned.get("section"),
-        status=cleaned.get("status") or None,
-    ).order_by(*ordering.fields)
-    paginator = Paginator(rows, PER_PAGE)
-    page = paginator.get_page(request.GET.get("p"))
-    for row in page:
-        row.status_label = STATUSES.get(row.status, row.status)
-    counts = status_counts(target=target)
-    query = request.GET.copy()
-    query.pop("p", None)
-    return TemplateResponse(
-        request,
-        "newsroom/translation_status.html",
-        {
-            "page_title": _("Translations"),
-            "header_icon": "wagtail-localize-language",
-            "form": form,
-            "target": target,
-            "rows": page,
-            "paginator": paginator,
-            "status_links": [
-                (key, label, counts[key]) for key, label in STATUSES.items()
-            ],
-            "query": query.urlencode(),
-            "current_url": request.get_full_path(),
-        },
-    )
+    page_title = gettext_lazy("Translations")
+    header_icon = "wagtail-localize-language"
+    results_template_name = "translations/status_results.html"
+    index_url_name = "translations_status"
+    index_results_url_name = "translations_status_results"
+    filterset_class = StatusFilterSet
+    context_object_name = "rows"
+    export_filename = "translations"
+    list_export = [
+        "title",
+        "section_title",
+        "publication_date",
+        "status_label",
+        "translated",
+        "segments",
+    ]
+    export_headings = {
+        "title": gettext_lazy("Article"),
+        "section_title": gettext_lazy("Section"),
+        "publication_date": gettext_lazy("Published"),
+        "status_label": gettext_lazy("Status"),
+        "translated": gettext_lazy("Translated segments"),
+        "segments": gettext_lazy("Segments"),
+    }
+
+    # Newsroom time in the CSV (ISO in UTC otherwise); Excel takes a naive datetime.
+    custom_field_preprocess = {
+        "publication_date": {
+            ReportView.FORMAT_CSV: lambda value: timezone.localtime(value).strftime(
+                "%Y-%m-%d %H:%M"
+            ),
+            ReportView.FORMAT_XLSX: timezone.make_naive,
+        }
+    }
+
+    @cached_property
+    def target(self) -> Locale:
+        if self.filters.is_valid() and self.filters.form.cleaned_data["language"]:
+            return self.filters.form.cleaned_data["language"]
+        target = target_locales().first()
+        if target is None:
+            raise Http404(_("There is no language to translate into."))
+        return target
+
+    def get_base_queryset(self):
+        return translation_status(target=self.target).order_by(
+            *ORDERINGS[DEFAULT_ORDER].fields
+        )
+
+    def get_filtered_queryset(self):
+        # BaseListingView.get_queryset has filtered already; ReportView would
+        # filter again and repeat the status expression in the WHERE clause.
+        return self.get_queryset()
+
+    def decorate_paginated_queryset(self, object_list):
+        for row in object_list:
+            row.status_label = STATUSES.get(row.status, row.status)
+        return object_list
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        counts = status_counts(target=self.target)
+        query = self.request.GET.copy()
+        for name in NOT_FILTERS:
+            query.pop(name, None)
+        context.update(
+            target=self.target,
+            status_links=[(key, label, counts[key]) for key, label in STATUSES.items()],
+            return_url=f"{self.index_url}?{query.urlencode()}",
+        )
+        return context
 
 
 @require_POST
@@ -124,7 +183,7 @@ def submit_translation_for_review(request, translation_id: int):
         enabled=True,
     )
     next_url = get_valid_next_url_from_request(request) or reverse(
-        "newsroom_translation_status"
+        "translations_status"
     )
     try:
         page = translation.get_target_instance()
@@ -190,8 +249,8 @@ def resilient_machine_translate(request, translation_id: int):
 class TranslationStatusPanel(Component):
     """The translators' dashboard panel: how many articles in each status."""
 
-    name = "newsroom_translations"
-    template_name = "newsroom/translation_status_panel.html"
+    name = "translations_status_panel"
+    template_name = "translations/status_panel.html"
     order = 220
 
     def __init__(self, target: Locale) -> None:

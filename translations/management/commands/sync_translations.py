@@ -3,12 +3,12 @@
 Idempotent. Sets up wagtail-localize's locale synchronisation (kk from ru),
 gives every Russian page without a Kazakh counterpart one, and turns aliases
 that mirror live Russian pages into untranslated drafts (see
-newsroom.translation_sync). setup_newsroom (and so seed_demo) runs it first.
+translations.sync). setup_newsroom (and so seed_demo) runs it first.
 """
 
 from django.core.management.base import BaseCommand
 
-from newsroom.translation_sync import ensure_locale_synchronisation, synchronise_trees
+from translations.sync import ensure_locale_synchronisation, synchronise_trees
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-// Replaces the admin strings no catalogue reaches (see newsroom/admin_language.py):
+// Replaces the admin strings no catalogue reaches (see translations/admin_language.py):
 // wagtail-localize's hard-coded English, strftime's English months and the
 // browser's English time-zone names, with the labels the server translated.
 (() => {

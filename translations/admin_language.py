@@ -11,7 +11,7 @@
   translation» hard-coded in its JavaScript and formats dates with
   ``strftime("%-d %B %Y")`` (English months in every language); Chromium has
   no Kazakh time-zone names for Wagtail's time-zone menu. The admin script
-  ``newsroom/js/admin-labels.js`` replaces them with these translations.
+  ``translations/js/admin-labels.js`` replaces them with these translations.
 """
 
 from __future__ import annotations

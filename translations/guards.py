@@ -40,7 +40,7 @@ from wagtail_localize.views.submit_translations import (
 )
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
-from .roles import tree_roots
+from newsroom.roles import tree_roots
 
 # One row per language; holding the model permission is not enough.
 LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author")

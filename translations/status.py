@@ -46,7 +46,9 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
+from core.twins import source_language
 from news.models import ArticlePage, SectionPage
+from news.selectors import SECTION_PATH_LENGTH
 
 MISSING = "missing"
 UNTRANSLATED = "untranslated"
@@ -64,11 +66,9 @@ STATUSES = {
     OUTDATED: _("Out of date"),
 }
 
-SECTION_PATH_LENGTH = 3 * Page.steplen
-
 
 def source_locale() -> Locale:
-    return Locale.get_default()
+    return Locale.objects.get(language_code=source_language())
 
 
 def _count(queryset: QuerySet, group_by: str) -> Subquery:

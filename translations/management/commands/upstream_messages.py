@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom import admin_catalogues as catalogues
+from translations import admin_catalogues as catalogues
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """Loads the bilingual demo newspaper; safe to run again and again.
 
+The content comes from the JSON files in ``demo/data`` (``demo.content``).
 Every demo object carries a deterministic ``translation_key`` (a UUID derived
-from its key in ``home.demo_content``), so a second run finds what the first
+from its key there), so a second run finds what the first
 one made and changes nothing, and each Kazakh page is the twin of its Russian
 page. ``--articles N`` adds N synthetic articles per language for benchmarks.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
@@ -22,26 +24,23 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
-from home import demo_content as content
-from home.demo_images import draw_cover
+from demo.content import (
+    ARTICLE_TYPES,
+    DATA_DIR,
+    DATE_FORMAT,
+    LANGUAGES,
+    DemoDataError,
+    load,
+)
+from demo.images import PALETTES, draw_cover
 from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
-from news.models import (
-    ArticleAuthor,
-    ArticlePage,
-    Author,
-    HistoryPage,
-    InterviewPage,
-    NewsPage,
-    SectionPage,
-)
+from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
 from ._synthetic import SyntheticArticles
 from ._translations import link_demo_translations, link_tag_translations
 
-LANGUAGES = ("ru", "kk")
 DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
-ARTICLE_TYPES = {"news": NewsPage, "interview": InterviewPage, "history": HistoryPage}
 DEV_ADMIN = ("admin", "changeme")
 
 
@@ -50,7 +49,7 @@ def demo_key(key: str) -> uuid.UUID:
 
 
 def local_datetime(value: str) -> datetime:
-    return timezone.make_aware(datetime.strptime(value, "%Y-%m-%d %H:%M"))
+    return timezone.make_aware(datetime.strptime(value, DATE_FORMAT))
 
 
 class Command(BaseCommand):
@@ -69,10 +68,21 @@ class Command(BaseCommand):
             action="store_true",
             help=f"Create the development superuser {DEV_ADMIN[0]!r} if missing.",
         )
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=DATA_DIR,
+            metavar="DIR",
+            help="Read the demo content from DIR (default: the demo app's data/).",
+        )
 
     def handle(self, *args, **options):
         if options["articles"] < 0:
             raise CommandError("--articles must be zero or a positive number.")
+        try:
+            self.content = load(options["data"])
+        except DemoDataError as error:
+            raise CommandError(f"Bad demo data: {error}") from error
         self.created = 0
         with transaction.atomic():
             self.locales = {
@@ -121,25 +131,22 @@ class Command(BaseCommand):
     def translation_keys(self) -> list[uuid.UUID]:
         """Every demo object that exists in both languages."""
         keys = ["home", "contacts", "site-settings"]
-        keys += [f"section:{entry['key']}" for entry in content.SECTIONS]
-        keys += [f"author:{entry['key']}" for entry in content.AUTHORS]
-        keys += [f"article:{entry['key']}" for entry in content.ARTICLES]
+        keys += [f"section:{entry['key']}" for entry in self.content.sections]
+        keys += [f"author:{entry['key']}" for entry in self.content.authors]
+        keys += [f"article:{entry['key']}" for entry in self.content.articles]
         return [demo_key(key) for key in keys]
+
+    def existing(self, model, key: uuid.UUID, code: str):
+        """The ``model`` object under ``key`` in language ``code``, if seeded."""
+        return model.objects.filter(
+            translation_key=key, locale=self.locales[code]
+        ).first()
 
     def seed_images(self) -> dict:
         image_model = get_image_model()
         collection = Collection.get_first_root_node()
         images = {}
-        for motif in (
-            "quarry",
-            "plant",
-            "people",
-            "city",
-            "archive",
-            "tech",
-            "winter",
-            "portrait",
-        ):
+        for motif in PALETTES:
             title = f"kmpress demo: {motif}"
             image = image_model.objects.filter(title=title).first()
             if image is None:
@@ -154,7 +161,7 @@ class Command(BaseCommand):
 
     def seed_site_settings(self) -> None:
         key = demo_key("site-settings")
-        for code, values in content.SITE_SETTINGS.items():
+        for code, values in self.content.site_settings.items():
             locale = self.locales[code]
             if SiteSettings.objects.filter(locale=locale).exists():
                 continue
@@ -163,12 +170,10 @@ class Command(BaseCommand):
 
     def seed_authors(self) -> dict:
         authors = {}
-        for entry in content.AUTHORS:
+        for entry in self.content.authors:
             key = demo_key(f"author:{entry['key']}")
             for code in LANGUAGES:
-                author = Author.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).first()
+                author = self.existing(Author, key, code)
                 if author is None:
                     author = Author.objects.create(
                         translation_key=key, locale=self.locales[code], **entry[code]
@@ -182,11 +187,9 @@ class Command(BaseCommand):
         root = Page.get_first_root_node()
         homes = {}
         for code in LANGUAGES:
-            home = HomePage.objects.filter(
-                translation_key=key, locale=self.locales[code]
-            ).first()
+            home = self.existing(HomePage, key, code)
             if home is None:
-                values = content.HOME[code]
+                values = self.content.home[code]
                 home = HomePage(
                     title=values["title"],
                     intro=values["intro"],
@@ -219,12 +222,10 @@ class Command(BaseCommand):
 
     def seed_sections(self, homes: dict) -> dict:
         sections = {}
-        for entry in content.SECTIONS:
+        for entry in self.content.sections:
             key = demo_key(f"section:{entry['key']}")
             for code in LANGUAGES:
-                section = SectionPage.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).first()
+                section = self.existing(SectionPage, key, code)
                 if section is None:
                     values = entry[code]
                     section = SectionPage(
@@ -242,11 +243,9 @@ class Command(BaseCommand):
     def seed_contacts(self, homes: dict) -> None:
         key = demo_key("contacts")
         for code in LANGUAGES:
-            if StandardPage.objects.filter(
-                translation_key=key, locale=self.locales[code]
-            ).exists():
+            if self.existing(StandardPage, key, code):
                 continue
-            values = content.CONTACTS[code]
+            values = self.content.contacts[code]
             page = StandardPage(
                 title=values["title"],
                 intro=values["intro"],
@@ -260,13 +259,11 @@ class Command(BaseCommand):
             self.publish(homes[code], page)
 
     def seed_articles(self, sections: dict) -> None:
-        for entry in content.ARTICLES:
+        for entry in self.content.articles:
             key = demo_key(f"article:{entry['key']}")
             model = ARTICLE_TYPES[entry["type"]]
             for code in LANGUAGES:
-                if ArticlePage.objects.filter(
-                    translation_key=key, locale=self.locales[code]
-                ).exists():
+                if self.existing(ArticlePage, key, code):
                     continue
                 values = dict(entry[code])
                 tags = values.pop("tags", [])
@@ -297,7 +294,7 @@ class Command(BaseCommand):
 
     def link_demo_tags(self) -> None:
         """Each Kazakh demo tag as the translation of its Russian counterpart."""
-        for entry in content.ARTICLES:
+        for entry in self.content.articles:
             article = ArticlePage.objects.filter(
                 translation_key=demo_key(f"article:{entry['key']}"),
                 locale=self.locales["ru"],
@@ -310,16 +307,19 @@ class Command(BaseCommand):
 
     def stream(self, blocks: list) -> list:
         """Demo body tuples → StreamField data, resolving image keys to images."""
-        data = []
-        for block_type, value in blocks:
-            if block_type in ("paragraph",):
-                value = RichText(value)
-            elif block_type == "question_answer":
-                value = {**value, "answer": RichText(value["answer"])}
-            elif block_type == "image":
-                value = {**value, "image": self.images[value["image"]]}
-            data.append((block_type, value))
-        return data
+        return [
+            (block_type, self.block_value(block_type, value))
+            for block_type, value in blocks
+        ]
+
+    def block_value(self, block_type: str, value):
+        if block_type == "paragraph":
+            return RichText(value)
+        if block_type == "question_answer":
+            return {**value, "answer": RichText(value["answer"])}
+        if block_type == "image":
+            return {**value, "image": self.images[value["image"]]}
+        return value
 
     def publish(self, parent: Page, page: Page) -> None:
         parent.add_child(instance=page)

@@ -1,14 +1,16 @@
 """Cleans translated strings and overrides saved before the guard existed.
 
-See newsroom/translation_sanitiser.py: the same functions the pre_save guard uses.
+See translations/sanitiser.py: the same functions the pre_save guard uses.
+Until the translations app existed this was newsroom's 0001; it is idempotent,
+so a database where that one already ran runs it again harmlessly.
 """
 
 from django.db import migrations
 
+from translations.sanitiser import clean_translated_html, safe_override_json
+
 
 def sanitise(apps, schema_editor):
-    from newsroom.translation_sanitiser import clean_translated_html, safe_override_json
-
     StringTranslation = apps.get_model("wagtail_localize", "StringTranslation")
     SegmentOverride = apps.get_model("wagtail_localize", "SegmentOverride")
     OverridableSegment = apps.get_model("wagtail_localize", "OverridableSegment")

@@ -127,10 +127,10 @@ def register_signal_handlers() -> None:
     pre_save.connect(
         clean_string_translation,
         sender=StringTranslation,
-        dispatch_uid="newsroom_clean_string_translation",
+        dispatch_uid="translations_clean_string_translation",
     )
     pre_save.connect(
         clean_segment_override,
         sender=SegmentOverride,
-        dispatch_uid="newsroom_clean_segment_override",
+        dispatch_uid="translations_clean_segment_override",
     )

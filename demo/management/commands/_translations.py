@@ -133,7 +133,8 @@ def link_demo_translations(
             twin = twins.get(obj.translation_key)
             if twin is None:
                 continue
-            if isinstance(obj, Page):
-                obj, twin = obj.specific, twin.specific
-            linked += link_translation(obj, twin, target=target)
+            pair = (
+                (obj.specific, twin.specific) if isinstance(obj, Page) else (obj, twin)
+            )
+            linked += link_translation(*pair, target=target)
     return linked

@@ -22,8 +22,13 @@ from wagtail_localize.models import LocaleSynchronization, TranslationSource
 from wagtail_localize.operations import TranslationCreator
 from wagtail_localize.synctree import PageIndex, synchronize_tree
 
-SOURCE_LANGUAGE = "ru"
-SYNCHRONISED = {"kk": SOURCE_LANGUAGE}
+from core.twins import source_language
+
+
+def synchronised() -> dict[str, str]:
+    """Every other site language follows the source language's tree."""
+    source = source_language()
+    return {code: source for code, _name in settings.LANGUAGES if code != source}
 
 
 def cross_language_aliases(page: Page):
@@ -76,7 +81,7 @@ def convert_all_aliases(user=None) -> int:
 def ensure_locale_synchronisation() -> list[str]:
     """Idempotent: kk synchronised from ru, both locales present. Returns changes."""
     changes = []
-    for target, source in SYNCHRONISED.items():
+    for target, source in synchronised().items():
         source_locale, _ = Locale.objects.get_or_create(language_code=source)
         target_locale, created = Locale.objects.get_or_create(language_code=target)
         if created:
@@ -130,4 +135,4 @@ def after_create_page(request, page):
 
 
 def register_signal_handlers():
-    page_published.connect(on_page_published, dispatch_uid="newsroom-translation-sync")
+    page_published.connect(on_page_published, dispatch_uid="translations-sync")
