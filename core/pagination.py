@@ -20,7 +20,7 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Paginat
     """Page ``?page=`` of the queryset; garbage → first page, too far → last.
 
     The number served is noted on the request: the page cache keeps a
-    ``?page=`` only when it is the page shown (core.caching.middleware).
+    ``?page=`` only when it is the page shown (core.caching.hooks).
     """
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(page_number(request))

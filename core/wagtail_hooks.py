@@ -2,6 +2,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html, json_script
 from wagtail import hooks
 
+from .caching.hooks import reader_request, reader_response
 from .privacy import serve_bound
 from .slugs import slug_rules
 
@@ -28,3 +29,8 @@ def twins_share_privacy(callback):
         return serve_bound(callback, page, request, args, kwargs)
 
     return serve
+
+
+# What the whole-page cache keeps (wagtail-cache's own extension points).
+hooks.register("is_request_cacheable", reader_request)
+hooks.register("is_response_cacheable", reader_response)

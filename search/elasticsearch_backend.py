@@ -9,8 +9,9 @@
   PostgreSQL and Elasticsearch find the same articles.
 * **Outages.** Writes use a short timeout and no retries; a failure is logged,
   queued in ``PendingIndexUpdate`` for ``retry_search_index`` and trips the
-  breaker, so publishing never waits on a dead cluster. Searches raise
-  ``SearchUnavailable``, which the search page turns into a friendly 503.
+  backend's circuit (core.caching.breaker), so publishing never waits on a
+  dead cluster. Searches raise ``SearchUnavailable``, which the search page
+  turns into a friendly 503.
 
 Selected in settings with ``"BACKEND": "search.elasticsearch_backend"``.
 """
@@ -36,10 +37,11 @@ from wagtail.search.backends.elasticsearch9 import (
     Elasticsearch9SearchQueryCompiler,
 )
 
+from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
 from .models import PendingIndexUpdate
-from .resilience import SearchUnavailable, breaker, record_pending
+from .resilience import SearchUnavailable, record_pending
 
 logger = logging.getLogger("search")
 
@@ -93,13 +95,13 @@ class SearchResults(Elasticsearch9SearchResults):
 
     def _guard(self, call):
         backend = self.backend
-        if breaker.is_open(backend.name):
+        if breaker.is_open(backend.circuit):
             raise SearchUnavailable(backend.name)
         try:
             return call()
         except READ_ERRORS as error:
             if isinstance(error, TransportError):
-                breaker.trip(backend.name, backend.retry_after)
+                breaker.trip(backend.circuit, backend.retry_after)
             logger.warning("Search backend %r failed: %s", backend.name, error)
             raise SearchUnavailable(backend.name) from error
 
@@ -136,6 +138,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
     def __init__(self, params):
         params = dict(params)
         self.name = params.pop("NAME", "default")
+        self.circuit = search_circuit(self.name)
         self.index_timeout = float(params.pop("INDEX_TIMEOUT", 0.5))
         self.search_timeout = float(params.pop("SEARCH_TIMEOUT", 3))
         self.retry_after = float(params.pop("RETRY_AFTER", 30))
@@ -161,7 +164,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
     def _write(self, action: str, model, objects: list) -> None:
         if not objects:
             return
-        if breaker.is_open(self.name):
+        if breaker.is_open(self.circuit):
             queued = record_pending(
                 backend=self.name,
                 action=action,
@@ -181,7 +184,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
             self.write(action, model, objects, client=client)
         except WRITE_ERRORS as error:
             if isinstance(error, TransportError):
-                breaker.trip(self.name, self.retry_after)
+                breaker.trip(self.circuit, self.retry_after)
             queued = record_pending(
                 backend=self.name, action=action, objects=objects, error=str(error)
             )

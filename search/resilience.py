@@ -1,15 +1,15 @@
-"""What happens when the search service is down: a breaker and a retry queue.
+"""What happens when the search service is down: fail fast, queue the writes.
 
 Publishing must never wait on a dead Elasticsearch, and readers must get a
-friendly page rather than an error. A failed write trips a per-process breaker
-for ``RETRY_AFTER`` seconds: until then writes go straight to the retry queue
-(``PendingIndexUpdate``) and searches fail fast with ``SearchUnavailable``.
+friendly page rather than an error. A failed call trips the backend's circuit
+(``search_circuit`` of core.caching.breaker) for ``RETRY_AFTER`` seconds: until
+then writes go straight to the retry queue (``PendingIndexUpdate``) and
+searches fail fast with ``SearchUnavailable``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,28 +22,6 @@ logger = logging.getLogger("search")
 
 class SearchUnavailable(Exception):
     """The search service cannot answer now; the reader is asked to try later."""
-
-
-class Breaker:
-    """Remembers, per process, until when a backend is considered down."""
-
-    def __init__(self) -> None:
-        self._down_until: dict[str, float] = {}
-
-    def is_open(self, name: str) -> bool:
-        return time.monotonic() < self._down_until.get(name, 0.0)
-
-    def trip(self, name: str, seconds: float) -> None:
-        self._down_until[name] = time.monotonic() + seconds
-
-    def reset(self, name: str | None = None) -> None:
-        if name is None:
-            self._down_until.clear()
-        else:
-            self._down_until.pop(name, None)
-
-
-breaker = Breaker()
 
 
 def record_pending(

@@ -14,8 +14,10 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page
 
+from core.caching.breaker import breaker
 from core.caching.generation import memo
-from core.caching.middleware import _Health, _VaryMemo
+from core.caching.invalidation import _Debt
+from core.caching.middleware import _VaryMemo
 from site_project.settings.base import redis_caches
 from tests.embedded import LoopbackListener
 from tests.factories import AuthorFactory, NewsPageFactory, locale
@@ -69,18 +71,15 @@ def commit_set_up() -> None:
 def let_page_cache_retry() -> None:
     """As if ``PAGE_CACHE_RETRY_SECONDS`` and ``REDIS_REST_SECONDS`` had passed;
     an owed clear stays owed."""
-    _Health.resting_until = 0.0
-    for alias in caches:
-        if hasattr(caches[alias], "resting_until"):
-            caches[alias].resting_until = 0.0
+    breaker.reset()
 
 
 def reset_page_cache_health() -> None:
     """Forgets outages, debts and Vary lists of earlier tests, as a process that
     has just started knows none (the state is per process)."""
-    _Health.resting_until = 0.0
-    _Health.owes = False
-    _Health.debt_checked_at = -math.inf
+    breaker.reset()
+    _Debt.owed = False
+    _Debt.checked_at = -math.inf
     _VaryMemo.lists.clear()
 
 

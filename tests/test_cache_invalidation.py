@@ -15,7 +15,7 @@ from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
-from core.caching.middleware import _ClearAfterCommit
+from core.caching.invalidation import _ClearAfterCommit
 from home.models import SiteSettings
 from news.models import Author, SectionPage
 from tests.cache_support import (

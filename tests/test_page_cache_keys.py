@@ -64,6 +64,14 @@ def test_a_dot_segment_request_is_not_answered_from_the_pages_entry(
 
 
 def test_made_up_query_parameters_share_the_pages_entry(client, paper):
+    """Why the key is ours (core.caching.keys), not wagtail-cache's.
+
+    wagtail-cache hands Django's ``get_cache_key``/``learn_cache_key`` the
+    request, which hash ``build_absolute_uri()``: every query parameter but
+    its tracker list (``WAGTAIL_CACHE_IGNORE_QS``) is in the key, so each
+    made-up value would be one more entry. Its hooks only say yes or no, so
+    with them alone this test fails; our key keeps the page number only.
+    """
     url = paper.urls()["article_ru"]
     client.get(url)
     entries = page_cache_entries()
@@ -108,6 +116,8 @@ def test_a_page_seen_on_another_port_does_not_print_that_port(client, paper):
 
 @pytest.mark.parametrize("value", ["abc", "1", "01", " 1 ", "-3", "0", ""])
 def test_page_values_that_mean_the_first_page_share_its_entry(client, paper, value):
+    """Upstream's key keeps ``?page=abc`` apart from the page it shows; ours
+    is the number pagination reads (a hook cannot change the key)."""
     url = paper.urls()["section_ru"]
     client.get(url)
     assert verdict(client.get(url, {"page": value})) == "hit"

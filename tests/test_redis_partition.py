@@ -14,7 +14,7 @@ import time
 import pytest
 from django.test import Client
 
-from core.caching.middleware import _Health
+from core.caching.invalidation import _Debt
 from tests.cache_support import (
     TcpProxy,
     as_a_fresh_process,
@@ -118,7 +118,7 @@ def test_a_process_that_looked_just_before_the_publish_pays_soon_after(
     publish_during_the_cut(paper, proxy, django_capture_on_commit_callbacks)
     proxy.restore()
     as_a_fresh_process()
-    _Health.debt_checked_at = time.monotonic()  # it found nothing owed
+    _Debt.checked_at = time.monotonic()  # it found nothing owed
     time.sleep(0.6)
     response = Client().get(url)
     assert verdict(response) == "miss"

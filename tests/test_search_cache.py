@@ -1,7 +1,7 @@
 """The page cache never keeps search results or suggestions: each request is
 answered fresh, in the language of its URL, whatever was asked before.
 
-``core.caching.middleware`` skips the ``search`` URL and everything under it
+``core.caching.hooks`` skips the ``search`` URL and everything under it
 (``/ru/search/``, ``/ru/search/suggest/``). Runs on the page cache the
 settings give: Redis when ``REDIS_URL`` is set, local memory otherwise.
 """

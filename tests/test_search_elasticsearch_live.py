@@ -14,9 +14,9 @@ from django.test import override_settings
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
+from core.caching.breaker import breaker
 from news import selectors
 from search.analysis import analyse_query
-from search.resilience import breaker
 from tests.factories import locale
 from tests.search_support import elasticsearch_settings
 from tests.test_search_latin import transliterated_examples

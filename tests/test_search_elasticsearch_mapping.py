@@ -14,11 +14,11 @@ from django.test import override_settings
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
+from core.caching.breaker import breaker
 from linguistics.keys import FOLDED_MARK, KEYS_ANALYZER
 from news import selectors
 from news.models import NewsPage
 from search.analysis import analyse_query
-from search.resilience import breaker
 from tests.factories import locale
 from tests.search_support import RecordingServer, closed_port, elasticsearch_settings
 from tests.test_search_morphology import add_article

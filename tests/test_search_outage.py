@@ -16,9 +16,9 @@ from django.test import override_settings
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
+from core.caching.breaker import breaker
 from news.models import NewsPage
 from search.models import PendingIndexUpdate
-from search.resilience import breaker
 from tests.search_support import (
     RecordingServer,
     SilentPeer,

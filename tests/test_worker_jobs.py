@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
+from core.caching.breaker import breaker
 from newsroom.management.commands.run_worker import Command as Worker
 from search.models import PendingIndexUpdate
-from search.resilience import breaker, record_pending
+from search.resilience import record_pending
 from tests.search_support import RecordingServer, elasticsearch_settings
 from tests.test_search_morphology import add_article
 

@@ -1,9 +1,8 @@
-"""Wiring only: whatever a reader page shows changed, so cached copies go.
+"""Wiring only: every change a reader could see calls ``content_changed``.
 
-Every change below bumps the layout generation at once (the same request sees
-the new navigation) and, once the transaction commits, again, together with
-emptying the whole-page cache (core.caching.middleware). Page, snippet, image, tag,
-privacy, redirect and site changes all count; drafts do not.
+What that costs (generation, page cache, debts) is core.caching.invalidation's.
+Page, snippet, image, tag, privacy, redirect and site changes all count;
+drafts do not.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,15 +22,9 @@ from wagtail.signals import (
 
 from core import privacy
 
-from .generation import bump_generation
-from .middleware import schedule_clear
+from .invalidation import content_changed
 
 FILE_BOOKKEEPING = frozenset({"file_size", "file_hash"})
-
-
-def content_changed(**kwargs):
-    bump_generation()
-    schedule_clear()
 
 
 def live_page_saved(instance, update_fields=None, **kwargs):

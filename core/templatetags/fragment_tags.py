@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def content_generation(context) -> int:
-    """Bumped by every content change (core.caching.signals), like the layout."""
+    """Bumped by every content change (core.caching.invalidation), like the layout."""
     return context_layout(context).generation

@@ -228,7 +228,7 @@ def redis_caches(url: str, pages_url: str) -> dict:
             "KEY_PREFIX": "kmpress-fragments",
             "OPTIONS": options,
         },
-        # Errors are not ignored here: core.caching.middleware catches them, so the
+        # Errors are not ignored here: core.caching catches them, so the
         # X-Wagtail-Cache header can say "err" and the log gets one line.
         "pagecache": {
             "BACKEND": "django_redis.cache.RedisCache",

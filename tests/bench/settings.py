@@ -19,3 +19,13 @@ if os.environ.get("BENCH_FRAGMENTS") == "0":
     CACHES["template_fragments"] = {  # noqa: F405
         "BACKEND": "django.core.cache.backends.dummy.DummyCache"
     }
+
+# BENCH_MEMO=0: the process memo computes every value every time, as the site
+# would without it. Its one instance is changed, whoever imported it.
+if os.environ.get("BENCH_MEMO") == "0":
+    from core.caching.generation import memo
+
+    memo.get = lambda current, key, compute, keep=None: compute()
+
+# BENCH_ROUTER=0: pages served by Wagtail's own view (tests.bench.urls).
+BENCH_WAGTAIL_ROUTER = os.environ.get("BENCH_ROUTER") == "0"

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db.models import F
 from modelsearch.backends import get_search_backends_with_name
 
+from core.caching.breaker import breaker, search_circuit
 from search.elasticsearch_backend import WRITE_ERRORS
 from search.models import PendingIndexUpdate
-from search.resilience import breaker
 
 BATCH = 200
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         for name, backend in get_search_backends_with_name(with_auto_update=True):
             if not getattr(backend, "replays_pending_writes", False):
                 continue
-            breaker.reset(name)
+            breaker.reset(search_circuit(name))
             queued = PendingIndexUpdate.objects.filter(backend=name).select_related(
                 "content_type"
             )

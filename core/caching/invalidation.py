@@ -1,0 +1,182 @@
+"""Invalidation: what a content change costs, in one call.
+
+``content_changed`` is the call every change kind makes (core.caching.signals
+wires pages, snippets, media, tags, privacy, redirects and sites to it). It
+bumps the content generation at once, so the same request sees the new
+navigation, and once the transaction commits empties every cached copy of
+the old content (``_empty_caches``: the generation again, and the whole-page
+cache). For a newspaper that publishes a few times an hour, emptying
+everything is exact and simple; a cache that joins later (one in front of
+Django) is emptied in that same step.
+
+Whatever Redis did not get is recorded in the database (``PageCacheDebt``):
+the process that next reaches Redis pays it before serving anything from the
+page cache (``page_cache_usable``). A failed page-cache call trips the page
+cache's circuit (core.caching.breaker): for ``PAGE_CACHE_RETRY_SECONDS`` the
+page cache is not asked, and the outage is logged once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, transaction
+from wagtailcache.settings import wagtailcache_settings
+
+from core.models import PageCacheDebt
+
+from .breaker import PAGE_CACHE, breaker
+from .generation import bump_generation
+
+logger = logging.getLogger(__name__)
+
+
+class _Debt:
+    """Per process: whether a clear and bump are known to be unpaid.
+
+    ``owed``: this process's own, or read from the debt table, which is
+    looked at most every ``PAGE_CACHE_DEBT_CHECK_SECONDS``.
+    """
+
+    owed = False
+    checked_at = -math.inf
+
+
+def content_changed(**signal) -> None:
+    """The one call for any change a reader could see; a signal receiver as is.
+
+    A subtree delete sends a signal per page; the transaction still empties
+    the caches once (``schedule_clear``).
+    """
+    bump_generation()
+    schedule_clear()
+
+
+class _ClearAfterCommit:
+    """One on-commit payment; ``pending`` until it has run."""
+
+    def __init__(self):
+        self.pending = True
+
+    def __call__(self):
+        self.pending = False
+        if not pay_debt():
+            _record_debt()
+
+
+def schedule_clear() -> None:
+    """Empties the caches once the current transaction commits; at once
+    outside one.
+
+    After the commit, not before: a request between the two would otherwise
+    cache the old content again.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(func, "pending", False) and isinstance(func, _ClearAfterCommit)
+        for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_ClearAfterCommit(), robust=True)
+
+
+def _empty_caches() -> bool:
+    """Every cached copy of content made stale; True when all of it was."""
+    return bump_generation() and clear_page_cache()
+
+
+def pay_debt() -> bool:
+    """Empties the caches, then forgets the debts recorded before; True when
+    the caches were emptied."""
+    try:
+        last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
+        last = next(iter(last), None)
+    except DatabaseError:
+        last = None
+    if not _empty_caches():
+        return False
+    _Debt.owed = False
+    if last is not None:
+        # Debts recorded meanwhile (a higher pk) are paid next time; one left
+        # by a database error is paid again later: a clear too many costs nothing.
+        with contextlib.suppress(DatabaseError):
+            PageCacheDebt.objects.filter(pk__lte=last).delete()
+    return True
+
+
+def _record_debt() -> None:
+    """Notes an unpaid clear and bump where every process, now or later, sees it.
+
+    A partition can keep Redis's pages while publishing cannot reach it; a
+    note in this process alone would die with it, and other processes would
+    serve the old pages (and the old layout generation) for an hour.
+    """
+    _Debt.owed = True
+    try:
+        PageCacheDebt.objects.create()
+    except DatabaseError as error:
+        logger.warning(
+            "Could not record the owed page-cache clear (%s); this process "
+            "pays it when Redis answers again.",
+            error,
+        )
+
+
+def _debt_outstanding() -> bool:
+    """Whether a clear and bump are owed, here or by any process."""
+    if _Debt.owed:
+        return True
+    now = time.monotonic()
+    if now - _Debt.checked_at < settings.PAGE_CACHE_DEBT_CHECK_SECONDS:
+        return False
+    _Debt.checked_at = now
+    try:
+        _Debt.owed = PageCacheDebt.objects.exists()
+    except DatabaseError:
+        return False  # nothing can be known: cached pages beat no pages
+    return _Debt.owed
+
+
+def page_cache() -> object:
+    return caches[wagtailcache_settings.WAGTAIL_CACHE_BACKEND]
+
+
+def page_cache_failed(error: Exception, action: str) -> None:
+    """Rests the page cache; the first failure of an outage is logged."""
+    if breaker.trip(PAGE_CACHE, settings.PAGE_CACHE_RETRY_SECONDS):
+        logger.warning(
+            "Page cache unavailable (%s failed: %s: %s); serving pages uncached "
+            "for %s s.",
+            action,
+            type(error).__name__,
+            error,
+            settings.PAGE_CACHE_RETRY_SECONDS,
+        )
+
+
+def page_cache_usable() -> bool:
+    """False while resting after a failure, or while an owed clear still fails."""
+    if breaker.is_open(PAGE_CACHE):
+        return False
+    return not _debt_outstanding() or pay_debt()
+
+
+def clear_page_cache() -> bool:
+    """Empties the page cache; True when it is known to be empty.
+
+    While the cache rests after a failure it is not asked, so publishing never
+    waits on a Redis known to be away.
+    """
+    if breaker.is_open(PAGE_CACHE):
+        return False
+    try:
+        page_cache().clear()
+    except Exception as error:  # noqa: BLE001 - any backend failure: retry later
+        page_cache_failed(error, "clear")
+        return False
+    return True
