@@ -92,9 +92,8 @@ def public_listing(queryset: QuerySet, request: HttpRequest | None = None):
     ``NOT EXISTS`` over the few restrictions), and those of twins from the
     generation's index as path filters.
 
-    ``public`` is the same rule without the memo; on PostgreSQL with 2,000
-    articles (half restricted) a 20-row listing took 13 ms with it, 7 ms with
-    this and 6 ms with the one-tree rule alone.
+    ``public`` is the same rule without the memo: exact, but it costs a
+    listing about twice as much (README, Benchmarks: private twins).
     """
     own_line = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))

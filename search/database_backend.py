@@ -3,7 +3,7 @@
 Wagtail's PostgreSQL query matches ``title || body`` row by row from the pages
 side: every page of the queryset is joined to its index entry and its vectors
 concatenated and tested, so even a rare word costs a pass over the whole
-archive (0.7 s at 10,000 articles per language here), and each ``Or`` branch
+archive, and each ``Or`` branch
 adds two ``ts_rank`` calls per row. Article keys live in ``body`` alone (the
 raw title is not indexed, see ``ArticlePage.get_search_fields``), so this
 compiler keeps the pages whose entry matches ``body @@ query`` (a semi-join
@@ -14,8 +14,8 @@ query. SQLite and other databases use Wagtail's backends unchanged.
 
 A broad word (one article in two mentions "комбинат") matches thousands of
 articles, and ranking them all meant reading and joining every matching index
-entry twice, for the page and for its count: 0.3 s at 10,000 articles per
-language. A relevance search therefore ranks a bounded candidate set: the
+entry twice, for the page and for its count (README, Benchmarks: search at
+scale). A relevance search therefore ranks a bounded candidate set: the
 ``RANKED_CANDIDATES`` newest matching articles (highest page id), found by
 walking the pages newest first and probing each one's index entry, which
 stops as soon as enough match; a rare word still goes through the GIN index.

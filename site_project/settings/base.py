@@ -79,7 +79,7 @@ MIDDLEWARE = [
     # CSP and Permissions-Policy on every response, page-cache hits included.
     "site_project.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Page cache (home/cache.py): a hit is answered here, before sessions,
+    # Page cache (core/caching/middleware.py): a hit is answered here, before sessions,
     # locale, CSRF or auth run; a miss is stored on its way out.
     "core.caching.middleware.RevalidateMiddleware",
     "core.caching.middleware.UpdateCacheMiddleware",
@@ -314,7 +314,7 @@ REDIS_REST_SECONDS = 5
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Search: ELASTICSEARCH_URL switches to Elasticsearch 9, otherwise the database.
-# Both index keys that search/analysis.py made in Python (Russian and Kazakh
+# Both index keys that linguistics/keys.py made in Python (Russian and Kazakh
 # stems), so neither may stem again: PostgreSQL uses the 'simple' text search
 # configuration (lower-casing only; SQLite's FTS5 ignores the option), and
 # search.elasticsearch_backend maps the keys with a whitespace analyzer. It also
@@ -373,7 +373,8 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 
-# See DESIGN.md: avoids the stale numchild of upstream issue 773 and keeps
+# Avoids the stale numchild of wagtail-localize issue 773 (regression test:
+# tests/test_translation_subtree.py) and keeps
 # untranslated kk pages from going live with Russian text.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
