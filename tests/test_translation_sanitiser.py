@@ -133,6 +133,15 @@ def assert_clean(source: str, preview: str) -> None:
     assert disallowed_markup(rendered) == []
 
 
+def assert_stored_and_shown_clean(client, staff, translation) -> None:
+    """Every stored string is clean, and so are the review and the preview."""
+    strings = stored_strings(translation)
+    assert len(strings) >= len(PAYLOADS)
+    assert [disallowed_markup(data) for data in strings] == [[]] * len(strings)
+    source, preview = submit_and_preview(client, staff, translation)
+    assert_clean(source, preview)
+
+
 def test_strings_put_in_the_translation_editor_keep_only_rich_text_tags(
     client, staff, translation
 ):
@@ -170,12 +179,7 @@ def test_a_po_file_upload_of_hostile_strings_keeps_only_rich_text_tags(
         },
     )
     assert response.status_code == 302
-    strings = stored_strings(translation)
-    assert len(strings) >= len(PAYLOADS)
-    assert [disallowed_markup(data) for data in strings] == [[]] * len(strings)
-
-    source, preview = submit_and_preview(client, staff, translation)
-    assert_clean(source, preview)
+    assert_stored_and_shown_clean(client, staff, translation)
 
 
 def test_machine_translation_answering_with_markup_keeps_only_rich_text_tags(
@@ -190,12 +194,7 @@ def test_machine_translation_answering_with_markup_keeps_only_rich_text_tags(
         {"next": "/admin/"},
     )
     assert response.status_code == 302
-    strings = stored_strings(translation)
-    assert len(strings) >= len(PAYLOADS)
-    assert [disallowed_markup(data) for data in strings] == [[]] * len(strings)
-
-    source, preview = submit_and_preview(client, staff, translation)
-    assert_clean(source, preview)
+    assert_stored_and_shown_clean(client, staff, translation)
 
 
 @pytest.mark.parametrize("href", HOSTILE_HREFS)
