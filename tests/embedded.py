@@ -41,9 +41,11 @@ def embedded_env(workdir: Path) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
-    """``manage.py`` in its own process; any non-zero exit raises."""
+    """``manage.py`` in its own process (of this tree unless ``cwd`` names
+    another checkout); any non-zero exit raises."""
     kwargs.setdefault("timeout", 1200)
-    return subprocess.run([*MANAGE, *args], cwd=ROOT, env=env, check=True, **kwargs)
+    kwargs.setdefault("cwd", ROOT)
+    return subprocess.run([*MANAGE, *args], env=env, check=True, **kwargs)
 
 
 def free_port() -> int:

@@ -14,9 +14,17 @@ builds without a piece that must earn its keep (``WITHOUTS``: the process
 memo, the page router), each in its own gunicorn, in interleaved rounds, best
 of each; ``run`` prints them as one table, with each build's SQL queries.
 
+With ``BENCH_BASELINE=<git rev>`` the same run also checks that revision out
+into a temporary git worktree (removed afterwards) with its own database
+(``BENCH_DATABASE`` + ``_baseline``), migrated and seeded by its own
+``manage.py``, and measures it against this tree in interleaved rounds, best
+of each: uncached article, section and home, the cached article, and SQL
+queries per page type. Each build then runs on a private redis-server of its
+own. ``BENCH_BASELINE_ONLY=1`` skips every other part.
+
 Environment: BENCH_ARTICLES (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
 BENCH_WORKERS (2), BENCH_REDIS_DB (12), BENCH_MEMORY_REQUESTS (10000),
-BENCH_DATABASE (benchdb).
+BENCH_DATABASE (benchdb), BENCH_BASELINE, BENCH_BASELINE_ONLY.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.embedded import ROOT, free_port, manage, without_services
+from tests.embedded import ROOT, RedisServer, free_port, manage, without_services
 
 VENV_BIN = Path(sys.executable).parent
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "1000"))
@@ -48,6 +56,8 @@ MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
 ROUNDS = 3
 DATABASE = os.environ.get("BENCH_DATABASE", "benchdb")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+BASELINE = os.environ.get("BENCH_BASELINE", "")
+BASELINE_ONLY = os.environ.get("BENCH_BASELINE_ONLY") == "1"
 
 WRK_SCRIPT = """
 local counter = 0
@@ -161,12 +171,12 @@ def probe() -> None:
     print("PROBE " + json.dumps(figures))
 
 
-def recreate_database() -> None:
+def recreate_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
 
 
 def flush_redis() -> None:
@@ -181,8 +191,9 @@ def flush_redis() -> None:
 class Site:
     """gunicorn serving the bench settings on a free loopback port."""
 
-    def __init__(self, env: dict, extra_env: dict | None = None):
+    def __init__(self, env: dict, extra_env: dict | None = None, root: Path = ROOT):
         self.env = {**env, **(extra_env or {})}
+        self.root = root
         self.port = free_port()
         self.process = None
 
@@ -198,7 +209,7 @@ class Site:
                 "--log-level",
                 "warning",
             ],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
         )
         for _ in range(300):
@@ -287,17 +298,51 @@ def step(message: str) -> None:
     print(f"  pages: {message}", file=sys.stderr, flush=True)
 
 
-def probe_site(env: dict) -> dict:
+# This file's probe, run in another checkout's code (the current directory).
+RUN_PROBE = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
+
+
+def probe_site(env: dict, root: Path = ROOT) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.bench.pages", "probe"],
-        cwd=ROOT,
+        [sys.executable, "-c", RUN_PROBE, __file__, "probe"],
+        cwd=root,
         env=env,
         check=True,
         capture_output=True,
         text=True,
+        timeout=600,
     )
     line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE "))
     return json.loads(line.removeprefix("PROBE "))
+
+
+def seed(env: dict, root: Path = ROOT) -> dict:
+    """Demo newspaper plus synthetic articles by ``root``'s own ``seed_demo``;
+    returns the probe's figures with a few articles and with all of them."""
+    step(f"seeding {FEW} articles per language")
+    manage(env, "seed_demo", capture_output=True, cwd=root)
+    manage(env, "seed_demo", "--articles", str(FEW), capture_output=True, cwd=root)
+    few = probe_site(env, root)
+    step(f"seeding up to {ARTICLES} articles per language")
+    manage(
+        env,
+        "seed_demo",
+        "--articles",
+        str(ARTICLES - FEW),
+        capture_output=True,
+        cwd=root,
+    )
+    return {"few": few, "many": probe_site(env, root)}
+
+
+def best_of(runs: dict, key, result: dict) -> None:
+    kept = runs.get(key)
+    if kept is None or result["rps"] > kept["rps"]:
+        runs[key] = result
+
+
+def failures(*results: dict) -> int:
+    return sum(run["socket_errors"] + run["non_2xx_3xx"] for run in results)
 
 
 def run() -> dict:
@@ -309,8 +354,9 @@ def run() -> dict:
         "wrk_connections": CONNECTIONS,
         "seconds_per_run": SECONDS,
     }
-    with tempfile.TemporaryDirectory(prefix="kmpress-bench-") as workdir:
-        body = Path(workdir) / "article.html"
+    with tempfile.TemporaryDirectory(prefix="kmpress-bench-") as temporary:
+        workdir = Path(temporary)
+        body = workdir / "article.html"
         env = without_services()
         env.update(
             DJANGO_SETTINGS_MODULE="tests.bench.settings",
@@ -327,101 +373,232 @@ def run() -> dict:
             BENCH_BODY_OUT=str(body),
         )
         step("database, migrations, static files")
-        recreate_database()
+        recreate_database(DATABASE)
         flush_redis()
         manage(env, "migrate", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
-        step(f"seeding {FEW} articles per language")
-        manage(env, "seed_demo", capture_output=True)
-        manage(env, "seed_demo", "--articles", str(FEW), capture_output=True)
-        few = probe_site(env)
-        step(f"seeding up to {ARTICLES} articles per language")
-        manage(env, "seed_demo", "--articles", str(ARTICLES - FEW), capture_output=True)
-        many = probe_site(env)
+        seeded = seed(env)
         for name in PROBE_PAGES:
-            figures[f"queries_{name}_n{FEW}"] = few["queries"][name]
-            figures[f"queries_{name}_n{ARTICLES}"] = many["queries"][name]
-        urls = many["urls"]
+            figures[f"queries_{name}_n{FEW}"] = seeded["few"]["queries"][name]
+            figures[f"queries_{name}_n{ARTICLES}"] = seeded["many"]["queries"][name]
         figures["article_bytes"] = body.stat().st_size
         flush_redis()
-
-        step("cached pages against bare views, then worker memory")
-        with Site(env) as site:
-            site.get(urls["article"])
-            status, headers, _ = site.get(urls["article"])
-            figures["article_second_get"] = headers.get("X-Wagtail-Cache")
-            site.get("/bench/bare-cached/")
-            # Interleaved rounds, best of each: other load only ever slows a run.
-            runs = {"hit": [], "bare_cached": [], "bare": []}
-            for _ in range(ROUNDS):
-                runs["hit"].append(wrk(site, urls["article"]))
-                runs["bare_cached"].append(wrk(site, "/bench/bare-cached/"))
-                runs["bare"].append(wrk(site, "/bench/bare/"))
-            hit, bare_cached, bare = (
-                max(runs[name], key=lambda run: run["rps"])
-                for name in ("hit", "bare_cached", "bare")
+        if not BASELINE_ONLY:
+            figures.update(cached_pages(env, seeded["many"], workdir))
+            figures.update(uncached_builds(env, seeded["many"], workdir))
+            figures["failed_requests"] = (
+                figures["cached_failed_requests"] + figures["uncached_failed_requests"]
             )
-            miss = wrk(site, urls["article"], unique=True)
-            mix = Path(workdir) / "mix.txt"
-            mix.write_text("\n".join(many["mix"]) + "\n")
-            load(site, mix, 1000)
-            warm = site.worker_rss_kb()
-            served = load(site, mix, MEMORY_REQUESTS)
-            after = site.worker_rss_kb()
-            flush_redis()
-        figures.update(
-            cached_article_rps=hit["rps"],
-            cached_article_p99_ms=hit["p99_ms"],
-            bare_cache_page_rps=bare_cached["rps"],
-            bare_view_rps=bare["rps"],
-            cached_article_vs_bare_cache_page=round(hit["rps"] / bare_cached["rps"], 2),
-            cached_article_vs_bare_view=round(hit["rps"] / bare["rps"], 2),
-            miss_article_rps=miss["rps"],
-            hit_vs_miss_article=round(hit["rps"] / miss["rps"], 1),
-            worker_rss_mb_after_warmup=[round(kb / 1024, 1) for kb in warm],
-            worker_rss_mb_after_more_requests=[round(kb / 1024, 1) for kb in after],
-            worker_rss_growth_mb=round((sum(after) - sum(warm)) / 1024 / len(warm), 1),
-            memory_requests=served,
-            memory_distinct_urls=len(many["mix"]),
-        )
-        errors = sum(
-            run["socket_errors"] + run["non_2xx_3xx"]
-            for run in [miss, *runs["hit"], *runs["bare_cached"], *runs["bare"]]
-        )
-
-        articles = Path(workdir) / "articles.txt"
-        articles.write_text("\n".join(many["articles"]) + "\n")
-        for variant, extra_env in WITHOUTS.items():
-            queries = probe_site({**env, **extra_env})["queries"]
-            for name in UNCACHED_PAGES:
-                figures[f"queries_{variant}_{name}_n{ARTICLES}"] = queries[name]
-        for name in UNCACHED_PAGES:
-            figures[f"queries_uncached_{name}_n{ARTICLES}"] = many["queries"][name]
-        step(f"uncached pages: {', '.join(UNCACHED_VARIANTS)}")
-        with contextlib.ExitStack() as stack:
-            sites = {
-                variant: stack.enter_context(Site(env, extra_env))
-                for variant, extra_env in UNCACHED_VARIANTS.items()
-            }
-            best: dict[tuple[str, str], dict] = {}
-            for _ in range(ROUNDS):
-                for name in UNCACHED_PAGES:
-                    for variant, site in sites.items():
-                        site.get(urls[name])
-                        # Articles in turn, 300 of them: no page reused.
-                        paths = {"paths": articles} if name == "article" else {}
-                        result = wrk(site, "/" if paths else urls[name], **paths)
-                        errors += result["socket_errors"] + result["non_2xx_3xx"]
-                        kept = best.get((variant, name))
-                        if kept is None or result["rps"] > kept["rps"]:
-                            best[variant, name] = result
-        for (variant, name), result in best.items():
-            figures[f"{variant}_{name}_rps"] = result["rps"]
-            figures[f"{variant}_{name}_p99_ms"] = result["p99_ms"]
-        figures["failed_requests"] = errors
-        flush_redis()
-    print("\n".join(uncached_table(figures)))
+        if BASELINE:
+            figures.update(against_baseline(env, seeded["many"], workdir))
+    if not BASELINE_ONLY:
+        print("\n".join(uncached_table(figures)))
+    if BASELINE:
+        print("\n".join(baseline_table(figures)))
     return figures
+
+
+def cached_pages(env: dict, many: dict, workdir: Path) -> dict:
+    """Cached article against bare views, a miss, then worker memory."""
+    urls = many["urls"]
+    step("cached pages against bare views, then worker memory")
+    with Site(env) as site:
+        site.get(urls["article"])
+        _, headers, _ = site.get(urls["article"])
+        second_get = headers.get("X-Wagtail-Cache")
+        site.get("/bench/bare-cached/")
+        # Interleaved rounds, best of each: other load only ever slows a run.
+        runs = {"hit": [], "bare_cached": [], "bare": []}
+        for _ in range(ROUNDS):
+            runs["hit"].append(wrk(site, urls["article"]))
+            runs["bare_cached"].append(wrk(site, "/bench/bare-cached/"))
+            runs["bare"].append(wrk(site, "/bench/bare/"))
+        hit, bare_cached, bare = (
+            max(runs[name], key=lambda run: run["rps"])
+            for name in ("hit", "bare_cached", "bare")
+        )
+        miss = wrk(site, urls["article"], unique=True)
+        mix = workdir / "mix.txt"
+        mix.write_text("\n".join(many["mix"]) + "\n")
+        load(site, mix, 1000)
+        warm = site.worker_rss_kb()
+        served = load(site, mix, MEMORY_REQUESTS)
+        after = site.worker_rss_kb()
+        flush_redis()
+    return {
+        "article_second_get": second_get,
+        "cached_article_rps": hit["rps"],
+        "cached_article_p99_ms": hit["p99_ms"],
+        "bare_cache_page_rps": bare_cached["rps"],
+        "bare_view_rps": bare["rps"],
+        "cached_article_vs_bare_cache_page": round(hit["rps"] / bare_cached["rps"], 2),
+        "cached_article_vs_bare_view": round(hit["rps"] / bare["rps"], 2),
+        "miss_article_rps": miss["rps"],
+        "hit_vs_miss_article": round(hit["rps"] / miss["rps"], 1),
+        "worker_rss_mb_after_warmup": [round(kb / 1024, 1) for kb in warm],
+        "worker_rss_mb_after_more_requests": [round(kb / 1024, 1) for kb in after],
+        "worker_rss_growth_mb": round((sum(after) - sum(warm)) / 1024 / len(warm), 1),
+        "memory_requests": served,
+        "memory_distinct_urls": len(many["mix"]),
+        "cached_failed_requests": failures(
+            miss, *runs["hit"], *runs["bare_cached"], *runs["bare"]
+        ),
+    }
+
+
+def uncached_builds(env: dict, many: dict, workdir: Path) -> dict:
+    """Uncached pages of the normal build and of each build without a piece."""
+    urls = many["urls"]
+    figures: dict = {}
+    articles = workdir / "articles.txt"
+    articles.write_text("\n".join(many["articles"]) + "\n")
+    for variant, extra_env in WITHOUTS.items():
+        queries = probe_site({**env, **extra_env})["queries"]
+        for name in UNCACHED_PAGES:
+            figures[f"queries_{variant}_{name}_n{ARTICLES}"] = queries[name]
+    for name in UNCACHED_PAGES:
+        figures[f"queries_uncached_{name}_n{ARTICLES}"] = many["queries"][name]
+    step(f"uncached pages: {', '.join(UNCACHED_VARIANTS)}")
+    errors = 0
+    with contextlib.ExitStack() as stack:
+        sites = {
+            variant: stack.enter_context(Site(env, extra_env))
+            for variant, extra_env in UNCACHED_VARIANTS.items()
+        }
+        best: dict[tuple[str, str], dict] = {}
+        for _ in range(ROUNDS):
+            for name in UNCACHED_PAGES:
+                for variant, site in sites.items():
+                    site.get(urls[name])
+                    # Articles in turn, 300 of them: no page reused.
+                    paths = {"paths": articles} if name == "article" else {}
+                    result = wrk(site, "/" if paths else urls[name], **paths)
+                    errors += failures(result)
+                    best_of(best, (variant, name), result)
+    for (variant, name), result in best.items():
+        figures[f"{variant}_{name}_rps"] = result["rps"]
+        figures[f"{variant}_{name}_p99_ms"] = result["p99_ms"]
+    figures["uncached_failed_requests"] = errors
+    flush_redis()
+    return figures
+
+
+#: (page cache, page) measured for the baseline and this tree.
+COMPARED = (
+    ("uncached", "article"),
+    ("uncached", "section"),
+    ("uncached", "home"),
+    ("cached", "article"),
+)
+BUILDS = ("baseline", "this")
+
+
+def git(*args: str) -> None:
+    subprocess.run(["git", "-C", str(ROOT), *args], check=True, timeout=300)
+
+
+def against_baseline(env: dict, many: dict, workdir: Path) -> dict:
+    """BENCH_BASELINE's checkout against this tree, interleaved, best of each.
+
+    Each build has a redis-server of its own (private, stopped afterwards):
+    the machine's Redis has too few database numbers for two builds.
+    """
+    tree = workdir / "baseline"
+    redis = {build: RedisServer() for build in BUILDS}
+    git("worktree", "add", "--detach", "--quiet", str(tree), BASELINE)
+    try:
+        for server in redis.values():
+            server.start()
+        database = f"{DATABASE}_baseline"
+        envs = {
+            "baseline": {
+                **env,
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+                "MEDIA_ROOT": f"{workdir}/baseline-media",
+                "STATIC_ROOT": f"{workdir}/baseline-static",
+                "BENCH_BARE_BODY": f"{workdir}/baseline-article.html",
+                "BENCH_BODY_OUT": f"{workdir}/baseline-article.html",
+                "PYTHONPATH": str(tree),
+            },
+            "this": dict(env),
+        }
+        for build, server in redis.items():
+            envs[build]["REDIS_URL"] = f"redis://127.0.0.1:{server.port}/0"
+        step(f"baseline {BASELINE}: messages, database, migrations, static files")
+        base_env = envs["baseline"]
+        manage(base_env, "compilemessages", "-v0", cwd=tree)
+        recreate_database(database)
+        manage(base_env, "migrate", "-v0", cwd=tree)
+        manage(base_env, "collectstatic", "--noinput", "-v0", cwd=tree)
+        probes = {"baseline": seed(base_env, tree)["many"], "this": many}
+        roots = {"baseline": tree, "this": ROOT}
+        return compare(envs, roots, probes, workdir)
+    finally:
+        for server in redis.values():
+            server.stop()
+        git("worktree", "remove", "--force", str(tree))
+
+
+def compare(envs: dict, roots: dict, probes: dict, workdir: Path) -> dict:
+    figures: dict = {"baseline": BASELINE}
+    articles = {}
+    for build in BUILDS:
+        articles[build] = workdir / f"articles-{build}.txt"
+        articles[build].write_text("\n".join(probes[build]["articles"]) + "\n")
+        for name in PROBE_PAGES:
+            figures[f"{build}_queries_{name}"] = probes[build]["queries"][name]
+    step(f"baseline {BASELINE} against this tree, interleaved")
+    modes = {"uncached": {"WAGTAIL_CACHE": "0"}, "cached": {}}
+    errors = 0
+    best: dict[tuple[str, str, str], dict] = {}
+    with contextlib.ExitStack() as stack:
+        sites = {
+            (build, mode): stack.enter_context(Site(envs[build], extra, roots[build]))
+            for build in BUILDS
+            for mode, extra in modes.items()
+        }
+        for build in BUILDS:
+            url = probes[build]["urls"]["article"]
+            sites[build, "cached"].get(url)
+            _, headers, _ = sites[build, "cached"].get(url)
+            figures[f"{build}_article_second_get"] = headers.get("X-Wagtail-Cache")
+        for _ in range(ROUNDS):
+            for mode, name in COMPARED:
+                for build in BUILDS:
+                    site = sites[build, mode]
+                    url = probes[build]["urls"][name]
+                    site.get(url)
+                    # Uncached articles in turn, 300 of them: no page reused.
+                    if mode == "uncached" and name == "article":
+                        result = wrk(site, "/", paths=articles[build])
+                    else:
+                        result = wrk(site, url)
+                    errors += failures(result)
+                    best_of(best, (build, mode, name), result)
+    for (build, mode, name), result in best.items():
+        figures[f"{build}_{mode}_{name}_rps"] = result["rps"]
+    figures["baseline_failed_requests"] = errors
+    return figures
+
+
+def baseline_table(figures: dict) -> list[str]:
+    """Baseline against this tree, as measured in this run; the ratio is this
+    tree's figure over the baseline's."""
+    width = 28
+    lines = [
+        f"baseline {BASELINE} vs this tree".ljust(width)
+        + "".join(head.rjust(12) for head in ("baseline", "this tree", "ratio"))
+    ]
+    rows = [
+        (f"{mode} {name} req/s", f"{mode}_{name}_rps") for mode, name in COMPARED
+    ] + [(f"queries {name}", f"queries_{name}") for name in PROBE_PAGES]
+    for label, key in rows:
+        base, this = figures[f"baseline_{key}"], figures[f"this_{key}"]
+        ratio = f"{this / base:.2f}" if base else "-"
+        cells = "".join(f"{cell}".rjust(12) for cell in (base, this, ratio))
+        lines.append(label.ljust(width) + cells)
+    lines.append(f"failed requests: {figures['baseline_failed_requests']}")
+    return lines
 
 
 def uncached_table(figures: dict) -> list[str]:
