@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
-from wagtail_localize.operations import translate_object
 from wagtail_localize.models import StringSegment
+from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
 from tests.translation_support import newsroom_staff, translation_for
@@ -42,9 +42,7 @@ def template_names(response) -> list[str]:
     return [template.name for template in response.templates]
 
 
-@pytest.mark.parametrize(
-    ("language", "message"), [("ru", RUSSIAN), ("kk", KAZAKH)]
-)
+@pytest.mark.parametrize(("language", "message"), [("ru", RUSSIAN), ("kk", KAZAKH)])
 def test_an_unknown_admin_address_shows_the_admins_404_in_the_users_language(
     client, staff, language, message
 ):
