@@ -61,7 +61,7 @@ class Sampler:
         return marker.replace("Русский текст", "Қазақша мәтін")
 
     def value(self, block, path: str, full: bool):
-        """What the admin's form posts for ``block``; optional parts only if ``full``."""
+        """What the admin's form posts; optional parts only when ``full``."""
         if not full and not block.required and not isinstance(block, StructOrList):
             return ""
         if isinstance(block, blocks.StructBlock):
@@ -210,8 +210,13 @@ def test_every_text_a_reader_sees_in_a_body_is_translated_into_kazakh(
     assert not missing, f"shown to readers but not a segment: {sorted(missing)}"
     assert NUMBER not in sources
 
+    kk_draft = translation.get_target_instance()
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(staff.translator)
+        # The translator meets those segments in the editor, which renders them.
+        editor = client.get(reverse("wagtailadmin_pages:edit", args=(kk_draft.pk,)))
+        assert editor.status_code == 200
+        assert "translation-editor" in editor.content.decode()
         texts = {marker: sampler.kazakh(marker) for marker in sources & set(shown)}
         translate_strings(
             client,
@@ -222,7 +227,7 @@ def test_every_text_a_reader_sees_in_a_body_is_translated_into_kazakh(
         )
         response = client.post(reverse("translations_submit", args=(translation.pk,)))
         assert response.status_code == 302
-        kk_page = NewsPage.objects.get(pk=translation.get_target_instance().pk)
+        kk_page = NewsPage.objects.get(pk=kk_draft.pk)
         client.force_login(staff.moderator)
         approve(client, kk_page)
 
