@@ -19,7 +19,11 @@ from tests.translation_support import translation_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+TITLE = ("Семь лет комбината в одной таблице", "Комбинаттың жеті жылы бір кестеде")
+LEAD = ("Добыча, выпуск и люди.", "Өндіру, шығару және адамдар.")
 KAZAKH = {
+    TITLE[0]: TITLE[1],
+    LEAD[0]: LEAD[1],
     "Показатель": "Көрсеткіш",
     "Добыча руды, тыс. т": "Кен өндіру, мың т",
     "Выпуск хризотила, тыс. т": "Хризотил шығару, мың т",
@@ -43,7 +47,12 @@ TABLE_JS = """
 def translated_article() -> NewsPage:
     """A Russian article with a table, translated and published in Kazakh."""
     tree = build_tree()
-    article = NewsPageFactory(parent=tree.section_ru, body=[("table", wide_table())])
+    article = NewsPageFactory(
+        parent=tree.section_ru,
+        title=TITLE[0],
+        lead=LEAD[0],
+        body=[("table", wide_table())],
+    )
     article.save_revision().publish()
     kk = locale("kk")
     translate_object(article, [kk])
@@ -54,7 +63,7 @@ def translated_article() -> NewsPage:
             translation_of=segment.string,
             locale=kk,
             context=segment.context,
-            data=KAZAKH.get(source, f"Қазақша: {source}"),
+            data=KAZAKH[source],
         )
     translation.save_target(publish=True)
     return translation.get_target_instance()
