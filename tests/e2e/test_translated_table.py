@@ -24,6 +24,7 @@ LEAD = ("Добыча, выпуск и люди.", "Өндіру, шығару �
 KAZAKH = {
     TITLE[0]: TITLE[1],
     LEAD[0]: LEAD[1],
+    "sem-let": "zheti-zhyl",
     "Показатель": "Көрсеткіш",
     "Добыча руды, тыс. т": "Кен өндіру, мың т",
     "Выпуск хризотила, тыс. т": "Хризотил шығару, мың т",
@@ -50,6 +51,7 @@ def translated_article() -> NewsPage:
     article = NewsPageFactory(
         parent=tree.section_ru,
         title=TITLE[0],
+        slug="sem-let",
         lead=LEAD[0],
         body=[("table", wide_table())],
     )
