@@ -2,9 +2,14 @@ from django.apps import apps
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html, json_script
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
 from .admin_language import browser_labels
 from .guards import (
@@ -15,6 +20,7 @@ from .guards import (
     guarded_convert_to_alias,
     language_scoped_view,
 )
+from .sync import EMBARGO_ACTION
 from .sync import after_create_page as convert_new_page_aliases
 from .views import (
     TranslationStatusView,
@@ -109,6 +115,22 @@ def hide_localize_translations_report(request, menu_items):
     that name."""
     localize_report = reverse("wagtail_localize:translations_report")
     menu_items[:] = [item for item in menu_items if item.url != localize_report]
+
+
+@hooks.register("register_log_actions")
+def register_embargo_log_action(actions):
+    @actions.register_action(EMBARGO_ACTION)
+    class EmbargoFormatter(LogFormatter):
+        label = _("Kept as an untranslated draft")
+
+        def format_message(self, log_entry):
+            go_live = parse_datetime(log_entry.data.get("go_live_at") or "")
+            if go_live is None:
+                return self.label
+            return gettext(
+                "Kept as an untranslated draft: the original is scheduled"
+                " to go live at %(go_live_at)s"
+            ) % {"go_live_at": date_format(localtime(go_live), "DATETIME_FORMAT")}
 
 
 @hooks.register("construct_homepage_panels")
