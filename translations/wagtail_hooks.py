@@ -20,6 +20,7 @@ from .guards import (
     guarded_convert_to_alias,
     language_scoped_view,
 )
+from .reset import refill_deleted_translation, restore_revision
 from .sync import EMBARGO_ACTION
 from .sync import after_create_page as convert_new_page_aliases
 from .views import (
@@ -140,6 +141,10 @@ def add_translations_panel(request, panels):
 
 # Ahead of wagtail-localize's hook, which opens the translation editor.
 hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
+
+hooks.register("after_delete_page", refill_deleted_translation)
+# Ahead of wagtail-localize's hook, which opens the translation editor.
+hooks.register("before_edit_page", restore_revision, order=-100)
 
 # After wagtail-localize's own hook, which creates the aliases.
 hooks.register("after_create_page", convert_new_page_aliases, order=10)
