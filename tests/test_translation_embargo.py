@@ -155,7 +155,12 @@ def test_scheduling_logs_the_kazakh_twin_kept_as_an_untranslated_draft(
     assert not kk_actions & {"wagtail.publish", "wagtail.publish.scheduled"}
     entry = PageLogEntry.objects.get(page=twin, action="translations.embargo")
     assert entry.user == staff.moderator
-    assert entry.data["go_live_at"]
+    client.force_login(staff.moderator)
+    history = client.get(reverse("wagtailadmin_pages:history", args=[twin.pk]))
+    assert history.status_code == 200
+    assert "Оставлена непереведённым черновиком: публикация оригинала" in (
+        history.content.decode()
+    )
 
 
 def test_an_article_scheduled_from_the_create_view_stays_out_of_kazakh(

@@ -52,7 +52,9 @@ def translated(tree, staff, django_capture_on_commit_callbacks):
         )
         ru.save_revision().publish()
         translate_object(ru, [tree.home_kk.locale])
-        kk = NewsPage.objects.get(translation_key=ru.translation_key, locale=tree.home_kk.locale)
+        kk = NewsPage.objects.get(
+            translation_key=ru.translation_key, locale=tree.home_kk.locale
+        )
         kk.title, kk.lead = TITLE_KK, LEAD_KK
         kk.body = [("paragraph", f"<p>{BODY_KK}</p>")]
         kk.save_revision(user=staff.translator).publish(user=staff.moderator)

@@ -22,7 +22,7 @@ from .sync import make_untranslated_draft, synchronise_trees, synchronised
 
 
 def convert_to_untranslated_draft(request, page: Page):
-    """Upstream's ``convert_to_alias``; its confirmed POST ends as an untranslated draft."""
+    """Upstream's ``convert_to_alias``, ending as an untranslated draft."""
     with transaction.atomic():
         response = convert_to_alias(request, page.pk)
         alias = Page.objects.get(pk=page.pk)

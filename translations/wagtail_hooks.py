@@ -1,9 +1,9 @@
 from django.apps import apps
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html, json_script
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.html import format_html, json_script
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
