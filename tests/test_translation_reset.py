@@ -98,6 +98,8 @@ def test_convert_to_alias_asks_for_confirmation_first(client, staff, translated,
     assert response.status_code == 200
     html = response.content.decode()
     assert 'method="POST"' in html
+    # What converting does here, not upstream's "overwrite with the original".
+    assert "Переведённая страница уходит с сайта" in html
     page = Page.objects.get(pk=kk.pk)
     assert page.live and page.alias_of_id is None and page.title == TITLE_KK
 
