@@ -5,28 +5,39 @@ Wagtail's "Compare with previous version" (``workflow_status.html`` and the
 it. The editor's autosave keeps the correspondent's fix as revisions of its
 own and "submit" saves one more copy, so at resubmission that comparison shows
 no differences. The revision the reviewer saw is the one their "request
-changes" was made on: the rejected ``TaskState``'s revision (also the revision
-of the ``wagtail.workflow.reject`` log entry). We offer the comparison of that
-revision with the latest one.
+changes" was made on: the newest revision when the task state was rejected
+(the rejected ``TaskState``'s own revision, also that of the
+``wagtail.workflow.reject`` log entry, unless the reviewer edited the page
+while requesting changes). We offer the comparison of that revision with the
+latest one.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 
 def reviewed_revisions(states: list[WorkflowState] | QuerySet) -> dict[int, int]:
-    """Workflow state id → the revision of its latest "request changes"."""
+    """Workflow state id → the revision its latest "request changes" saw."""
+    newest_then = Revision.objects.filter(
+        base_content_type_id=OuterRef("workflow_state__base_content_type_id"),
+        object_id=OuterRef("workflow_state__object_id"),
+        created_at__lte=OuterRef("finished_at"),
+    ).order_by("-created_at", "-pk")
     rejected = (
         TaskState.objects.filter(
             workflow_state__in=states, status=TaskState.STATUS_REJECTED
         )
         .order_by("workflow_state_id", "finished_at", "pk")
-        .values_list("workflow_state_id", "revision_id")
+        .values_list(
+            "workflow_state_id",
+            Coalesce(Subquery(newest_then.values("pk")[:1]), "revision_id"),
+        )
     )
     return dict(rejected)  # the latest rejection of each state wins
 

@@ -181,3 +181,49 @@ def test_the_correspondent_sees_what_they_changed_since_the_review(tree, staff):
     reviewed = [href for href, label in links if "проверен" in label]
     assert len(reviewed) == 1, links
     assert shows_the_fix(correspondent, reviewed[0])
+
+
+def test_an_edit_made_while_requesting_changes_counts_as_reviewed(tree, staff):
+    """The moderator retitles the article in the editor and requests changes
+    there: the comparison starts from the moderator's version."""
+    correspondent = as_user(staff.editor)
+    correspondent.post(
+        reverse(
+            "wagtailadmin_pages:add", args=["news", "newspage", tree.section_ru.pk]
+        ),
+        {
+            **article_form_data(
+                title="Новый конвейер", slug="novyj-konvejer", lead=REVIEWED_LEAD
+            ),
+            "action-submit": "on",
+        },
+    )
+    page = NewsPage.objects.get(slug="novyj-konvejer", locale=tree.section_ru.locale)
+    page.refresh_from_db()
+    moderator = as_user(staff.moderator)
+    response = moderator.post(
+        edit_url(page),
+        {
+            **page_form_data(page, title="Конвейер запущен"),
+            "action-workflow-action": "true",
+            "workflow-action-name": "reject",
+            "workflow-action-extra-data": '{"comment": "Проверьте цифры."}',
+        },
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.current_workflow_state.status == "needs_changes"
+    links = compare_links(correspondent.get(edit_url(page)).content)
+    assert not [href for href, label in links if "проверен" in label]
+
+    revised = page.get_latest_revision_as_object()
+    response = correspondent.post(
+        edit_url(page),
+        {**page_form_data(revised, lead=FIXED_LEAD), "action-submit": "on"},
+    )
+    assert response.status_code == 302
+    links = compare_links(moderator.get(edit_url(page)).content)
+    reviewed = [href for href, label in links if "проверен" in label]
+    assert len(reviewed) == 1, links
+    assert shows_the_fix(moderator, reviewed[0])
+    assert "Новый конвейер" not in moderator.get(reviewed[0]).content.decode()
