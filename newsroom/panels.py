@@ -18,6 +18,7 @@ from wagtail.models import (
     GroupApprovalTask,
     Page,
     PageLogEntry,
+    Revision,
     WorkflowState,
     get_default_page_content_type,
 )
@@ -60,6 +61,7 @@ class DraftRow:
     page: Page
     edited_at: datetime | None
     state: WorkflowState | None
+    scheduled_at: datetime | None = None
 
 
 @dataclass
@@ -102,7 +104,8 @@ class PageTablePanel(Component):
 
 
 class MyDraftsPanel(PageTablePanel):
-    """Pages I created or edited whose latest changes are not live yet.
+    """Pages I created or edited whose latest changes are not live yet
+    (scheduled ones with their go-live time).
 
     Only in my trees: a Kazakh twin created for my Russian page is the
     translators' draft, not mine.
@@ -128,8 +131,20 @@ class MyDraftsPanel(PageTablePanel):
             .filter(object_id__in=[str(page.pk) for page in pages])
             .select_related("current_task_state__task")
         }
+        scheduled = dict(
+            Revision.objects.filter(
+                base_content_type=get_default_page_content_type(),
+                object_id__in=[str(page.pk) for page in pages],
+                approved_go_live_at__isnull=False,
+            ).values_list("object_id", "approved_go_live_at")
+        )
         return [
-            DraftRow(page, page.latest_revision_created_at, states.get(str(page.pk)))
+            DraftRow(
+                page,
+                page.latest_revision_created_at,
+                states.get(str(page.pk)),
+                scheduled.get(str(page.pk)),
+            )
             for page in pages
         ]
 

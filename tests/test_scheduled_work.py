@@ -151,10 +151,13 @@ def test_recently_published_shows_scheduled_work(client, tree, staff, frozen):
     page = written_with_the_default_date(client, tree, staff)
     schedule(client, staff.moderator, page)
 
-    panel = dashboard_panels(staff.moderator)["newsroom-recently-published"]
+    panels = dashboard_panels(staff.moderator)
+    panel = panels["newsroom-recently-published"]
     assert "Утренняя смена" in panel
     assert "Запланировано на 03.03.2025 09:30" in panel
     assert staff.moderator.get_full_name() in panel  # who scheduled it
+    assert "Запланировано на 03.03.2025 09:30" in panels["newsroom-my-drafts"]
+    assert "Черновик" not in panels["newsroom-my-drafts"]
 
     tick_after(frozen, GO_LIVE)
     panel = dashboard_panels(staff.moderator)["newsroom-recently-published"]
