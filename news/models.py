@@ -20,6 +20,7 @@ from core.text import clean_text
 from linguistics.keys import KEYS_ANALYZER, folded_keys, index_keys, title_keys
 
 from .blocks import ArticleBodyBlock
+from .forms import ArticlePageForm
 
 COVER_RENDITION = "width-1200"
 
@@ -134,7 +135,7 @@ class ArticlePage(BasePage):
 
     publication_date = models.DateTimeField(
         _("publication date"), default=timezone.now, db_index=True
-    )
+    )  # a first publication scheduled for later takes its go-live (ArticlePageForm)
     lead = models.TextField(
         _("lead"),
         help_text=_("One or two sentences under the title; teasers and feeds show it."),
@@ -162,6 +163,7 @@ class ArticlePage(BasePage):
         help_text=_("Show in «Интересное» and on the home page."),
     )
 
+    base_form_class = ArticlePageForm
     content_panels = BasePage.content_panels + [
         FieldPanel("publication_date"),
         FieldPanel("lead"),

@@ -18,10 +18,13 @@ from wagtail.models import (
     GroupApprovalTask,
     Page,
     PageLogEntry,
+    Revision,
     WorkflowState,
     get_default_page_content_type,
 )
 from wagtail.permissions import page_permission_policy
+
+from .review_comparison import comparison_url, reviewed_revisions
 
 LIMIT = 10
 
@@ -58,6 +61,7 @@ class DraftRow:
     page: Page
     edited_at: datetime | None
     state: WorkflowState | None
+    scheduled_at: datetime | None = None
 
 
 @dataclass
@@ -65,6 +69,7 @@ class ReviewRow:
     page: Page
     state: WorkflowState
     reviewers: list[tuple[str, list[str]]]
+    reviewed_comparison: str | None = None
 
 
 def edits_by(user) -> QuerySet:
@@ -99,7 +104,8 @@ class PageTablePanel(Component):
 
 
 class MyDraftsPanel(PageTablePanel):
-    """Pages I created or edited whose latest changes are not live yet.
+    """Pages I created or edited whose latest changes are not live yet
+    (scheduled ones with their go-live time).
 
     Only in my trees: a Kazakh twin created for my Russian page is the
     translators' draft, not mine.
@@ -125,14 +131,27 @@ class MyDraftsPanel(PageTablePanel):
             .filter(object_id__in=[str(page.pk) for page in pages])
             .select_related("current_task_state__task")
         }
+        scheduled = dict(
+            Revision.objects.filter(
+                base_content_type=get_default_page_content_type(),
+                object_id__in=[str(page.pk) for page in pages],
+                approved_go_live_at__isnull=False,
+            ).values_list("object_id", "approved_go_live_at")
+        )
         return [
-            DraftRow(page, page.latest_revision_created_at, states.get(str(page.pk)))
+            DraftRow(
+                page,
+                page.latest_revision_created_at,
+                states.get(str(page.pk)),
+                scheduled.get(str(page.pk)),
+            )
             for page in pages
         ]
 
 
 class InReviewPanel(PageTablePanel):
-    """Every page in review in my trees: who asked, which step, who reviews it."""
+    """Every page in review in my trees: who asked, which step, who reviews it,
+    and what changed since changes were requested."""
 
     name = "newsroom_in_review"
     heading = _("In review: who is reviewing what")
@@ -152,11 +171,15 @@ class InReviewPanel(PageTablePanel):
         reviewers = self.reviewers_by_task(
             {state.current_task_state.task_id for state in states}
         )
+        reviewed = reviewed_revisions(states)
         return [
             ReviewRow(
                 page=pages[int(state.object_id)],
                 state=state,
                 reviewers=reviewers.get(state.current_task_state.task_id, []),
+                reviewed_comparison=comparison_url(
+                    pages[int(state.object_id)], reviewed.get(state.pk)
+                ),
             )
             for state in states
             if int(state.object_id) in pages
@@ -189,29 +212,77 @@ class InReviewPanel(PageTablePanel):
         return result
 
 
+PUBLISHED = ("wagtail.publish", "wagtail.publish.scheduled")
+SCHEDULED = "wagtail.publish.schedule"
+
+
+@dataclass
+class PublishedRow:
+    page: Page
+    user: object | None
+    at: datetime
+    on_schedule: bool = False
+    pending: bool = False
+
+
 class RecentlyPublishedPanel(PageTablePanel):
-    """The last pages published, by whom and when."""
+    """The last pages published, by whom and when, and the ones scheduled.
+
+    Wagtail logs a schedule as ``wagtail.publish.schedule`` (by the moderator)
+    and its go-live as ``wagtail.publish.scheduled`` (by the worker, no user):
+    a scheduled row names who scheduled it; a pending one its go-live time.
+    """
 
     name = "newsroom_recently_published"
     heading = _("Recently published")
     template_name = "newsroom/panels/recently_published.html"
     order = 260
 
-    def rows(self, request) -> list[PageLogEntry]:
+    def rows(self, request) -> list[PublishedRow]:
         entries = (
-            PageLogEntry.objects.filter(action="wagtail.publish", page__live=True)
-            .select_related("user", "page__locale")
+            PageLogEntry.objects.filter(
+                Q(action__in=PUBLISHED, page__live=True)
+                | Q(action=SCHEDULED, revision__approved_go_live_at__isnull=False)
+            )
+            .select_related("user", "page__locale", "revision")
             .order_by("-timestamp", "-pk")[: LIMIT * 3]
         )
-        rows, seen = [], set()
+        latest, seen = [], set()
         for entry in entries:
-            if entry.page_id in seen:
-                continue
-            seen.add(entry.page_id)
-            rows.append(entry)
-            if len(rows) == LIMIT:
-                break
-        return rows
+            if entry.page_id not in seen and len(latest) < LIMIT:
+                seen.add(entry.page_id)
+                latest.append(entry)
+        schedulers = {
+            entry.revision_id: entry.user
+            for entry in PageLogEntry.objects.filter(
+                action=SCHEDULED,
+                revision_id__in=[
+                    entry.revision_id
+                    for entry in latest
+                    if entry.action == "wagtail.publish.scheduled"
+                ],
+            ).select_related("user")
+        }
+        return [self.row(entry, schedulers) for entry in latest]
+
+    @staticmethod
+    def row(entry: PageLogEntry, schedulers: dict) -> PublishedRow:
+        if entry.action == SCHEDULED:
+            return PublishedRow(
+                entry.page,
+                entry.user,
+                entry.revision.approved_go_live_at,
+                on_schedule=True,
+                pending=True,
+            )
+        if entry.action == "wagtail.publish.scheduled":
+            return PublishedRow(
+                entry.page,
+                schedulers.get(entry.revision_id),
+                entry.timestamp,
+                on_schedule=True,
+            )
+        return PublishedRow(entry.page, entry.user, entry.timestamp)
 
 
 def construct_panels(request, panels: list) -> None:

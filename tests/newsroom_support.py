@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -101,3 +104,16 @@ def page_form_data(page, **overrides) -> dict:
     }
     values.update(overrides)
     return article_form_data(**values)
+
+
+def dashboard_panels(user) -> dict[str, str]:
+    """Panel id → text of each dashboard panel, as ``user`` sees it."""
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    return {
+        section["id"].removesuffix("-section"): section.get_text(" ", strip=True)
+        for section in soup.select("section.w-panel[id]")
+    }

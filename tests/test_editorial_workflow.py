@@ -8,10 +8,9 @@ comments and locking left on.
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, WorkflowState
@@ -19,7 +18,12 @@ from wagtail.models import Page, PageLogEntry, WorkflowState
 from news.models import NewsPage
 from newsroom.panels import InReviewPanel, MyDraftsPanel, RecentlyPublishedPanel
 from tests.factories import NewsPageFactory
-from tests.newsroom_support import article_form_data, make_staff, page_form_data
+from tests.newsroom_support import (
+    article_form_data,
+    dashboard_panels,
+    make_staff,
+    page_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,19 +213,6 @@ def test_comments_and_locking_stay_on(client, tree, staff):
 
 
 # ----------------------------------------------------------------- dashboard
-
-
-def dashboard_panels(user) -> dict[str, str]:
-    """Panel id → text of each dashboard panel, as ``user`` sees it."""
-    client = Client()
-    client.force_login(user)
-    response = client.get(reverse("wagtailadmin_home"))
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
-    return {
-        section["id"].removesuffix("-section"): section.get_text(" ", strip=True)
-        for section in soup.select("section.w-panel[id]")
-    }
 
 
 def submit_new_article(client, parent, title: str, slug: str) -> NewsPage:
