@@ -12,9 +12,9 @@ Statuses, first match wins:
 - ``outdated``: the Russian article was published again after the translation
   last synced its source (wagtail-localize's ``TranslationSource.last_updated_at``);
 - ``published``: the Kazakh page is live with its own content, every segment
-  translated;
-- ``in_progress``: some segments translated, others not (a draft, or a live
-  page whose synced changes wait for translation);
+  translated and published since the last sync;
+- ``in_progress``: some segments translated (a draft, or a live page whose
+  synced changes wait for translation or for review);
 - ``untranslated``: a draft or alias with no segment translated yet.
 """
 
@@ -136,6 +136,9 @@ def translation_status(
             section_title=Subquery(section_title),
             target_id=Subquery(twin.values("pk")[:1]),
             target_live=Subquery(twin.values("live")[:1], output_field=BooleanField()),
+            target_published_at=Subquery(
+                twin.values("last_published_at")[:1], output_field=DateTimeField()
+            ),
             target_is_alias=Subquery(
                 twin.filter(alias_of__isnull=False).values("pk")[:1]
             ),
@@ -176,7 +179,10 @@ def translation_status(
                     Q(target_live=True, target_is_alias__isnull=True)
                     & (
                         Q(translation_id__isnull=True)
-                        | Q(translated__gte=F("segments"))
+                        | Q(
+                            translated__gte=F("segments"),
+                            source_synced_at__lte=F("target_published_at"),
+                        )
                     ),
                     then=Value(PUBLISHED),
                 ),

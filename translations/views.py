@@ -26,7 +26,7 @@ from wagtail_localize.views import edit_translation
 
 from news.models import ArticlePage
 from newsroom.models import may_approve_untranslated
-from newsroom.roles import tree_roots
+from newsroom.roles import SUBMIT_TRANSLATION, tree_roots
 
 from .guards import may_edit_language
 from .review import IncompleteTranslationError, NoWorkflowError, submit_for_review
@@ -183,6 +183,7 @@ class TranslationStatusView(ReportView):
             # carry the page permissions (newsroom.roles).
             may_edit_source=may_edit_language(user, source_locale(), roots),
             may_translate=may_edit_language(user, self.target, roots),
+            may_sync=user.has_perm(SUBMIT_TRANSLATION),
             may_submit_incomplete=may_approve_untranslated(user),
         )
         return context
