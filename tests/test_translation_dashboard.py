@@ -125,9 +125,7 @@ def test_progress_is_the_share_of_translated_segments(tree, kk):
     assert row.percent == 100 // total
 
 
-def test_syncing_an_outdated_translation_shows_the_changed_segment_as_pending(
-    tree, kk
-):
+def test_syncing_an_outdated_translation_shows_the_changed_segment_as_pending(tree, kk):
     article = published_article(tree.section_ru)
     translate(article, kk, strings=EVERY_STRING).save_revision().publish()
     assert status_of(article, kk) == PUBLISHED
