@@ -150,3 +150,27 @@ def test_a_complete_translation_is_approved_as_before(
         approve(client, page)
     page = NewsPage.objects.get(pk=page.pk)
     assert page.live and page.title == TITLE_KK and page.lead == LEAD_KK
+
+
+def test_setup_newsroom_turns_an_existing_group_approval_into_a_translation_approval(
+    story,
+):
+    from django.core.management import call_command
+    from wagtail.models import GroupApprovalTask, Task
+
+    from newsroom.roles import convert_task
+
+    staff, translation, page = story
+    task = page.get_workflow().tasks.get().specific
+    old = convert_task(task, GroupApprovalTask)  # an install from before
+    call_command("setup_newsroom", verbosity=0)
+    assert type(Task.objects.get(pk=old.pk).specific) is GroupApprovalTask
+    call_command("setup_newsroom", "--fix", verbosity=0)
+    converted = Task.objects.get(pk=old.pk).specific
+    assert isinstance(converted, TranslationApprovalTask)
+    assert (
+        set(converted.groups.values_list("name", flat=True))
+        == set(old.groups.values_list("name", flat=True))
+        or converted.groups.count() == 2
+    )
+    assert page.get_workflow().tasks.get().pk == old.pk
