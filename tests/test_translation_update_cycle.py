@@ -86,7 +86,6 @@ def test_the_translator_brings_an_update_from_the_dashboard_to_the_live_kazakh_p
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(sync, {"next": reverse("translations_status")})
     assert response.status_code == 302
-    assert response.url == reverse("translations_status")
     row = row_html(client, article)
     assert 'data-status="in_progress"' in row
     assert "50%" in row and "translations-status-missing" in row
