@@ -92,6 +92,7 @@ def test_the_translator_brings_an_update_from_the_dashboard_to_the_live_kazakh_p
 
     translate_strings(client, translation, {NEW_LEAD_RU: NEW_LEAD_KK})
     row = row_html(client, article)
+    assert "translations-status-update" in row  # live, the update not reviewed
     submit = reverse("translations_submit", args=(translation.pk,))
     assert f'action="{submit}"' in row
     client.post(submit, {"next": reverse("translations_status")})
@@ -103,7 +104,9 @@ def test_the_translator_brings_an_update_from_the_dashboard_to_the_live_kazakh_p
     kk_page = NewsPage.objects.get(pk=kk_page.pk)
     assert (kk_page.title, kk_page.lead) == (TITLE_KK, NEW_LEAD_KK)
     assert kk_page.url == address
-    assert 'data-status="published"' in row_html(client, article)
+    row = row_html(client, article)
+    assert 'data-status="published"' in row
+    assert "translations-status-update" not in row
 
 
 def test_the_translator_sends_the_update_for_review_from_inside_the_translation_editor(

@@ -12,9 +12,9 @@ Statuses, first match wins:
 - ``outdated``: the Russian article was published again after the translation
   last synced its source (wagtail-localize's ``TranslationSource.last_updated_at``);
 - ``published``: the Kazakh page is live with its own content, every segment
-  translated and published since the last sync;
-- ``in_progress``: some segments translated (a draft, or a live page whose
-  synced changes wait for translation or for review);
+  translated (``update_pending``: synced since, the update not yet reviewed);
+- ``in_progress``: some segments translated, others not (a draft, or a live
+  page whose synced changes wait for translation);
 - ``untranslated``: a draft or alias with no segment translated yet.
 """
 
@@ -29,6 +29,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -98,7 +99,7 @@ def translation_status(
     Each row carries ``target_id``, ``target_live``, ``translation_source_id``,
     ``source_synced_at``,
     ``translation_id``, ``segments``, ``translated``, ``percent``,
-    ``in_review``, ``status`` and ``section_title``.
+    ``in_review``, ``update_pending``, ``status`` and ``section_title``.
     """
     source = source_locale()
     twin = Page.objects.filter(
@@ -160,6 +161,11 @@ def translation_status(
         )
         .annotate(
             in_review=Exists(reviews),
+            # Synced since the live version: an update to send for review.
+            update_pending=ExpressionWrapper(
+                Q(source_synced_at__gt=F("target_published_at")),
+                output_field=BooleanField(),
+            ),
             percent=Case(
                 When(segments=0, then=Value(0)),
                 default=F("translated") * 100 / F("segments"),
@@ -179,10 +185,7 @@ def translation_status(
                     Q(target_live=True, target_is_alias__isnull=True)
                     & (
                         Q(translation_id__isnull=True)
-                        | Q(
-                            translated__gte=F("segments"),
-                            source_synced_at__lte=F("target_published_at"),
-                        )
+                        | Q(translated__gte=F("segments"))
                     ),
                     then=Value(PUBLISHED),
                 ),
