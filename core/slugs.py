@@ -8,6 +8,7 @@ by dropping letters. A test runs the JavaScript in Chromium against Python.
 
 from __future__ import annotations
 
+from django.dispatch import Signal
 from django.utils.text import slugify as django_slugify
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
@@ -16,6 +17,13 @@ from linguistics import alphabet, slugify, translit
 
 #: linguistics.slugify's default length, in both languages.
 MAX_LENGTH = 80
+
+#: Sent with ``page`` before its slug is repaired; a receiver may set
+#: ``page.slug``. Every save and revision cleans the page before Wagtail works
+#: out its ``url_path``, so this is the last moment an address can still be
+#: kept (``pre_save`` comes after ``Page.save`` has moved it). Upper layers
+#: hook in here: translations.slugs keeps a live translation's address.
+slug_cleaning = Signal()
 
 
 def slug_rules() -> dict:
@@ -41,6 +49,7 @@ def readable_slug(page: Page) -> str:
 
     A live page keeps its address unless it has none: readers have links to it.
     """
+    slug_cleaning.send(sender=type(page), page=page)
     if page.pk and page.live and page.slug:
         return page.slug
     if not needs_readable_slug(page.slug or "", page.title or ""):
@@ -52,6 +61,11 @@ def readable_slug(page: Page) -> str:
         return base if slug else slug
     if not base:
         return slug
+    return available_slug(page, base)
+
+
+def available_slug(page: Page, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… if a sibling of ``page`` has it."""
     parent = page.get_parent()
     candidate, suffix = base, 1
     while not Page._slug_is_available(candidate, parent, page):

@@ -34,7 +34,7 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, Locale, Page
+from wagtail.models import Collection, Locale, Page, PageLogEntry
 from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
@@ -254,11 +254,16 @@ def convert_to_alias(case, tree):
 
 
 def converted(case, tree) -> bool:
-    return page(case, "translation", tree).alias_of_id is not None
+    """Converted: reset to an untranslated draft (translations.reset), never live."""
+    reset = PageLogEntry.objects.filter(
+        page_id=case.pages["translation"][tree],
+        action="wagtail_localize.convert_to_alias",
+    ).exists()
+    return reset and not page(case, "translation", tree).live
 
 
 def translation_row_kept(case, tree) -> bool:
-    """Converting deletes the Translation row: the translators' work is lost."""
+    """Upstream's converting deletes the Translation row; a refusal keeps it."""
     return translation_source(case, tree).translations.exists()
 
 

@@ -17,7 +17,7 @@ from wagtail_localize.models import StringTranslation, Translation
 from wagtail_localize.operations import translate_object
 
 from tests.factories import NewsPageFactory
-from tests.translation_support import newsroom_staff
+from tests.translation_support import download, newsroom_staff, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -58,29 +58,6 @@ def translation(tree):
 def translator_client(client, tree):
     client.force_login(newsroom_staff().translator)
     return client
-
-
-def download(client, translation) -> polib.POFile:
-    response = client.get(
-        reverse("wagtail_localize:download_pofile", args=(translation.pk,))
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/x-gettext-translation")
-    return polib.pofile(response.content.decode("utf-8"))
-
-
-def upload(client, translation, po: polib.POFile):
-    response = client.post(
-        reverse("wagtail_localize:upload_pofile", args=(translation.pk,)),
-        {
-            "file": SimpleUploadedFile(
-                "kk.po", str(po).encode("utf-8"), "text/x-gettext-translation"
-            ),
-            "next": "/admin/",
-        },
-    )
-    assert response.status_code == 302
-    return response
 
 
 def entries(po: polib.POFile) -> list[tuple[str, str, str]]:

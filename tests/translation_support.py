@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import polib
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
@@ -123,3 +125,28 @@ def translate_strings(client, translation: Translation, texts: dict[str, str]):
         assert response.status_code in (200, 201), response.content
         done.append(segment.string.data)
     return done
+
+
+def download(client, translation) -> polib.POFile:
+    """The translation's PO file, as the editor's "Download PO file" gives it."""
+    response = client.get(
+        reverse("wagtail_localize:download_pofile", args=(translation.pk,))
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/x-gettext-translation")
+    return polib.pofile(response.content.decode("utf-8"))
+
+
+def upload(client, translation, po: polib.POFile):
+    """The editor's "Upload PO file", as a translator working offline uses it."""
+    response = client.post(
+        reverse("wagtail_localize:upload_pofile", args=(translation.pk,)),
+        {
+            "file": SimpleUploadedFile(
+                "kk.po", str(po).encode("utf-8"), "text/x-gettext-translation"
+            ),
+            "next": "/admin/",
+        },
+    )
+    assert response.status_code == 302
+    return response

@@ -7,9 +7,10 @@ class TranslationsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def ready(self):
-        from . import sanitiser
+        from . import sanitiser, slugs
         from .sync import native_language_names, register_signal_handlers
 
         register_signal_handlers()
         sanitiser.register_signal_handlers()
+        slugs.register_signal_handlers()
         native_language_names()

@@ -11,7 +11,8 @@ paths, ahead of upstream's (see ``wagtail_hooks``).
 Upstream's "convert to alias" (``convert_to_alias``) checks only that the
 user may edit the translated page, yet it replaces the page with its source,
 live when the source is live, and deletes the translation: a publication
-without review. Here it needs publish permission on the page too.
+without review. Here it needs publish permission on the page too, and the
+page ends as an untranslated draft (``reset``), not live in Russian.
 
 Snippet permissions are global in Wagtail, so per-language snippets that
 translators may change (the site settings, authors) are scoped the same way:
@@ -33,7 +34,6 @@ from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale, Page
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.permissions import user_can_edit_snippet_type
-from wagtail_localize.views.convert import convert_to_alias
 from wagtail_localize.views.submit_translations import (
     SubmitPageTranslationView,
     SubmitTranslationForm,
@@ -44,6 +44,8 @@ from wagtail_localize.views.update_translations import (
 )
 
 from newsroom.roles import tree_roots
+
+from .reset import convert_to_untranslated_draft
 
 # One row per language; holding the model permission is not enough.
 LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author")
@@ -110,7 +112,7 @@ def guarded_convert_to_alias(request, page_id):
     permissions = page.permissions_for_user(request.user)
     if not (permissions.can_edit() and permissions.can_publish()):
         raise PermissionDenied
-    return convert_to_alias(request, page_id)
+    return convert_to_untranslated_draft(request, page)
 
 
 class LanguageScopedCreateMixin:

@@ -41,12 +41,11 @@ def translated_revision(translation: Translation, user):
     locale = translation.target_locale
     original = source.as_instance()
     page = translation.get_target_instance()
-    slug = page.slug
     copy_synchronised_fields(original, page)
     # A private helper, but the very one wagtail-localize publishes with.
     segments = source._get_segments_for_translation(locale, fallback=True)
     ingest_segments(original, page, source.locale, locale, segments)
-    page.slug = slug  # the page keeps its address
+    # Cleaning the revision settles the slug (translations.slugs).
     return page, page.save_revision(user=user)
 
 

@@ -16,13 +16,18 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import transaction
 from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.log_actions import log
 from wagtail.models import Locale, Page
 from wagtail.signals import page_published
+from wagtail.utils.timestamps import ensure_utc
 from wagtail_localize.models import LocaleSynchronization, TranslationSource
 from wagtail_localize.operations import TranslationCreator
 from wagtail_localize.synctree import PageIndex, synchronize_tree
 
 from core.twins import source_language
+
+# Logged on a twin kept as an untranslated draft while its original is scheduled.
+EMBARGO_ACTION = "translations.embargo"
 
 
 def synchronised() -> dict[str, str]:
@@ -54,13 +59,36 @@ def make_untranslated_draft(alias: Page, user=None) -> Page:
 
 
 def convert_aliases_of(page: Page, user=None) -> list[Page]:
-    """A live page's aliases in other languages become untranslated drafts."""
-    if not page.live or page.alias_of_id:
+    """A live or scheduled page's aliases in other languages become untranslated drafts.
+
+    Scheduling counts: Wagtail's ``PublishPageRevisionAction._after_publish``
+    runs for a future go-live too, and its ``update_aliases()`` would set every
+    alias live with the original's content before the original is.
+    """
+    scheduled = not page.live and page.scheduled_revision is not None
+    if page.alias_of_id or not (page.live or scheduled):
         return []
-    return [
+    drafts = [
         make_untranslated_draft(alias, user)
         for alias in cross_language_aliases(page).select_related("locale")
     ]
+    if scheduled:
+        for draft in drafts:
+            log_embargo(draft, page, user)
+    return drafts
+
+
+def log_embargo(draft: Page, original: Page, user) -> None:
+    """The twin's history says why it stays a draft while the original waits."""
+    log(
+        instance=draft,
+        action=EMBARGO_ACTION,
+        user=user,
+        data={
+            "go_live_at": ensure_utc(original.go_live_at),
+            "source": {"id": original.pk, "title": original.title},
+        },
+    )
 
 
 def convert_all_aliases(user=None) -> int:
@@ -124,9 +152,13 @@ def native_language_names() -> None:
         LANG_INFO[code]["name_local"] = str(name)
 
 
-def on_page_published(sender, instance, **kwargs):
-    """Sent before Wagtail updates aliases: they never go live in Russian."""
-    convert_aliases_of(instance)
+def on_page_published(sender, instance, revision=None, **kwargs):
+    """Sent before Wagtail updates aliases: they never go live in Russian.
+
+    Also sent when a page is only scheduled (see ``convert_aliases_of``); the
+    signal names no user, the published revision's author is the publisher.
+    """
+    convert_aliases_of(instance, getattr(revision, "user", None))
 
 
 def after_create_page(request, page):

@@ -1,10 +1,15 @@
 from django.apps import apps
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, json_script
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
 from .admin_language import browser_labels
 from .guards import (
@@ -15,6 +20,8 @@ from .guards import (
     guarded_convert_to_alias,
     language_scoped_view,
 )
+from .reset import refill_deleted_translation, restore_revision
+from .sync import EMBARGO_ACTION
 from .sync import after_create_page as convert_new_page_aliases
 from .views import (
     TranslationStatusView,
@@ -111,6 +118,22 @@ def hide_localize_translations_report(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.url != localize_report]
 
 
+@hooks.register("register_log_actions")
+def register_embargo_log_action(actions):
+    @actions.register_action(EMBARGO_ACTION)
+    class EmbargoFormatter(LogFormatter):
+        label = _("Kept as an untranslated draft")
+
+        def format_message(self, log_entry):
+            go_live = parse_datetime(log_entry.data.get("go_live_at") or "")
+            if go_live is None:
+                return self.label
+            return gettext(
+                "Kept as an untranslated draft: the original is scheduled"
+                " to go live at %(go_live_at)s"
+            ) % {"go_live_at": date_format(localtime(go_live), "DATETIME_FORMAT")}
+
+
 @hooks.register("construct_homepage_panels")
 def add_translations_panel(request, panels):
     add_translation_panel(request, panels)
@@ -118,6 +141,10 @@ def add_translations_panel(request, panels):
 
 # Ahead of wagtail-localize's hook, which opens the translation editor.
 hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
+
+hooks.register("after_delete_page", refill_deleted_translation)
+# Ahead of wagtail-localize's hook, which opens the translation editor.
+hooks.register("before_edit_page", restore_revision, order=-100)
 
 # After wagtail-localize's own hook, which creates the aliases.
 hooks.register("after_create_page", convert_new_page_aliases, order=10)

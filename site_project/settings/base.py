@@ -85,7 +85,8 @@ MIDDLEWARE = [
     "core.caching.middleware.UpdateCacheMiddleware",
     "core.caching.middleware.FetchFromCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, without sending the admin's 404s to /ru/admin/….
+    "site_project.language_prefix.LanguagePrefixMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
