@@ -33,7 +33,7 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue
 
 from news.models import NewsPage
-from tests.translation_support import newsroom_staff
+from tests.translation_support import complete_the_text, newsroom_staff
 from tests.xss_support import (
     HOSTILE_HREFS,
     PAYLOADS,
@@ -107,17 +107,9 @@ def put_string(client, translation, segment, value: str):
 def submit_and_preview(client, staff, translation) -> tuple[str, str]:
     """Translator submits for review; the moderator's preview and the revision.
 
-    Only complete translations go to review: the segments the test left alone
-    get their source text as translation first (the markup of the source, as
-    wagtail-localize's fallback would publish it).
+    Only complete translations go to review (``complete_the_text``).
     """
-    for segment in StringSegment.objects.filter(source=translation.source):
-        StringTranslation.objects.get_or_create(
-            translation_of=segment.string,
-            context=segment.context,
-            locale=translation.target_locale,
-            defaults={"data": segment.string.data},
-        )
+    complete_the_text(translation)
     client.force_login(staff.translator)
     response = client.post(reverse("translations_submit", args=(translation.pk,)))
     assert response.status_code == 302
