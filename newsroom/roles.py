@@ -25,18 +25,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from wagtail.models import (
+    AbstractGroupApprovalTask,
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 
 from home.models import HomePage
+
+from .models import OVERRIDE_PERMISSION, TranslationApprovalTask
 
 RU, KK, ROOT = "ru", "kk", "root"
 TREES = (RU, KK)
@@ -95,6 +99,7 @@ class WorkflowSpec:
     tree: str
     task_name: str
     approvers: tuple[str, ...]
+    task_model: type[Task] = GroupApprovalTask
 
 
 ROLES: tuple[Role, ...] = (
@@ -139,6 +144,7 @@ ROLES: tuple[Role, ...] = (
         model=(
             ACCESS_ADMIN,
             SUBMIT_TRANSLATION,
+            OVERRIDE_PERMISSION,
             "news.add_author",
             "news.change_author",
             "news.delete_author",
@@ -165,8 +171,30 @@ WORKFLOWS: tuple[WorkflowSpec, ...] = (
         tree=KK,
         task_name="Одобрение перевода",
         approvers=(MODERATORS, CHIEF),
+        # Approves only fully translated pages (newsroom.models).
+        task_model=TranslationApprovalTask,
     ),
 )
+
+
+def convert_task(
+    task: AbstractGroupApprovalTask, model: type[AbstractGroupApprovalTask]
+) -> AbstractGroupApprovalTask:
+    """``task`` as a ``model`` under the same id, its approver groups kept.
+
+    The id stays, so the workflows using the task, reviews in progress and
+    their history stay too: only the subclass row is swapped (multi-table
+    inheritance: the ``Task`` row is shared).
+    """
+    pk, groups = task.pk, list(task.groups.all())
+    model(task_ptr_id=pk, name=task.name, active=task.active).save_base(raw=True)
+    task.delete(keep_parents=True)
+    Task.objects.filter(pk=pk).update(
+        content_type=ContentType.objects.get_for_model(model)
+    )
+    converted = model.objects.get(pk=pk)
+    converted.groups.set(groups)
+    return converted
 
 
 # --------------------------------------------------------------------- trees
@@ -393,16 +421,24 @@ class Newsroom:
         workflow, is_new = self._sync_workflow_tasks(spec, task, fix=fix)
         self._sync_assignment(spec, workflow, is_new=is_new, fix=fix)
 
-    def _sync_task(self, spec: WorkflowSpec, *, fix: bool) -> GroupApprovalTask:
-        """The approval task: its approver groups, active."""
+    def _sync_task(self, spec: WorkflowSpec, *, fix: bool) -> Task:
+        """The approval task: its type, its approver groups, active."""
         approvers = list(Group.objects.filter(name__in=spec.approvers))
         subject = f"task «{spec.task_name}»"
-        task = GroupApprovalTask.objects.filter(name=spec.task_name).first()
+        task = Task.objects.filter(name=spec.task_name).first()
         if task is None:
-            task = GroupApprovalTask.objects.create(name=spec.task_name, active=True)
+            task = spec.task_model.objects.create(name=spec.task_name, active=True)
             task.groups.set(approvers)
             self.report.created.append(subject)
             return task
+        task = task.specific
+        if type(task) is not spec.task_model and isinstance(
+            task, AbstractGroupApprovalTask
+        ):
+            self._differ(False, subject, f"type {spec.task_model.__name__}")
+            if not fix:
+                return task
+            task = convert_task(task, spec.task_model)
         wanted = {group.name for group in approvers}
         actual = set(task.groups.values_list("name", flat=True))
         for name in sorted(wanted - actual):
@@ -419,7 +455,7 @@ class Newsroom:
         return task
 
     def _sync_workflow_tasks(
-        self, spec: WorkflowSpec, task: GroupApprovalTask, *, fix: bool
+        self, spec: WorkflowSpec, task: Task, *, fix: bool
     ) -> tuple[Workflow, bool]:
         """The workflow, active, with the task as its only step; whether it is new."""
         subject = f"workflow «{spec.name}»"

@@ -35,7 +35,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, PageLogEntry
-from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 from wagtail_localize.operations import translate_object
 
 from home.models import SiteSettings
@@ -53,6 +58,7 @@ from translations.guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
 )
+from translations.review import submit_for_review
 
 ALLOW, DENY, DRAFT, LOGIN = "allow", "deny", "draft", "login"
 ROLES = ("anonymous", "editor", "translator", "moderator", "chief")
@@ -343,6 +349,43 @@ def translation_source(case, tree) -> TranslationSource:
     )
 
 
+def the_translation(case, tree) -> Translation:
+    return translation_source(case, tree).translations.get()
+
+
+def submit_complete_translation(case, tree):
+    """Every text segment translated, then "Submit for review" (dashboard, editor)."""
+    translation = the_translation(case, tree)
+    for segment in StringSegment.objects.filter(source=translation.source):
+        StringTranslation.objects.get_or_create(
+            translation_of=segment.string,
+            context=segment.context,
+            locale=translation.target_locale,
+            defaults={"data": f"аударма {segment.pk}"},
+        )
+    return case.client.post(reverse("translations_submit", args=[translation.pk]))
+
+
+def in_translation_review(case, tree) -> bool:
+    return page(case, "translation", tree).workflow_in_progress
+
+
+def approve_untranslated(case, tree):
+    """The override: an untranslated page in review approved with a reason."""
+    state = submit_for_review(the_translation(case, tree), case.staff.chief)
+    return case.client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[
+                case.pages["translation"][tree],
+                "approve_untranslated",
+                state.current_task_state_id,
+            ],
+        ),
+        {"comment": "Срочно"},
+    )
+
+
 def synced(case, tree) -> bool:
     """The source was re-read: the translators now see the latest text."""
     return (
@@ -409,6 +452,21 @@ ACTIONS = (
         approve,
         lambda case, tree: page(case, "in_review", tree).live,
         everywhere(PUBLISHERS),
+    ),
+    Action(
+        "submit_translations_for_review",
+        submit_complete_translation,
+        in_translation_review,
+        {t: may_edit(t) for t in TREES},
+    ),
+    Action(
+        # Only the chief editor publishes a translation with untranslated
+        # segments, with a reason (newsroom.models.TranslationApprovalTask,
+        # the kk review step; Russian is the source language).
+        "approve_untranslated_translations",
+        approve_untranslated,
+        lambda case, tree: page(case, "translation", tree).live,
+        {"ru": set(), "kk": {"chief"}},
     ),
     Action(
         "sync_translations",

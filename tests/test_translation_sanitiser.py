@@ -33,7 +33,7 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue
 
 from news.models import NewsPage
-from tests.translation_support import newsroom_staff
+from tests.translation_support import complete_the_text, newsroom_staff
 from tests.xss_support import (
     HOSTILE_HREFS,
     PAYLOADS,
@@ -105,7 +105,11 @@ def put_string(client, translation, segment, value: str):
 
 
 def submit_and_preview(client, staff, translation) -> tuple[str, str]:
-    """Translator submits for review; the moderator's preview and the revision."""
+    """Translator submits for review; the moderator's preview and the revision.
+
+    Only complete translations go to review (``complete_the_text``).
+    """
+    complete_the_text(translation)
     client.force_login(staff.translator)
     response = client.post(reverse("translations_submit", args=(translation.pk,)))
     assert response.status_code == 302

@@ -28,6 +28,7 @@ from tests.factories import NewsPageFactory
 from tests.newsroom_support import Staff, article_form_data
 from tests.translation_support import (
     approve,
+    complete_the_text,
     download,
     newsroom_staff,
     translate_strings,
@@ -230,6 +231,7 @@ def translate_by_machine(client, story, strings):
 
 
 def publish_after_review(client, story):
+    complete_the_text(story.translation)  # only complete translations go to review
     client.force_login(story.staff.translator)
     response = client.post(reverse("translations_submit", args=(story.translation.pk,)))
     assert response.status_code == 302

@@ -220,5 +220,6 @@ def test_only_people_who_may_edit_the_kazakh_page_submit_it_for_review(client, t
     assert not WorkflowState.objects.exists()
     client.force_login(staff.translator)
     assert client.get(url).status_code == 405
+    translate_strings(client, translation, {TITLE_RU: TITLE_KK, LEAD_RU: LEAD_KK})
     assert client.post(url).status_code == 302
     assert WorkflowState.objects.get().workflow.name == "Проверка перевода"

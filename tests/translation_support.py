@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
-from wagtail_localize.models import StringSegment, Translation
+from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
+from newsroom.models import NOT_TEXT_SEGMENTS
 from tests.newsroom_support import Staff, article_form_data, make_staff
 from translations.sync import ensure_locale_synchronisation
 
@@ -150,3 +151,22 @@ def upload(client, translation, po: polib.POFile):
     )
     assert response.status_code == 302
     return response
+
+
+def complete_the_text(translation: Translation) -> None:
+    """Every text segment still untranslated gets its source text as translation.
+
+    Only complete translations go to review (``newsroom.models``); tests whose
+    subject is elsewhere (markup, slugs) complete the rest this way. The slug
+    segment is left alone: it is an address, not text.
+    """
+    segments = StringSegment.objects.filter(source=translation.source).exclude(
+        context__path__in=NOT_TEXT_SEGMENTS
+    )
+    for segment in segments.select_related("string"):
+        StringTranslation.objects.get_or_create(
+            translation_of=segment.string,
+            context_id=segment.context_id,
+            locale=translation.target_locale,
+            defaults={"data": segment.string.data},
+        )

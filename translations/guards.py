@@ -38,7 +38,10 @@ from wagtail_localize.views.submit_translations import (
     SubmitPageTranslationView,
     SubmitTranslationForm,
 )
-from wagtail_localize.views.update_translations import UpdateTranslationsView
+from wagtail_localize.views.update_translations import (
+    UpdateTranslationsForm,
+    UpdateTranslationsView,
+)
 
 from newsroom.roles import tree_roots
 
@@ -77,9 +80,12 @@ def creatable_locales(user, page: Page, offered: QuerySet) -> QuerySet:
     return offered.filter(pk__in=allowed)
 
 
-def may_edit_language(user, locale: Locale) -> bool:
-    """Whether ``user`` may edit the pages of ``locale``'s tree (its home page)."""
-    home = tree_roots().get(locale.language_code)
+def may_edit_language(user, locale: Locale, roots=None) -> bool:
+    """Whether ``user`` may edit the pages of ``locale``'s tree (its home page).
+
+    ``roots``: ``tree_roots()`` when the caller asks for several languages.
+    """
+    home = (roots or tree_roots()).get(locale.language_code)
     return home is not None and page_permission_policy.user_has_permission_for_instance(
         user, "change", home
     )
@@ -213,8 +219,24 @@ class GuardedSubmitPageTranslationView(SubmitPageTranslationView):
         return form
 
 
+class SyncOnlyForm(UpdateTranslationsForm):
+    """Upstream's form without "Publish immediately", for those who may not publish."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["publish_translations"]
+
+    def clean(self):
+        # Upstream's form_valid reads the field unconditionally.
+        return {**super().clean(), "publish_translations": False}
+
+
 class GuardedUpdateTranslationsView(UpdateTranslationsView):
-    """Syncs only into translations the user may edit, publishes only where they may."""
+    """Syncs only into translations the user may edit, publishes only where they may.
+
+    "Publish immediately" is offered only to those who may publish every
+    translation it would publish.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perms(["wagtail_localize.submit_translation"]):
@@ -223,12 +245,24 @@ class GuardedUpdateTranslationsView(UpdateTranslationsView):
         publish = request.method == "POST" and bool(
             request.POST.get("publish_translations")
         )
-        for translation in source.translations.filter(enabled=True).select_related(
+        translations = source.translations.filter(enabled=True).select_related(
             "target_locale"
-        ):
+        )
+        for translation in translations:
             if not self.user_may_update(request.user, translation, publish=publish):
                 raise PermissionDenied
+        self.may_publish = all(
+            self.user_may_update(request.user, translation, publish=True)
+            for translation in translations
+        )
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self):
+        if self.may_publish:
+            return super().get_form()
+        return SyncOnlyForm(
+            self.request.POST if self.request.method == "POST" else None
+        )
 
     @staticmethod
     def user_may_update(user, translation, *, publish: bool) -> bool:

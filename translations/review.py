@@ -16,9 +16,19 @@ from wagtail_localize.fields import copy_synchronised_fields
 from wagtail_localize.models import Translation
 from wagtail_localize.segments.ingest import ingest_segments
 
+from newsroom.models import may_approve_untranslated, untranslated_segments
+
 
 class NoWorkflowError(Exception):
     """The page is saved as a draft, but no workflow would review it."""
+
+
+class IncompleteTranslationError(Exception):
+    """Segments are left untranslated: the review would publish source text."""
+
+    def __init__(self, untranslated: int) -> None:
+        super().__init__(untranslated)
+        self.untranslated = untranslated
 
 
 def translated_revision(translation: Translation, user):
@@ -41,7 +51,15 @@ def translated_revision(translation: Translation, user):
 
 @transaction.atomic
 def submit_for_review(translation: Translation, user) -> WorkflowState:
-    """Saves the translation as a draft and starts (or restarts) its review."""
+    """Saves the translation as a draft and starts (or restarts) its review.
+
+    Only a complete translation goes to review (see ``newsroom.models``), but
+    for those who may approve an incomplete one, with a reason, at approval.
+    """
+    if not may_approve_untranslated(user):
+        page = translation.get_target_instance()
+        if missing := untranslated_segments(page):
+            raise IncompleteTranslationError(missing)
     page, _revision = translated_revision(translation, user)
     if not isinstance(page, Page):
         raise TypeError("Only page translations go through a review workflow.")

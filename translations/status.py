@@ -11,8 +11,10 @@ Statuses, first match wins:
 - ``in_review``: the Kazakh page is in a workflow (submitted for review);
 - ``outdated``: the Russian article was published again after the translation
   last synced its source (wagtail-localize's ``TranslationSource.last_updated_at``);
-- ``published``: the Kazakh page is live with its own content;
-- ``in_progress``: an untranslated draft with some segments translated;
+- ``published``: the Kazakh page is live with its own content, every segment
+  translated (``update_pending``: synced since, the update not yet reviewed);
+- ``in_progress``: some segments translated, others not (a draft, or a live
+  page whose synced changes wait for translation);
 - ``untranslated``: a draft or alias with no segment translated yet.
 """
 
@@ -27,6 +29,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -45,10 +48,13 @@ from wagtail_localize.models import (
     Translation,
     TranslationSource,
 )
+from wagtail_localize.segments import StringSegmentValue
+from wagtail_localize.segments.extract import extract_segments
 
 from core.twins import source_language
 from news.models import ArticlePage, SectionPage
 from news.selectors import SECTION_PATH_LENGTH
+from newsroom.models import NOT_TEXT_SEGMENTS
 
 MISSING = "missing"
 UNTRANSLATED = "untranslated"
@@ -90,9 +96,10 @@ def translation_status(
 ) -> QuerySet[ArticlePage]:
     """Live source-language articles annotated with their ``target`` translation.
 
-    Each row carries ``target_id``, ``target_live``, ``source_synced_at``,
+    Each row carries ``target_id``, ``target_live``, ``translation_source_id``,
+    ``source_synced_at``,
     ``translation_id``, ``segments``, ``translated``, ``percent``,
-    ``in_review``, ``status`` and ``section_title``.
+    ``in_review``, ``update_pending``, ``status`` and ``section_title``.
     """
     source = source_locale()
     twin = Page.objects.filter(
@@ -103,7 +110,7 @@ def translation_status(
     )
     segments = StringSegment.objects.filter(
         source__object_id=OuterRef("translation_key"), source__locale=source
-    )
+    ).exclude(context__path__in=NOT_TEXT_SEGMENTS)
     translated_segments = segments.filter(
         Exists(
             StringTranslation.objects.filter(
@@ -130,9 +137,13 @@ def translation_status(
             section_title=Subquery(section_title),
             target_id=Subquery(twin.values("pk")[:1]),
             target_live=Subquery(twin.values("live")[:1], output_field=BooleanField()),
+            target_published_at=Subquery(
+                twin.values("last_published_at")[:1], output_field=DateTimeField()
+            ),
             target_is_alias=Subquery(
                 twin.filter(alias_of__isnull=False).values("pk")[:1]
             ),
+            translation_source_id=Subquery(source_record.values("pk")[:1]),
             source_synced_at=Subquery(
                 source_record.values("last_updated_at")[:1],
                 output_field=DateTimeField(),
@@ -150,6 +161,11 @@ def translation_status(
         )
         .annotate(
             in_review=Exists(reviews),
+            # Synced since the live version: an update to send for review.
+            update_pending=ExpressionWrapper(
+                Q(source_synced_at__gt=F("target_published_at")),
+                output_field=BooleanField(),
+            ),
             percent=Case(
                 When(segments=0, then=Value(0)),
                 default=F("translated") * 100 / F("segments"),
@@ -166,7 +182,11 @@ def translation_status(
                     then=Value(OUTDATED),
                 ),
                 When(
-                    Q(target_live=True, target_is_alias__isnull=True),
+                    Q(target_live=True, target_is_alias__isnull=True)
+                    & (
+                        Q(translation_id__isnull=True)
+                        | Q(translated__gte=F("segments"))
+                    ),
                     then=Value(PUBLISHED),
                 ),
                 When(
@@ -183,6 +203,28 @@ def translation_status(
     if status in STATUSES:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def changed_segments(article: Page, target: Locale) -> int:
+    """How many texts of the live source have no ``target`` translation yet.
+
+    For an out-of-date row: the source changed since the last sync, so the
+    stored segments do not know it; the live page's segments are extracted
+    (as wagtail-localize's sync will) and compared with what is translated.
+    """
+    translated = set(
+        StringTranslation.objects.filter(
+            locale=target, context__object_id=article.translation_key
+        ).values_list("context__path", "translation_of__data")
+    )
+    live = Page.objects.get(pk=article.pk).specific
+    return sum(
+        1
+        for segment in extract_segments(live)
+        if isinstance(segment, StringSegmentValue)
+        and segment.path not in NOT_TEXT_SEGMENTS
+        and (segment.path, segment.string.data) not in translated
+    )
 
 
 def status_counts(*, target: Locale) -> dict[str, int]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
@@ -25,11 +25,16 @@ from wagtail_localize.models import Translation
 from wagtail_localize.views import edit_translation
 
 from news.models import ArticlePage
+from newsroom.models import may_approve_untranslated
+from newsroom.roles import SUBMIT_TRANSLATION, tree_roots
 
-from .review import NoWorkflowError, submit_for_review
+from .guards import may_edit_language
+from .review import IncompleteTranslationError, NoWorkflowError, submit_for_review
 from .status import (
     ORDERINGS,
+    OUTDATED,
     STATUSES,
+    changed_segments,
     source_locale,
     source_sections,
     status_counts,
@@ -158,6 +163,9 @@ class TranslationStatusView(ReportView):
     def decorate_paginated_queryset(self, object_list):
         for row in object_list:
             row.status_label = STATUSES.get(row.status, row.status)
+            row.missing = row.segments - row.translated
+            if row.status == OUTDATED:
+                row.changed = changed_segments(row, self.target)
         return object_list
 
     def get_context_data(self, *args, **kwargs):
@@ -166,10 +174,17 @@ class TranslationStatusView(ReportView):
         query = self.request.GET.copy()
         for name in NOT_FILTERS:
             query.pop(name, None)
+        user, roots = self.request.user, tree_roots()
         context.update(
             target=self.target,
             status_links=[(key, label, counts[key]) for key, label in STATUSES.items()],
             return_url=f"{self.index_url}?{query.urlencode()}",
+            # Controls are offered only to those they would answer: the trees
+            # carry the page permissions (newsroom.roles).
+            may_edit_source=may_edit_language(user, source_locale(), roots),
+            may_translate=may_edit_language(user, self.target, roots),
+            may_sync=user.has_perm(SUBMIT_TRANSLATION),
+            may_submit_incomplete=may_approve_untranslated(user),
         )
         return context
 
@@ -196,6 +211,18 @@ def submit_translation_for_review(request, translation_id: int):
         raise PermissionDenied
     try:
         workflow_state = submit_for_review(translation, request.user)
+    except IncompleteTranslationError as error:
+        messages.error(
+            request,
+            ngettext(
+                "“%(title)s” has %(count)s untranslated segment: translate it "
+                "before sending the translation for review.",
+                "“%(title)s” has %(count)s untranslated segments: translate them "
+                "before sending the translation for review.",
+                error.untranslated,
+            )
+            % {"title": page.get_admin_display_title(), "count": error.untranslated},
+        )
     except NoWorkflowError:
         messages.warning(
             request,
