@@ -253,6 +253,7 @@ def test_deleting_a_kk_page_keeps_its_kazakh_strings_for_the_recreated_draft(
     recreated = Page.objects.get(
         translation_key=page.translation_key, locale=page.locale
     )
+    assert not recreated.live  # half translated: back to review, not to readers
     client.force_login(staff.translator)
     editor = client.get(reverse("wagtailadmin_pages:edit", args=(recreated.pk,)))
     assert TITLE_KK in editor.content.decode()
