@@ -71,7 +71,7 @@ def stop_synchronising(client, staff, translation):
 # 1. the translation editor's "Publish"
 
 
-def test_publishing_a_half_translated_page_from_the_translation_editor_is_refused_and_says_how_many_segments_are_missing(
+def test_the_translation_editor_refuses_to_publish_and_names_the_missing_segments(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -88,7 +88,7 @@ def test_publishing_a_half_translated_page_from_the_translation_editor_is_refuse
     assert page.title == TITLE_RU  # nothing was written to the page either
 
 
-def test_the_chief_editor_too_is_refused_in_the_translation_editor_and_pointed_to_the_review(
+def test_the_chief_editor_is_refused_too_and_pointed_to_the_review(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, _translation, page = story
@@ -127,7 +127,7 @@ def update_and_publish(client, staff, article, capture):
         )
 
 
-def test_update_translations_with_publishing_syncs_an_incomplete_translation_without_publishing_it(
+def test_update_and_publish_syncs_an_incomplete_translation_but_does_not_publish(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -138,9 +138,7 @@ def test_update_translations_with_publishing_syncs_an_incomplete_translation_wit
         client, staff, article, django_capture_on_commit_callbacks
     )
     assert response.status_code == 302
-    assert "синхронизирован, но не опубликован: 2 сегмента" in shown_messages(
-        response
-    )
+    assert "синхронизирован, но не опубликован: 2 сегмента" in shown_messages(response)
     assert not refreshed(page).live
     # Synced: the editor has the new source text to translate.
     translation.source.refresh_from_db()
@@ -150,7 +148,7 @@ def test_update_translations_with_publishing_syncs_an_incomplete_translation_wit
     ]
 
 
-def test_update_translations_with_publishing_publishes_a_complete_translation(
+def test_update_and_publish_publishes_a_complete_translation(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -173,7 +171,7 @@ def publish_in_wagtail_editor(client, page, capture, **overrides):
         )
 
 
-def test_a_page_no_longer_synchronised_is_not_published_while_it_reads_as_the_russian_original(
+def test_a_stopped_page_still_in_russian_is_not_published_but_its_draft_is_kept(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -190,7 +188,7 @@ def test_a_page_no_longer_synchronised_is_not_published_while_it_reads_as_the_ru
     assert page.get_latest_revision_as_object().lead == LEAD_KK
 
 
-def test_a_page_no_longer_synchronised_is_not_scheduled_while_it_reads_as_the_russian_original(
+def test_a_stopped_page_still_in_russian_is_not_scheduled(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -203,7 +201,7 @@ def test_a_page_no_longer_synchronised_is_not_scheduled_while_it_reads_as_the_ru
     assert not page.live and page.scheduled_revision is None
 
 
-def test_a_page_no_longer_synchronised_is_published_once_rewritten_in_kazakh(
+def test_a_stopped_page_is_published_once_rewritten_in_kazakh(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
@@ -215,7 +213,7 @@ def test_a_page_no_longer_synchronised_is_published_once_rewritten_in_kazakh(
     assert refreshed(page).live
 
 
-def test_the_review_of_a_page_no_longer_synchronised_offers_no_approval_while_it_reads_as_russian(
+def test_the_review_of_a_stopped_page_still_in_russian_cannot_approve_it(
     client, story, django_capture_on_commit_callbacks
 ):
     staff, translation, page = story
