@@ -39,12 +39,20 @@ def text_segments(source_id):
 
 
 def synchronised_translation(page) -> Translation | None:
-    """The enabled wagtail-localize translation ``page`` is the target of, if any."""
-    return Translation.objects.filter(
-        source__object_id=page.translation_key,
-        target_locale_id=page.locale_id,
-        enabled=True,
-    ).first()
+    """The enabled translation that writes ``page``, if any.
+
+    Without one (a page of the source language, or one whose translation was
+    stopped) the page is edited and published as an ordinary page.
+    """
+    return (
+        Translation.objects.filter(
+            source__object_id=page.translation_key,
+            target_locale_id=page.locale_id,
+            enabled=True,
+        )
+        .select_related("source")
+        .first()
+    )
 
 
 def untranslated_segments(page) -> int:

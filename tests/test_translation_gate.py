@@ -255,3 +255,21 @@ def test_deleting_a_kk_page_keeps_its_kazakh_strings_for_the_recreated_draft(
     client.force_login(staff.translator)
     editor = client.get(reverse("wagtailadmin_pages:edit", args=(recreated.pk,)))
     assert TITLE_KK in editor.content.decode()
+
+
+# 5. the slug of a live page
+
+
+def test_the_translation_editor_of_a_live_page_says_the_slug_keeps_its_address(
+    client, story, django_capture_on_commit_callbacks
+):
+    staff, translation, page = story
+    client.force_login(staff.translator)
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert "translation-live-address" not in editor.content.decode()
+    translate_strings(client, translation, {TITLE_RU: TITLE_KK, LEAD_RU: LEAD_KK})
+    client.force_login(staff.moderator)
+    publish_in_translation_editor(client, page, django_capture_on_commit_callbacks)
+    client.force_login(staff.translator)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).content
+    assert "перевод слага не меняет его адрес" in html.decode()
