@@ -234,6 +234,35 @@ def test_the_review_of_a_stopped_page_still_in_russian_cannot_approve_it(
     assert not refreshed(page).live
 
 
+def test_bulk_publishing_refuses_a_batch_with_an_untranslated_page(
+    client, story, django_capture_on_commit_callbacks
+):
+    staff, _translation, page = story
+    client.force_login(staff.moderator)
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{url}?id={page.pk}&next=/admin/", {"include_descendants": ""}
+        )
+    assert response.status_code == 302
+    assert "Ничего не опубликовано" in shown_messages(response)
+    assert not refreshed(page).live
+
+
+def test_bulk_publishing_with_descendants_refuses_an_untranslated_draft_below(
+    client, story, django_capture_on_commit_callbacks
+):
+    staff, _translation, page = story
+    section = page.get_parent()
+    client.force_login(staff.moderator)
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{url}?id={section.pk}&next=/admin/", {"include_descendants": "on"}
+        )
+    assert not refreshed(page).live
+
+
 # 4. deleting a kk page
 
 

@@ -9,7 +9,10 @@ translation review step (``TranslationApprovalTask``) also follows:
   with ``fallback=True``): refused here, ahead of its ``before_edit_page``;
 - once synchronising stopped, the page is an ordinary page whose content is
   still the Russian original: Wagtail's edit view publishes (or schedules) it
-  as it stands, so ``before_publish_page`` refuses; the draft stays saved.
+  as it stands, so ``before_publish_page`` refuses; the draft stays saved;
+- Wagtail's bulk "Publish" (``PublishBulkAction.execute_action``) publishes each
+  page's latest revision, and with "include descendants" every draft below,
+  untranslated drafts too: ``before_bulk_action`` refuses the whole batch.
 
 "Update translations" with "Publish immediately" is in ``guards``.
 """
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.models import Page
 
 from newsroom.models import synchronised_translation, unfinished_translation
 
@@ -45,4 +50,28 @@ def refuse_publishing_russian_text(request, page):
     if reason := unfinished_translation(page):
         messages.error(request, reason)
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_russian_text(request, action_type, objects, action):
+    """Wagtail's bulk publish, if a page it would publish still reads in Russian."""
+    if action_type != "publish" or not issubclass(action.model, Page):
+        return None
+    pages = list(objects)
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += page.get_descendants().not_live().specific()
+    refused = [
+        page.title
+        for page in pages
+        if unfinished_translation(page.get_latest_revision_as_object())
+    ]
+    if refused:
+        messages.error(
+            request,
+            _("Nothing was published: not yet translated: %(titles)s.")
+            % {"titles": ", ".join(f"«{title}»" for title in refused)},
+        )
+        return redirect(action.next_url)
     return None
