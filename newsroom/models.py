@@ -104,13 +104,29 @@ def reads_as_original(page) -> bool:
     return bool(text) and clean_text(getattr(page, "body", None)) == text
 
 
+def still_original(page) -> str | None:
+    """Why ``page``, as edited, may not go live: its text is the original's.
+
+    For content written in Wagtail's own editor (a page no longer synchronised,
+    a restored revision), which no segment describes.
+    """
+    if reads_as_original(page):
+        return str(
+            _(
+                "The title or text of this page is still the Russian original's: "
+                "translate it before publishing. You may save it as a draft."
+            )
+        )
+    return None
+
+
 def unfinished_translation(page) -> str | None:
     """Why ``page`` may not go live in its language yet; None when it may.
 
-    The one rule every publish path of a translated page asks. A synchronised
-    translation is judged by its segments (a translator may keep a name as it
-    is); once synchronising stopped, the page is an ordinary page whose content
-    is still the original's until someone rewrites it, so its text is compared.
+    The rule of every publish path of a translated page but Wagtail's own
+    editor (``still_original``). A synchronised translation is judged by its
+    segments (a translator may keep a name as it is); once synchronising
+    stopped, the page is an ordinary page, so its text is compared.
     """
     if synchronised_translation(page) is not None:
         if missing := untranslated_segments(page):
@@ -126,14 +142,7 @@ def unfinished_translation(page) -> str | None:
                 missing,
             ) % {"count": missing}
         return None
-    if reads_as_original(page):
-        return str(
-            _(
-                "The title or text of this page is still the Russian original's: "
-                "translate it before publishing. You may save it as a draft."
-            )
-        )
-    return None
+    return still_original(page)
 
 
 def may_approve_untranslated(user) -> bool:

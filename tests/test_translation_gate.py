@@ -100,6 +100,19 @@ def test_the_chief_editor_is_refused_too_and_pointed_to_the_review(
     assert not refreshed(page).live
 
 
+def test_a_translator_who_may_not_publish_gets_upstreams_refusal_not_the_count(
+    client, story, django_capture_on_commit_callbacks
+):
+    staff, _translation, page = story
+    client.force_login(staff.translator)
+    response = publish_in_translation_editor(
+        client, page, django_capture_on_commit_callbacks
+    )
+    # Wagtail's "no access": back to the dashboard, not to the editor.
+    assert response.status_code == 302 and response.url == "/admin/"
+    assert not refreshed(page).live
+
+
 def test_a_complete_translation_is_published_from_the_translation_editor(
     client, story, django_capture_on_commit_callbacks
 ):

@@ -9,7 +9,8 @@ translation review step (``TranslationApprovalTask``) also follows:
   with ``fallback=True``): refused here, ahead of its ``before_edit_page``;
 - once synchronising stopped, the page is an ordinary page whose content is
   still the Russian original: Wagtail's edit view publishes (or schedules) it
-  as it stands, so ``before_publish_page`` refuses; the draft stays saved;
+  as it stands, so ``before_publish_page`` refuses while its title or body text
+  is the original's (``still_original``); the draft stays saved;
 - Wagtail's bulk "Publish" (``PublishBulkAction.execute_action``) publishes each
   page's latest revision, and with "include descendants" every draft below,
   untranslated drafts too: ``before_bulk_action`` refuses the whole batch.
@@ -25,13 +26,20 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
-from newsroom.models import synchronised_translation, unfinished_translation
+from newsroom.models import (
+    still_original,
+    synchronised_translation,
+    unfinished_translation,
+)
 
 
 @hooks.register("before_edit_page", order=-100)
 def refuse_publishing_from_the_translation_editor(request, page):
     """The translation editor's "Publish" with segments left: nothing goes live."""
     if request.method != "POST" or request.POST.get("action") != "publish":
+        return None
+    # Who may not publish gets upstream's own refusal.
+    if not page.permissions_for_user(request.user).can_publish():
         return None
     if synchronised_translation(page) is None:
         return None
@@ -46,8 +54,10 @@ def refuse_publishing_russian_text(request, page):
     """Wagtail's publish (or schedule) of a page still in the original's words.
 
     Wagtail has saved the draft revision by then; only the publication is refused.
+    The text is compared, not segments: a revision restored from the page's
+    history (``translations.reset``) is Kazakh whatever the segments say.
     """
-    if reason := unfinished_translation(page):
+    if reason := still_original(page):
         messages.error(request, reason)
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
