@@ -62,7 +62,7 @@ def offered_buttons(html: str) -> set[str]:
     return set(LOCALIZE_BUTTONS.findall(html))
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ("translator", "moderator", "chief"))
 def test_the_translation_editor_offers_convert_to_alias_only_to_publishers(
     client, newsroom, role
 ):
@@ -70,8 +70,7 @@ def test_the_translation_editor_offers_convert_to_alias_only_to_publishers(
     kk_page = translation.get_target_instance()
     client.force_login(staff[role])
     response = client.get(reverse("wagtailadmin_pages:edit", args=(kk_page.pk,)))
-    if response.status_code != 200:
-        pytest.skip(f"{role} does not open Kazakh pages")
+    assert response.status_code == 200
     offered = CONVERT.search(response.content.decode()) is not None
     may = kk_page.permissions_for_user(staff[role]).can_publish()
     assert offered == may
