@@ -110,11 +110,15 @@ def guard_snippet_language(request, instance):
     return None
 
 
+def may_convert_to_alias(user, page: Page) -> bool:
+    permissions = page.permissions_for_user(user)
+    return permissions.can_edit() and permissions.can_publish()
+
+
 def guarded_convert_to_alias(request, page_id):
     """wagtail-localize's ``convert_to_alias``, for those who may also publish."""
     page = get_object_or_404(Page, id=page_id, alias_of_id__isnull=True)
-    permissions = page.permissions_for_user(request.user)
-    if not (permissions.can_edit() and permissions.can_publish()):
+    if not may_convert_to_alias(request.user, page):
         raise PermissionDenied
     return convert_to_untranslated_draft(request, page)
 
@@ -202,15 +206,19 @@ def language_scoped_view(model, kind: str):
     return view
 
 
+def may_translate_page(user, page: Page) -> bool:
+    """Whether "Translate this page" has a language to offer ``user``."""
+    if not user.has_perms(["wagtail_localize.submit_translation"]):
+        return False
+    offered = SubmitTranslationForm(page).fields["locales"].queryset
+    return creatable_locales(user, page, offered).exists()
+
+
 class GuardedSubmitPageTranslationView(SubmitPageTranslationView):
     """Offers only the languages whose tree the user may add pages to."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(["wagtail_localize.submit_translation"]):
-            raise PermissionDenied
-        page = self.get_object()
-        offered = SubmitTranslationForm(page).fields["locales"].queryset
-        if not creatable_locales(request.user, page, offered).exists():
+        if not may_translate_page(request.user, self.get_object()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -243,23 +251,27 @@ class GuardedUpdateTranslationsView(UpdateTranslationsView):
     """
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(["wagtail_localize.submit_translation"]):
-            raise PermissionDenied
         source = self.get_object()
         publish = request.method == "POST" and bool(
             request.POST.get("publish_translations")
         )
+        if not self.user_may_sync(request.user, source, publish=publish):
+            raise PermissionDenied
+        self.may_publish = self.user_may_sync(request.user, source, publish=True)
+        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def user_may_sync(cls, user, source, *, publish: bool = False) -> bool:
+        """Whether ``user`` may sync (and publish) every translation of ``source``."""
+        if not user.has_perms(["wagtail_localize.submit_translation"]):
+            return False
         translations = source.translations.filter(enabled=True).select_related(
             "target_locale"
         )
-        for translation in translations:
-            if not self.user_may_update(request.user, translation, publish=publish):
-                raise PermissionDenied
-        self.may_publish = all(
-            self.user_may_update(request.user, translation, publish=True)
+        return all(
+            cls.user_may_update(user, translation, publish=publish)
             for translation in translations
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         """Syncs every translation; "Publish immediately" publishes the complete ones.

@@ -12,6 +12,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from .admin_language import browser_labels
+from .controls import hide_convert_to_alias, replace_localize_page_buttons
 from .guards import (
     LANGUAGE_SCOPED_SNIPPETS,
     GuardedSubmitPageTranslationView,
@@ -138,6 +139,10 @@ def register_embargo_log_action(actions):
 def add_translations_panel(request, panels):
     add_translation_panel(request, panels)
 
+
+# Controls offered only where their guards allow (see ``controls``).
+replace_localize_page_buttons()
+hooks.register("construct_page_action_menu", hide_convert_to_alias)
 
 # Ahead of wagtail-localize's hook, which opens the translation editor.
 hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
