@@ -14,9 +14,13 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
-from wagtail.models import AbstractGroupApprovalTask
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
+
+from core.text import clean_text
+from core.twins import source_language
 
 APPROVE = "approve"
 APPROVE_UNTRANSLATED = "approve_untranslated"
@@ -34,15 +38,31 @@ def text_segments(source_id):
     )
 
 
+def synchronised_translation(page) -> Translation | None:
+    """The enabled translation that writes ``page``, if any.
+
+    Without one (a page of the source language, or one whose translation was
+    stopped) the page is edited and published as an ordinary page.
+    """
+    return (
+        Translation.objects.filter(
+            source__object_id=page.translation_key,
+            target_locale_id=page.locale_id,
+            enabled=True,
+        )
+        .select_related("source")
+        .first()
+    )
+
+
 def untranslated_segments(page) -> int:
     """How many of the page's source segments have no translation (0 for originals)."""
-    translation = Translation.objects.filter(
-        source__object_id=page.translation_key,
-        target_locale_id=page.locale_id,
-        enabled=True,
-    ).first()
-    if translation is None:
-        return 0
+    translation = synchronised_translation(page)
+    return 0 if translation is None else missing_segments(translation)
+
+
+def missing_segments(translation: Translation) -> int:
+    """How many of the translation's text segments have no translation yet."""
     # As upstream's Translation.get_progress counts, but for text segments.
     return (
         text_segments(translation.source_id)
@@ -58,6 +78,71 @@ def untranslated_segments(page) -> int:
         )
         .count()
     )
+
+
+def reads_as_original(page) -> bool:
+    """Whether ``page`` shows its source-language original's title or body text.
+
+    Compared as readable text: the admin's form re-marks rich text, so the same
+    words may be stored differently.
+    """
+    source = source_language()
+    if page.locale.language_code == source:
+        return False
+    original = (
+        Page.objects.filter(
+            translation_key=page.translation_key, locale__language_code=source
+        )
+        .specific()
+        .first()
+    )
+    if original is None:
+        return False
+    if page.title == original.title:
+        return True
+    text = clean_text(getattr(original, "body", None))
+    return bool(text) and clean_text(getattr(page, "body", None)) == text
+
+
+def still_original(page) -> str | None:
+    """Why ``page``, as edited, may not go live: its text is the original's.
+
+    For content written in Wagtail's own editor (a page no longer synchronised,
+    a restored revision), which no segment describes.
+    """
+    if reads_as_original(page):
+        return str(
+            _(
+                "The title or text of this page is still the Russian original's: "
+                "translate it before publishing. You may save it as a draft."
+            )
+        )
+    return None
+
+
+def unfinished_translation(page) -> str | None:
+    """Why ``page`` may not go live in its language yet; None when it may.
+
+    The rule of every publish path of a translated page but Wagtail's own
+    editor (``still_original``). A synchronised translation is judged by its
+    segments (a translator may keep a name as it is); once synchronising
+    stopped, the page is an ordinary page, so its text is compared.
+    """
+    if synchronised_translation(page) is not None:
+        if missing := untranslated_segments(page):
+            return ngettext(
+                "%(count)d segment is not translated yet: publishing would put "
+                "the Russian text live. Send the translation for review; the "
+                "chief editor may approve it with untranslated segments, giving "
+                "a reason.",
+                "%(count)d segments are not translated yet: publishing would put "
+                "the Russian text live. Send the translation for review; the "
+                "chief editor may approve it with untranslated segments, giving "
+                "a reason.",
+                missing,
+            ) % {"count": missing}
+        return None
+    return still_original(page)
 
 
 def may_approve_untranslated(user) -> bool:
@@ -79,7 +164,10 @@ class TranslationApprovalTask(AbstractGroupApprovalTask):
 
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)
-        if not actions or not untranslated_segments(obj):
+        # The revision under review, not the page row, is what would go live.
+        if not actions or not unfinished_translation(
+            obj.get_latest_revision_as_object()
+        ):
             return actions
         actions = [action for action in actions if action[0] != APPROVE]
         if may_approve_untranslated(user):

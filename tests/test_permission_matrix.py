@@ -54,6 +54,7 @@ from tests.factories import (
     SectionPageFactory,
 )
 from tests.newsroom_support import make_staff, page_form_data
+from tests.translation_support import complete_the_text
 from translations.guards import (
     GuardedSubmitPageTranslationView,
     GuardedUpdateTranslationsView,
@@ -241,6 +242,9 @@ def sync_translations(case, tree, *, publish: bool = False):
 
 
 def sync_and_publish(case, tree):
+    """Of a complete translation: only those are published (test_translation_gate)."""
+    for target in translation_source(case, tree).translations.all():
+        complete_the_text(target)
     return sync_translations(case, tree, publish=True)
 
 

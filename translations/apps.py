@@ -7,7 +7,7 @@ class TranslationsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def ready(self):
-        from . import sanitiser, slugs
+        from . import gate, sanitiser, slugs  # noqa: F401 (gate registers hooks)
         from .sync import native_language_names, register_signal_handlers
 
         register_signal_handlers()

@@ -25,11 +25,14 @@ settings row per language) is a form error rather than a database error.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import ngettext
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale, Page
 from wagtail.permissions import page_permission_policy
@@ -43,6 +46,7 @@ from wagtail_localize.views.update_translations import (
     UpdateTranslationsView,
 )
 
+from newsroom.models import missing_segments
 from newsroom.roles import tree_roots
 
 from .reset import convert_to_untranslated_draft
@@ -268,6 +272,44 @@ class GuardedUpdateTranslationsView(UpdateTranslationsView):
             cls.user_may_update(user, translation, publish=publish)
             for translation in translations
         )
+
+    def form_valid(self, form):
+        """Syncs every translation; "Publish immediately" publishes the complete ones.
+
+        Upstream's ``form_valid`` publishes each with ``save_target(publish=True)``,
+        which fills untranslated segments with the source text: Russian live in kk.
+        """
+        publish = form.cleaned_data["publish_translations"]
+        form.cleaned_data["publish_translations"] = False
+        response = super().form_valid(form)
+        if publish:
+            self.publish_complete_translations()
+        return response
+
+    def publish_complete_translations(self):
+        translations = self.object.translations.filter(enabled=True).select_related(
+            "target_locale"
+        )
+        for translation in translations:
+            if missing := missing_segments(translation):
+                messages.warning(self.request, self.not_published(translation, missing))
+                continue
+            # As upstream: a translation that fails validation stays unpublished.
+            with contextlib.suppress(ValidationError):
+                translation.save_target(user=self.request.user, publish=True)
+
+    @staticmethod
+    def not_published(translation, missing: int) -> str:
+        return ngettext(
+            "The %(language)s translation was synced but not published: "
+            "%(count)d segment is not translated yet.",
+            "The %(language)s translation was synced but not published: "
+            "%(count)d segments are not translated yet.",
+            missing,
+        ) % {
+            "language": translation.target_locale.get_display_name(),
+            "count": missing,
+        }
 
     def get_form(self):
         if self.may_publish:

@@ -23,27 +23,10 @@ from wagtail_localize.models import StringSegment, Translation
 
 from core.slugs import available_slug, slug_cleaning
 from linguistics import slugify
+from newsroom.models import synchronised_translation
 
 #: The segments an address is made from, the translator's own slug first.
 ADDRESS_FIELDS = ("slug", "title")
-
-
-def synchronised_translation(page: Page) -> Translation | None:
-    """The enabled translation that writes ``page``, if any.
-
-    Without one (a page of the source language, or one whose translation was
-    stopped) the page editor is the page's, and a person's change of address
-    is theirs to make.
-    """
-    return (
-        Translation.objects.filter(
-            source__object_id=page.translation_key,
-            target_locale_id=page.locale_id,
-            enabled=True,
-        )
-        .select_related("source")
-        .first()
-    )
 
 
 def translated_address(translation: Translation) -> str:
