@@ -13,15 +13,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 from wagtail_localize.models import StringTranslation, TranslationSource
-from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
 from tests.newsroom_support import page_form_data
 from tests.translation_support import (
     newsroom_staff,
-    synchronised_kk,
     translate_strings,
-    translation_for,
+    translated_article,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +33,9 @@ LEAD_KK = "Ауысым таңғы жетіде басталады."
 @pytest.fixture
 def story(tree):
     staff = newsroom_staff()
-    kk = synchronised_kk()
-    article = NewsPage(title=TITLE_RU, slug="smena", lead=LEAD_RU)
-    tree.section_ru.add_child(instance=article)
-    article.save_revision().publish()
-    translate_object(article, [kk])
-    translation = translation_for(article, kk)
+    _article, translation = translated_article(
+        tree.section_ru, title=TITLE_RU, slug="smena", lead=LEAD_RU
+    )
     return staff, translation, translation.get_target_instance()
 
 

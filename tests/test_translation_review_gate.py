@@ -18,7 +18,6 @@ from wagtail.models import (
     TaskState,
     WorkflowState,
 )
-from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
 from newsroom.models import TranslationApprovalTask
@@ -26,9 +25,8 @@ from newsroom.roles import CHIEF, MODERATORS, convert_task
 from tests.translation_support import (
     approve,
     newsroom_staff,
-    synchronised_kk,
     translate_strings,
-    translation_for,
+    translated_article,
 )
 from translations.review import submit_for_review
 
@@ -43,12 +41,9 @@ LEAD_KK = "Ауысым таңғы жетіде басталады."
 @pytest.fixture
 def story(tree, django_capture_on_commit_callbacks):
     staff = newsroom_staff()
-    kk = synchronised_kk()
-    article = NewsPage(title=TITLE_RU, slug="smena", lead=LEAD_RU)
-    tree.section_ru.add_child(instance=article)
-    article.save_revision().publish()
-    translate_object(article, [kk])
-    translation = translation_for(article, kk)
+    _article, translation = translated_article(
+        tree.section_ru, title=TITLE_RU, slug="smena", lead=LEAD_RU
+    )
     return staff, translation, translation.get_target_instance()
 
 

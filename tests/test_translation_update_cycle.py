@@ -13,15 +13,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from wagtail.models import Page
-from wagtail_localize.operations import translate_object
 
 from news.models import NewsPage
 from tests.translation_support import (
     approve,
     newsroom_staff,
-    synchronised_kk,
     translate_strings,
-    translation_for,
+    translated_article,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +42,9 @@ def row_html(client, article) -> str:
 def live_translation(client, tree, django_capture_on_commit_callbacks):
     """A Russian article and its reviewed, live Kazakh translation."""
     staff = newsroom_staff()
-    kk = synchronised_kk()
-    article = NewsPage(title=TITLE_RU, slug="samosvaly", lead=LEAD_RU)
-    tree.section_ru.add_child(instance=article)
-    article.save_revision().publish()
-    translate_object(article, [kk])
-    translation = translation_for(article, kk)
+    article, translation = translated_article(
+        tree.section_ru, title=TITLE_RU, slug="samosvaly", lead=LEAD_RU
+    )
     client.force_login(staff.translator)
     translate_strings(client, translation, {TITLE_RU: TITLE_KK, LEAD_RU: LEAD_KK})
     client.post(reverse("translations_submit", args=(translation.pk,)))

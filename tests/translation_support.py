@@ -10,7 +10,9 @@ from django.urls import reverse
 from wagtail.models import Locale, Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
+from wagtail_localize.operations import translate_object
 
+from news.models import NewsPage
 from newsroom.models import NOT_TEXT_SEGMENTS
 from tests.newsroom_support import Staff, article_form_data, make_staff
 from translations.sync import ensure_locale_synchronisation
@@ -98,6 +100,18 @@ def approve(client, page: Page):
     )
     assert response.status_code in (200, 302), response.content.decode()[:2000]
     return response
+
+
+def translated_article(
+    parent: Page, *, title: str, slug: str, lead: str
+) -> tuple[NewsPage, Translation]:
+    """A published Russian article and its Kazakh translation, nothing translated."""
+    kk = synchronised_kk()
+    article = NewsPage(title=title, slug=slug, lead=lead)
+    parent.add_child(instance=article)
+    article.save_revision().publish()
+    translate_object(article, [kk])
+    return article, translation_for(article, kk)
 
 
 def translation_for(page: Page, target) -> Translation:
