@@ -40,18 +40,24 @@ def staff(tree):
     return newsroom_staff()
 
 
+def published_with_translation(tree) -> NewsPage:
+    """A live ru article whose Kazakh translation has just been created."""
+    ru = NewsPageFactory(
+        parent=tree.section_ru,
+        title=TITLE_RU,
+        slug="drobilki",
+        body=[("paragraph", f"<p>{BODY_RU}</p>")],
+    )
+    ru.save_revision().publish()
+    translate_object(ru, [tree.home_kk.locale])
+    return ru
+
+
 @pytest.fixture
 def translated(tree, staff, django_capture_on_commit_callbacks):
     """A live ru article and its live Kazakh translation, with Kazakh text."""
     with django_capture_on_commit_callbacks(execute=True):
-        ru = NewsPageFactory(
-            parent=tree.section_ru,
-            title=TITLE_RU,
-            slug="drobilki",
-            body=[("paragraph", f"<p>{BODY_RU}</p>")],
-        )
-        ru.save_revision().publish()
-        translate_object(ru, [tree.home_kk.locale])
+        ru = published_with_translation(tree)
         kk = NewsPage.objects.get(
             translation_key=ru.translation_key, locale=tree.home_kk.locale
         )
@@ -192,14 +198,7 @@ def test_stopping_the_synchronised_translation_puts_no_russian_text_live(
 ):
     """Stopping an untranslated draft's translation leaves it a draft."""
     with django_capture_on_commit_callbacks(execute=True):
-        ru = NewsPageFactory(
-            parent=tree.section_ru,
-            title=TITLE_RU,
-            slug="drobilki",
-            body=[("paragraph", f"<p>{BODY_RU}</p>")],
-        )
-        ru.save_revision().publish()
-        translate_object(ru, [tree.home_kk.locale])
+        ru = published_with_translation(tree)
     translation = translation_for(ru, tree.home_kk.locale)
     twin = translation.get_target_instance()
     client.force_login(staff.chief)
