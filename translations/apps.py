@@ -7,7 +7,7 @@ class TranslationsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def ready(self):
-        from . import gate, sanitiser, slugs  # noqa: F401 (gate registers hooks)
+        from . import sanitiser, slugs
         from .sync import native_language_names, register_signal_handlers
 
         register_signal_handlers()

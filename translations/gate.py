@@ -23,7 +23,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from wagtail import hooks
 from wagtail.models import Page
 
 from newsroom.models import (
@@ -33,7 +32,6 @@ from newsroom.models import (
 )
 
 
-@hooks.register("before_edit_page", order=-100)
 def refuse_publishing_from_the_translation_editor(request, page):
     """The translation editor's "Publish" with segments left: nothing goes live."""
     if request.method != "POST" or request.POST.get("action") != "publish":
@@ -49,7 +47,6 @@ def refuse_publishing_from_the_translation_editor(request, page):
     return None
 
 
-@hooks.register("before_publish_page")
 def refuse_publishing_russian_text(request, page):
     """Wagtail's publish (or schedule) of a page still in the original's words.
 
@@ -63,7 +60,6 @@ def refuse_publishing_russian_text(request, page):
     return None
 
 
-@hooks.register("before_bulk_action")
 def refuse_bulk_publishing_russian_text(request, action_type, objects, action):
     """Wagtail's bulk publish, if a page it would publish still reads in Russian."""
     if action_type != "publish" or not issubclass(action.model, Page):

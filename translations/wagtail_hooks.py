@@ -13,6 +13,11 @@ from wagtail.log_actions import LogFormatter
 
 from .admin_language import browser_labels
 from .controls import hide_convert_to_alias, replace_localize_page_buttons
+from .gate import (
+    refuse_bulk_publishing_russian_text,
+    refuse_publishing_from_the_translation_editor,
+    refuse_publishing_russian_text,
+)
 from .guards import (
     LANGUAGE_SCOPED_SNIPPETS,
     GuardedSubmitPageTranslationView,
@@ -150,6 +155,13 @@ hooks.register("before_edit_snippet", guard_snippet_language, order=-100)
 hooks.register("after_delete_page", refill_deleted_translation)
 # Ahead of wagtail-localize's hook, which opens the translation editor.
 hooks.register("before_edit_page", restore_revision, order=-100)
+
+# Ahead of wagtail-localize's hook, which publishes from its translation editor.
+hooks.register(
+    "before_edit_page", refuse_publishing_from_the_translation_editor, order=-100
+)
+hooks.register("before_publish_page", refuse_publishing_russian_text)
+hooks.register("before_bulk_action", refuse_bulk_publishing_russian_text)
 
 # After wagtail-localize's own hook, which creates the aliases.
 hooks.register("after_create_page", convert_new_page_aliases, order=10)
