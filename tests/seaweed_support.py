@@ -91,6 +91,8 @@ class Weed:
     ports: dict[str, int]
     access_key: str
     secret_key: str
+    # Keys that may read and list but never write (a storage that refuses).
+    reader_keys: tuple[str, str]
     buckets: list[str] = field(default_factory=list)
 
     @property
@@ -184,6 +186,7 @@ def _command(directory: Path, ports: dict[str, int]) -> list[str]:
 
 def _start(directory: Path) -> Weed:
     access_key, secret_key = f"AK{secrets.token_hex(8)}", secrets.token_hex(20)
+    reader_key, reader_secret = f"RK{secrets.token_hex(8)}", secrets.token_hex(20)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "s3.json").write_text(
         json.dumps(
@@ -195,7 +198,14 @@ def _start(directory: Path) -> Weed:
                             {"accessKey": access_key, "secretKey": secret_key}
                         ],
                         "actions": ["Admin", "Read", "List", "Tagging", "Write"],
-                    }
+                    },
+                    {
+                        "name": "reader",
+                        "credentials": [
+                            {"accessKey": reader_key, "secretKey": reader_secret}
+                        ],
+                        "actions": ["Read", "List"],
+                    },
                 ]
             }
         )
@@ -214,7 +224,9 @@ def _start(directory: Path) -> Weed:
             stdin=subprocess.DEVNULL,
             cwd=directory,
         )
-    return Weed(directory, process, ports, access_key, secret_key)
+    return Weed(
+        directory, process, ports, access_key, secret_key, (reader_key, reader_secret)
+    )
 
 
 def _ready(weed: Weed) -> bool:

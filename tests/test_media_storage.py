@@ -238,6 +238,27 @@ def test_an_upload_to_a_missing_bucket_is_a_form_error(
     assert UNAVAILABLE in response.content.decode()
 
 
+def test_a_storage_that_refuses_the_write_itself_is_a_message_not_a_500(
+    client, staff, settings, s3_media, seaweed
+):
+    """The form's check passes (the bucket answers), the save is refused."""
+    reader, secret = seaweed.reader_keys
+    options = {**settings.STORAGES["default"]["OPTIONS"]}
+    options.update(access_key=reader, secret_key=secret)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": options},
+    }
+    client.force_login(staff.moderator)
+    response, _png = upload_image(client, "Карьер")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailimages:add")
+    shown = client.get(response["Location"]).content.decode()
+    assert UNAVAILABLE in shown
+    assert not get_image_model().objects.filter(title="Карьер").exists()
+    assert seaweed.keys(s3_media) == []
+
+
 def test_the_multiple_upload_says_the_storage_is_down(
     client, staff, stoppable_weed, stoppable_media
 ):
