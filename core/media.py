@@ -80,6 +80,8 @@ def serve(request, path: str):
     """One public media file, cacheable, with conditional GET and Range."""
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
+    if settings.S3_STORAGE:
+        raise Http404  # media live in the bucket, at MEDIA_URL
     target = _public_file(path)
     stat = target.stat()
     etag = quote_etag(f"{stat.st_size:x}-{stat.st_mtime_ns:x}")

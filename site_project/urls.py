@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -26,10 +25,9 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
 ]
 
-if not settings.S3_STORAGE and settings.MEDIA_URL == "/media/":
-    # One machine without object storage: public media from MEDIA_ROOT, in
-    # production as in development (core.media).
-    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.serve, name="media"))
+# One machine without object storage: public media from MEDIA_ROOT, in
+# production as in development (core.media; a 404 when media are on S3).
+urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.serve, name="media"))
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),

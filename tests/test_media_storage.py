@@ -193,6 +193,15 @@ def test_a_restricted_document_sends_a_reader_to_log_in_not_to_the_bucket(
     assert s3_media not in served["Location"]
 
 
+def test_nothing_is_served_from_media_root_while_media_are_on_s3(
+    client, settings, tmp_path, s3_media
+):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "left-behind.jpg").write_bytes(b"old")
+    assert client.get("/media/images/left-behind.jpg").status_code == 404
+
+
 def test_setting_up_the_bucket_twice_is_harmless(s3_media, seaweed):
     call_command("setup_media_storage", verbosity=0)
     assert seaweed.client().head_bucket(Bucket=s3_media)
