@@ -22,6 +22,7 @@ from wagtail import hooks
 from wagtailcache import cache as wagtailcache
 from wagtailcache.settings import wagtailcache_settings
 
+from .generation import request_generation
 from .hooks import answering
 from .invalidation import page_cache_failed, page_cache_usable
 from .keys import keyed
@@ -110,6 +111,8 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
             return None
         if response is None:
             memo.forget()
+            # The generation the render starts from (the store compares it).
+            request_generation(request)
         request._wagtailcache_update = response is None
         return response
 
