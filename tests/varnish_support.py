@@ -78,8 +78,8 @@ class Varnish:
     def __init__(self, workdir: Path, vcl: str):
         if not Path(VARNISHD).exists():
             pytest.fail(
-                "varnishd is needed for the Varnish tests: `make test` installs "
-                "Debian's varnish (apt-get install varnish)."
+                f"varnishd ({VARNISHD}) is needed for the Varnish tests: "
+                "`make varnish` installs Debian's (`make test` runs it)."
             )
         self.workdir = workdir
         self.workdir.mkdir(parents=True, exist_ok=True)
