@@ -313,6 +313,51 @@ PAGE_CACHE_DEBT_CHECK_SECONDS = float(
 # The same for the other aliases after a failed call (core.caching.redis).
 REDIS_REST_SECONDS = 5
 
+# Caches in front of Django (core.caching.frontend): Varnish
+# (deploy/varnish/default.vcl) at each of VARNISH_URLS, and/or a CDN. Each is
+# emptied after every content change, after the page cache; they keep a page
+# FRONTEND_CACHE_SECONDS (Surrogate-Control) at most. A failed emptying rests
+# FRONTEND_CACHE_RETRY_SECONDS, then is asked again; each call waits at most
+# FRONTEND_CACHE_TIMEOUT seconds.
+FRONTEND_CACHE_SECONDS = int(
+    os.environ.get("FRONTEND_CACHE_SECONDS", str(PAGE_CACHE_SECONDS))
+)
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "1"))
+FRONTEND_CACHE_RETRY_SECONDS = float(
+    os.environ.get("FRONTEND_CACHE_RETRY_SECONDS", "10")
+)
+
+
+def frontend_caches_from_env() -> dict:
+    """wagtail.contrib.frontend_cache's setting, from the environment."""
+    backends = {}
+    for number, url in enumerate(env_list("VARNISH_URLS"), start=1):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(
+                f"VARNISH_URLS: {url!r} is not an http:// address of a Varnish."
+            )
+        backends[f"varnish{number}"] = {
+            "BACKEND": "core.caching.frontend.VarnishBackend",
+            "LOCATION": url,
+            "TIMEOUT": FRONTEND_CACHE_TIMEOUT,
+        }
+    if zone := os.environ.get("CLOUDFLARE_ZONE_ID", ""):
+        backends["cloudflare"] = {
+            "BACKEND": "core.caching.frontend.CloudflareBackend",
+            "ZONEID": zone,
+            "BEARER_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+        }
+    if distribution := os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""):
+        # Credentials: boto3's own (AWS_ACCESS_KEY_ID…, an instance role).
+        backends["cloudfront"] = {
+            "BACKEND": "core.caching.frontend.CloudfrontBackend",
+            "DISTRIBUTION_ID": distribution,
+        }
+    return backends
+
+
+WAGTAILFRONTENDCACHE = frontend_caches_from_env()
+
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
