@@ -310,17 +310,108 @@ def test_the_dockerfiles_command_serves_pages_with_the_production_settings(
 ):
     """The tree is committed so that gunicorn's workers see it."""
     with container_command(tmp_path) as base:
-        status, headers, _html = get(base + "/ru/")
-        https = get(base + "/ru/", **{"X-Forwarded-Proto": "https"})
-    # Production redirects plain HTTP to HTTPS; behind the proxy it serves.
-    assert (status, headers["Location"]) == (
-        301,
-        "https://127.0.0.1:" + base.rsplit(":", 1)[1] + "/ru/",
-    )
-    assert https[0] == 200
-    assert tree.home_ru.title in https[2]
+        status, headers, html = get(base + "/ru/")
+        # A client cannot claim HTTPS while no TLS proxy is declared.
+        claimed = get(base + "/ru/", **{"X-Forwarded-Proto": "https"})
+    # Plain HTTP by default (TLS_IN_FRONT unset): served, no redirect, no HSTS.
+    assert status == 200
+    assert "Strict-Transport-Security" not in headers
+    assert tree.home_ru.title in html
+    assert claimed[0] == 200
+    assert "Strict-Transport-Security" not in claimed[1]
     # A hashed name: production's manifest storage found the file.
-    assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', https[2])
+    assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', html)
+
+
+STRONG_KEY = "kmpress-deploy-check-" + "Zq9!x7#pLm2$" * 5
+
+
+def production_value(env: dict, expression: str):
+    """``expression`` on django.conf.settings, in a fresh production process."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json; django.setup(); from django.conf import settings; "
+            f"print(json.dumps({expression}))",
+        ],
+        check=False,
+        cwd=ROOT,
+        env=production_env(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def production_env(env: dict) -> dict:
+    clean = {
+        k: v
+        for k, v in without_services().items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "TLS_IN_FRONT"}
+    }
+    return clean | {
+        "DJANGO_SETTINGS_MODULE": "site_project.settings.production",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "gazeta.example.kz",
+        **env,
+    }
+
+
+TLS_SETTINGS = (
+    "[settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS > 0, "
+    "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+    "settings.SECURE_PROXY_SSL_HEADER]"
+)
+
+
+def test_production_speaks_plain_http_unless_tls_is_declared_in_front():
+    assert production_value({}, TLS_SETTINGS) == [False, False, False, False, None]
+    assert production_value({"TLS_IN_FRONT": "false"}, TLS_SETTINGS)[0] is False
+
+
+def test_tls_in_front_turns_on_the_redirect_hsts_secure_cookies_and_the_proxy_header():
+    assert production_value({"TLS_IN_FRONT": "true"}, TLS_SETTINGS) == [
+        True,
+        True,
+        True,
+        True,
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+    ]
+
+
+@pytest.mark.parametrize("tls", ["", "true"], ids=["plain-http", "tls-in-front"])
+def test_the_deploy_check_is_clean_with_production_settings(tls):
+    """Every warning left is silenced in production.py with the reason."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        check=False,
+        cwd=ROOT,
+        env=production_env({"TLS_IN_FRONT": tls}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_env_example_does_not_turn_on_a_redirect_to_https():
+    example = (ROOT / ".env.example").read_text()
+    assert not re.search(r"^SECURE_SSL_REDIRECT=", example, re.MULTILINE)
+    assert not re.search(
+        r"^TLS_IN_FRONT=\s*(1|true|yes|on)", example, re.MULTILINE | re.I
+    )
+    assert "TLS_IN_FRONT" in example
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
