@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the Host check, the HTTPS redirect and the caches.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP and Permissions-Policy on every response, page-cache hits included.
     "site_project.security_headers.SecurityHeadersMiddleware",
@@ -310,6 +312,10 @@ PAGE_CACHE_DEBT_CHECK_SECONDS = float(
 )
 # The same for the other aliases after a failed call (core.caching.redis).
 REDIS_REST_SECONDS = 5
+
+# Seconds /readyz may take in all (core.health): its checks run at once and any
+# still running then says "timeout". At most 2.
+READYZ_TIMEOUT = min(float(os.environ.get("READYZ_TIMEOUT", "1.5")), 2.0)
 
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
