@@ -442,5 +442,8 @@ def test_env_example_lists_every_deploy_setting():
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "DEBUG",
+        "TLS_IN_FRONT",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
     ):
         assert f"{name}=" in example
