@@ -6,9 +6,9 @@ from __future__ import annotations
 import email
 import email.policy
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from tests.embedded import free_port
@@ -31,7 +31,7 @@ class Delivered:
 class SinkHandler:
     delivered: list[Delivered] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.delivered.append(
             Delivered(
                 mail_from=envelope.mail_from,
@@ -82,8 +82,9 @@ class SmtpSink:
             self.controller = None
 
 
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
+@contextmanager
+def running_smtp_sink() -> Iterator[SmtpSink]:
+    """A started sink, stopped afterwards (a test's fixture wraps it)."""
     sink = SmtpSink()
     sink.start()
     try:

@@ -16,10 +16,16 @@ from news.models import NewsPage
 from site_project.settings import base
 from tests.embedded import without_services
 from tests.newsroom_support import article_form_data, make_staff
-from tests.smtp_support import smtp_sink  # noqa: F401 - fixture
+from tests.smtp_support import running_smtp_sink
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIL_ENV = ("EMAIL_URL", "DEFAULT_FROM_EMAIL", "SERVER_EMAIL")
+
+
+@pytest.fixture
+def smtp_sink():
+    with running_smtp_sink() as sink:
+        yield sink
 
 
 @pytest.fixture
