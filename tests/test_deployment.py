@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,11 +13,13 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import redis
 import yaml
+from django.conf import settings
+from django.core.management import get_commands
 from django.db import connection
 
 from tests.embedded import (
@@ -48,18 +51,217 @@ def run_settings(env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_compose_file_names_the_production_services():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+APP_SERVICES = ("web1", "web2", "worker", "migrate")
+WEB_NODES = ("web1", "web2")
+SERVICE_HOSTS = {
+    "DATABASE_URL": "postgres",
+    "REDIS_URL": "redis",
+    "ELASTICSEARCH_URL": "elasticsearch",
+    "S3_ENDPOINT_URL": "seaweedfs",
+    "VARNISH_URLS": "varnish",
+}
+
+
+def compose_cli() -> list[str]:
+    """A compose CLI (`config` parses and resolves without a Docker daemon)."""
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if shutil.which("docker"):
+        probe = subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False
+        )
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    pytest.fail("No compose CLI: run `make compose-cli` (Debian's docker-compose).")
+
+
+@pytest.fixture(scope="module")
+def compose(tmp_path_factory) -> dict:
+    """docker-compose.yml as a compose CLI resolves it, with .env.example as .env
+    (what the README tells an operator to do first)."""
+    project = tmp_path_factory.mktemp("compose")
+    shutil.copy(ROOT / "docker-compose.yml", project / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", project / ".env")
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("S3_", "COMPOSE_"))
+    }
+    result = subprocess.run(
+        [*compose_cli(), "config"],
+        cwd=project,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_compose_config_parses_the_file_with_every_production_service(compose):
+    assert set(compose["services"]) >= {
+        *APP_SERVICES,
+        "varnish",
+        "postgres",
+        "redis",
+        "elasticsearch",
+        "seaweedfs",
+    }
     services = compose["services"]
-    assert {"web", "worker", "postgres", "redis", "elasticsearch"} <= set(services)
-    web = services["web"]["command"]
-    assert gunicorn_problems(web if isinstance(web, list) else shlex.split(web)) == []
     assert services["elasticsearch"]["image"].split(":")[-1].startswith("9.")
     assert services["postgres"]["image"] == "postgres:15"
     assert services["redis"]["image"].startswith("redis:7")
-    web_env = services["web"]["environment"]
-    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
-        assert name in web_env
+    assert re.fullmatch(r"varnish:7(\.\d+)*", services["varnish"]["image"])
+    assert services["seaweedfs"]["image"].startswith("chrislusf/seaweedfs:")
+
+
+def test_two_web_nodes_serve_with_gunicorn_behind_varnish_only(compose):
+    services = compose["services"]
+    for node in WEB_NODES:
+        command = services[node]["command"]
+        argv = command if isinstance(command, list) else shlex.split(command)
+        assert gunicorn_problems(argv) == []
+        assert "0.0.0.0:8000" in argv
+        # Readers reach the nodes through Varnish only.
+        assert not services[node].get("ports"), node
+    assert [
+        str(p["target"]) if isinstance(p, dict) else p.split(":")[-1]
+        for p in services["varnish"]["ports"]
+    ] == ["80"]
+
+
+def test_varnish_loads_the_repositorys_vcl_naming_both_web_nodes(compose):
+    mounts = compose["services"]["varnish"]["volumes"]
+    vcl = [
+        mount
+        for mount in mounts
+        if str(mount).split(":")[1 if isinstance(mount, str) else 0]
+        == "/etc/varnish/default.vcl"
+        or (isinstance(mount, dict) and mount["target"] == "/etc/varnish/default.vcl")
+    ]
+    assert len(vcl) == 1, mounts
+    mount = vcl[0]
+    source = Path(mount["source"] if isinstance(mount, dict) else mount.split(":")[0])
+    assert source.name == "default.vcl" and source.parent.name == "varnish"
+    # The file the mount names is the one in the repository (deploy/varnish).
+    text = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    for node in WEB_NODES:
+        assert re.search(
+            rf'backend {node} {{[^}}]*\.host = "{node}";[^}}]*\.port = "8000";', text
+        ), f"the VCL has no backend {node}:8000"
+    assert '.url = "/healthz"' in text
+
+
+def bind_mount_sources(compose: dict) -> list[Path]:
+    """Host paths of every bind mount, relative to the project directory."""
+    sources = []
+    for service in compose["services"].values():
+        for mount in service.get("volumes", []):
+            source = mount["source"] if isinstance(mount, dict) else mount.split(":")[0]
+            if source.startswith(("/", ".")):
+                sources.append(Path(source))
+    return sources
+
+
+def test_every_bind_mount_names_a_file_in_the_repository():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    sources = bind_mount_sources(compose)
+    assert sources, "varnish mounts its VCL"
+    for source in sources:
+        assert (ROOT / source).is_file(), f"{source} is not in the repository"
+
+
+def test_every_long_running_service_has_a_healthcheck(compose):
+    for name, service in compose["services"].items():
+        if name == "migrate":
+            continue
+        assert service.get("healthcheck", {}).get("test"), name
+        assert not service["healthcheck"].get("disable"), name
+    for node in WEB_NODES:
+        assert "/healthz" in " ".join(compose["services"][node]["healthcheck"]["test"])
+
+
+def test_web_nodes_and_the_worker_wait_for_the_one_shot_migration(compose):
+    services = compose["services"]
+    for name in (*WEB_NODES, "worker"):
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+    for node in WEB_NODES:
+        assert services["varnish"]["depends_on"][node]["condition"] == (
+            "service_healthy"
+        )
+    migrate = services["migrate"]
+    assert migrate.get("restart", "no") == "no"
+    script = " ".join(migrate["command"])
+    steps = re.findall(r"manage\.py (\w+)", script)
+    assert steps[:2] == ["migrate", "setup_newsroom"]
+    assert "update_index" in steps
+    # Every step is a command this repository has (the job fails otherwise).
+    missing = [step for step in steps if step not in get_commands()]
+    assert missing == []
+    for name, condition in migrate["depends_on"].items():
+        assert condition == {"condition": "service_healthy"}, name
+
+
+def test_every_app_service_gets_the_service_addresses_of_the_stack(compose):
+    services = compose["services"]
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        for variable, host in SERVICE_HOSTS.items():
+            assert urlsplit(env[variable]).hostname == host, (name, variable)
+        assert env["VARNISH_URLS"] == "http://varnish:80"
+        for variable in (
+            "S3_BUCKET",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
+            "S3_PUBLIC_URL",
+        ):
+            assert env[variable], (name, variable)
+        assert env["DJANGO_SETTINGS_MODULE"] == "site_project.settings.production"
+    # seaweedfs accepts exactly the keys the app signs with.
+    weed = services["seaweedfs"]["environment"]
+    app = services["web1"]["environment"]
+    for variable in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+        assert weed[variable] == app[variable]
+    assert "-s3" in " ".join(services["seaweedfs"]["command"])
+
+
+def test_compose_speaks_plain_http_and_its_settings_pass_the_deploy_check(compose):
+    """The web node's resolved environment (only a real secret key added) starts
+    production settings with no HTTPS redirect and a clean `check --deploy`."""
+    env = {k: str(v) for k, v in compose["services"]["web1"]["environment"].items()}
+    assert env.get("TLS_IN_FRONT", "false").lower() in {"", "0", "false", "no", "off"}
+    env["SECRET_KEY"] = STRONG_KEY
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        check=False,
+        cwd=ROOT,
+        env=production_env(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert production_value(env, "settings.SECURE_SSL_REDIRECT") is False
+
+
+def test_one_redis_holds_only_what_may_be_evicted(compose):
+    """Sessions, the page-cache debt, the search retry queue and sign-in
+    lockouts live in PostgreSQL; tasks run in the process: nothing in Redis
+    must survive, so one bounded Redis is enough."""
+    redis_services = [
+        name
+        for name, service in compose["services"].items()
+        if service.get("image", "").startswith("redis:")
+    ]
+    assert redis_services == ["redis"]
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert getattr(
+        settings, "AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler"
+    ) == ("axes.handlers.database.AxesDatabaseHandler")
+    tasks = getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")
+    assert "redis" not in tasks.lower() and "rq" not in tasks.lower()
 
 
 def test_compose_redis_is_bounded_and_evicts_the_least_recently_used():
