@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import boto3
+import botocore.exceptions
 import pytest
 import redis
 import yaml
@@ -649,3 +652,88 @@ def test_env_example_lists_every_deploy_setting():
         "DEFAULT_FROM_EMAIL",
     ):
         assert f"{name}=" in example
+
+
+WEED = Path(sys.executable).with_name("weed")
+
+
+def wait_for_weed_s3(port: int, process: subprocess.Popen, log: Path) -> None:
+    """Until weed's S3 port says healthy (bounded); its log if it dies first."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            status = get(f"http://127.0.0.1:{port}/healthz")[0]
+        except OSError:
+            status = None
+        if status == 200:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"compose's weed command did not serve S3:\n{log.read_text()[-3000:]}")
+
+
+def test_compose_seaweedfs_command_serves_s3_with_the_apps_keys(compose, tmp_path):
+    """compose's own seaweedfs script (its keys file written by printf, its
+    flags), run with the weed binary the tests use; only ports, paths and the
+    bind address (loopback) are this machine's."""
+    if not WEED.exists():
+        pytest.fail("SeaweedFS's weed is missing: run `make install-dev`.")
+    service = compose["services"]["seaweedfs"]
+    script = service["command"][0].replace("$$", "$")
+    ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+    script = (
+        script.replace("exec weed server", f"exec {WEED} server")
+        .replace("-dir=/data", f"-dir={tmp_path / 'data'}")
+        .replace("/tmp/s3.json", str(tmp_path / "s3.json"))  # noqa: S108 - compose's path
+        .replace("-ip.bind=0.0.0.0", "-ip=127.0.0.1 -ip.bind=127.0.0.1")
+        .replace("-s3.port=8333", f"-s3.port={ports['s3']}")
+    )
+    assert script.count(str(WEED)) == 1 and str(tmp_path / "s3.json") in script
+    script += (
+        f" -master.port={ports['master']} -volume.port={ports['volume']}"
+        f" -filer.port={ports['filer']} -s3.port.iceberg=0 -s3.port.lance=0"
+        f" -filer.localSocket={tmp_path / 'filer.sock'}"
+        f" -s3.localSocket={tmp_path / 's3.sock'}"
+        " -master.telemetry=false -volume.preStopSeconds=0"
+    )
+    (tmp_path / "data").mkdir()
+    env = {"PATH": os.environ["PATH"], **service["environment"]}
+    log = tmp_path / "weed.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*service["entrypoint"], script],
+            cwd=tmp_path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_weed_s3(ports["s3"], process, log)
+        endpoint = f"http://127.0.0.1:{ports['s3']}"
+        app = compose["services"]["web1"]["environment"]
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=app["S3_ACCESS_KEY_ID"],
+            aws_secret_access_key=app["S3_SECRET_ACCESS_KEY"],
+            region_name="us-east-1",
+        )
+        client.create_bucket(Bucket=app["S3_BUCKET"])
+        client.put_object(Bucket=app["S3_BUCKET"], Key="probe.txt", Body=b"kmpress")
+        body = client.get_object(Bucket=app["S3_BUCKET"], Key="probe.txt")["Body"]
+        assert body.read() == b"kmpress"
+        stranger = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=app["S3_ACCESS_KEY_ID"],
+            aws_secret_access_key="not-the-secret",
+            region_name="us-east-1",
+        )
+        with pytest.raises(botocore.exceptions.ClientError):
+            stranger.put_object(Bucket=app["S3_BUCKET"], Key="x.txt", Body=b"x")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
