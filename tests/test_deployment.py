@@ -679,7 +679,20 @@ def test_compose_seaweedfs_command_serves_s3_with_the_apps_keys(compose, tmp_pat
         pytest.fail("SeaweedFS's weed is missing: run `make install-dev`.")
     service = compose["services"]["seaweedfs"]
     script = service["command"][0].replace("$$", "$")
-    ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+    # Every listener on a free port: weed's default gRPC port is port + 10000.
+    ports = {
+        name: free_port()
+        for name in (
+            "master",
+            "master.port.grpc",
+            "volume",
+            "volume.port.grpc",
+            "filer",
+            "filer.port.grpc",
+            "s3",
+            "s3.port.grpc",
+        )
+    }
     script = (
         script.replace("exec weed server", f"exec {WEED} server")
         .replace("-dir=/data", f"-dir={tmp_path / 'data'}")
@@ -688,9 +701,13 @@ def test_compose_seaweedfs_command_serves_s3_with_the_apps_keys(compose, tmp_pat
         .replace("-s3.port=8333", f"-s3.port={ports['s3']}")
     )
     assert script.count(str(WEED)) == 1 and str(tmp_path / "s3.json") in script
+    listeners = " ".join(
+        f"-{name}={port}" if "." in name else f"-{name}.port={port}"
+        for name, port in ports.items()
+        if name != "s3"
+    )
     script += (
-        f" -master.port={ports['master']} -volume.port={ports['volume']}"
-        f" -filer.port={ports['filer']} -s3.port.iceberg=0 -s3.port.lance=0"
+        f" {listeners} -s3.port.iceberg=0 -s3.port.lance=0"
         f" -filer.localSocket={tmp_path / 'filer.sock'}"
         f" -s3.localSocket={tmp_path / 's3.sock'}"
         " -master.telemetry=false -volume.preStopSeconds=0"
@@ -731,9 +748,11 @@ def test_compose_seaweedfs_command_serves_s3_with_the_apps_keys(compose, tmp_pat
         with pytest.raises(botocore.exceptions.ClientError):
             stranger.put_object(Bucket=app["S3_BUCKET"], Key="x.txt", Body=b"x")
     finally:
+        # weed's graceful stop waits for idle keep-alives (~15 s); its data is
+        # thrown away anyway.
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=3)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
