@@ -26,6 +26,7 @@ from django.core.management import get_commands
 from django.db import connection
 
 from tests.embedded import (
+    HungPort,
     RedisServer,
     free_port,
     wait_until_listening,
@@ -447,7 +448,7 @@ def database_url() -> str:
 
 
 @contextmanager
-def container_command(tmp_path: Path) -> Iterator[str]:
+def container_command(tmp_path: Path, **environment: str) -> Iterator[str]:
     """The image's own command, run from .venv on a loopback port.
 
     The Dockerfile's ENV, production's required variables, a collectstatic
@@ -466,6 +467,7 @@ def container_command(tmp_path: Path) -> Iterator[str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url(),
         "STATIC_ROOT": str(tmp_path / "static"),
+        **environment,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -518,6 +520,9 @@ def test_the_dockerfiles_command_serves_pages_with_the_production_settings(
         status, headers, html = get(base + "/ru/")
         # A client cannot claim HTTPS while no TLS proxy is declared.
         claimed = get(base + "/ru/", **{"X-Forwarded-Proto": "https"})
+        # Probes come by address, whatever ALLOWED_HOSTS says.
+        live = get(base + "/healthz", Host="10.0.0.9:8000")
+        ready = get(base + "/readyz", Host="10.0.0.9:8000")
     # Plain HTTP by default (TLS_IN_FRONT unset): served, no redirect, no HSTS.
     assert status == 200
     assert "Strict-Transport-Security" not in headers
@@ -526,6 +531,29 @@ def test_the_dockerfiles_command_serves_pages_with_the_production_settings(
     assert "Strict-Transport-Security" not in claimed[1]
     # A hashed name: production's manifest storage found the file.
     assert re.search(r'href="/static/css/site\.[0-9a-f]{12}\.css"', html)
+    assert (live[0], json.loads(live[2])) == (200, {"status": "ok"})
+    assert ready[0] == 200
+    assert json.loads(ready[2])["checks"]["database"] == "ok"
+
+
+def test_a_hung_database_leaves_a_node_live_but_not_ready(tmp_path):
+    """gunicorn with its database on a port that never answers: /healthz
+    still says alive at once, /readyz says 503 within its budget."""
+    hung = HungPort()
+    try:
+        database = f"postgres://kmpress@127.0.0.1:{hung.port}/kmpress"
+        with container_command(tmp_path, DATABASE_URL=database) as base:
+            live = get(base + "/healthz")
+            status, headers, body = get(base + "/readyz")
+    finally:
+        hung.close()
+    assert live[0] == 200
+    assert status == 503
+    assert headers["Cache-Control"] == "no-store"
+    report = json.loads(body)
+    assert report["checks"]["database"] in ("down", "timeout")
+    assert report["seconds"] <= 2
+    assert str(hung.port) not in body
 
 
 STRONG_KEY = "kmpress-deploy-check-" + "Zq9!x7#pLm2$" * 5

@@ -201,3 +201,16 @@ def test_object_storage_that_hangs_is_cut_off_by_the_deadline(services, hung):
     assert status == 503
     assert body["checks"]["storage"] in ("down", "timeout")
     assert body["seconds"] <= 2
+
+
+@pytest.mark.django_db
+def test_a_check_still_hanging_is_not_started_again(services, hung):
+    """Probes every few seconds against a hung service never pile up threads
+    and connections: the next probe reports the check still running."""
+    s3_storage_at(services, hung.port)
+    first = readyz()[1]["checks"]["storage"]
+    connections = len(hung.connections)
+    second = readyz()[1]["checks"]["storage"]
+    assert (first, second) == ("timeout", "timeout")
+    assert connections >= 1
+    assert len(hung.connections) == connections
