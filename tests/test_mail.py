@@ -152,3 +152,28 @@ def test_submitting_for_review_mails_the_moderators_through_smtp(
     assert staff.moderator.email in str(delivered.message["To"])
     # The author is not told about their own submission.
     assert all(staff.editor.email not in m.rcpt_tos for m in smtp_sink.delivered)
+
+
+def test_development_settings_follow_email_url_too():
+    """`make run` prints mail (base's default); an EMAIL_URL still wins there."""
+    env = without_services() | {
+        "DJANGO_SETTINGS_MODULE": "site_project.settings.dev",
+        "EMAIL_URL": "smtp://mail.internal:2525",
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_PORT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "2525",
+    ]
