@@ -64,7 +64,12 @@ class HealthMiddleware:
             "checks": checks,
             "seconds": round(time.monotonic() - started, 3),
         }
-        return _json(body, 200 if ready else 503)
+        response = _json(body, 200 if ready else 503)
+        # A 503 here is a report, not a server error: the failing checks were
+        # logged as warnings; Django's "Service Unavailable" error line on every
+        # probe of every node would bury the outage's own log.
+        response._has_been_logged = True
+        return response
 
 
 def _json(body: dict, status: int) -> HttpResponse:
@@ -156,7 +161,10 @@ def readiness(timeout: float) -> dict[str, str]:
             results[name] = TIMEOUT  # the previous probe's check still hangs
             continue
         thread = threading.Thread(
-            target=_run, args=(name, check, timeout, results), daemon=True
+            target=_run,
+            args=(name, check, timeout, results),
+            name=f"readyz-{name}",
+            daemon=True,
         )
         thread.start()
         threads[name] = thread
