@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the Host check, the HTTPS redirect and the caches.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP and Permissions-Policy on every response, page-cache hits included.
     "site_project.security_headers.SecurityHeadersMiddleware",
@@ -357,6 +360,64 @@ def frontend_caches_from_env() -> dict:
 
 
 WAGTAILFRONTENDCACHE = frontend_caches_from_env()
+
+
+# Mail (workflow notifications, password resets): EMAIL_URL, read by
+# dj-email-url, e.g. smtp://user:password@mail.example.kz:587?tls=true&timeout=10
+# (schemes: smtp, submission, console, file, memory, dummy). Unset: the console,
+# so `make run` sends nothing. A mail server that hangs holds an editor's
+# request: without ?timeout= it gets EMAIL_TIMEOUT_DEFAULT seconds.
+EMAIL_TIMEOUT_DEFAULT = 10
+
+
+def email_settings(url: str) -> dict:
+    """EMAIL_* settings from ``url``; a URL that cannot work stops start-up
+    with a message that never repeats the URL (it may hold a password)."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    scheme = urlsplit(url).scheme
+    if scheme not in dj_email_url.SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {scheme!r}; use one of "
+            f"{', '.join(sorted(dj_email_url.SCHEMES))} (e.g. smtp://host:587?tls=true)."
+        )
+    try:
+        parsed = dj_email_url.parse(url)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EMAIL_URL cannot be read: its port and ?timeout= must be numbers "
+            "(e.g. smtp://user:password@mail.example.kz:587?tls=true&timeout=10)."
+        ) from None
+    if parsed["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not parsed.get(
+        "EMAIL_HOST"
+    ):
+        raise ImproperlyConfigured("EMAIL_URL names no mail server host.")
+    if parsed["EMAIL_TIMEOUT"] is None:
+        parsed["EMAIL_TIMEOUT"] = EMAIL_TIMEOUT_DEFAULT
+    return {key: value for key, value in parsed.items() if value is not None}
+
+
+_email = email_settings(os.environ.get("EMAIL_URL", "").strip())
+EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", EMAIL_TIMEOUT_DEFAULT)
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
+# Sender of notifications (Wagtail uses DEFAULT_FROM_EMAIL) and of error mail.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or _email.get(
+    "DEFAULT_FROM_EMAIL", "kmpress <noreply@localhost>"
+)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or _email.get(
+    "SERVER_EMAIL", DEFAULT_FROM_EMAIL
+)
+
+# Seconds /readyz may take in all (core.health): its checks run at once and any
+# still running then says "timeout". At most 2.
+READYZ_TIMEOUT = min(float(os.environ.get("READYZ_TIMEOUT", "1.5")), 2.0)
 
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
