@@ -27,8 +27,8 @@ from tests.embedded import free_port
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
-# What the probe asks for until /healthz exists (ops); any cheap 200 of Django.
-PROBE_URL = "/static/css/site.css"
+# The VCL's own probe: the process is alive (core.health), no I/O.
+PROBE_URL = "/healthz"
 BACKEND_OPTIONS = """    .probe = health;
     .connect_timeout = 1s;
     .first_byte_timeout = 30s;
