@@ -20,13 +20,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-from .caching.generation import (
-    LOCAL_SECONDS,
-    TIMEOUT,
-    memo,
-    process_local,
-    request_generation,
-)
+from .caching.generation import TIMEOUT, memo, request_generation
 from .privacy import own_language, public_listing
 
 
@@ -68,7 +62,7 @@ def layout_for(locale: Locale, request=None) -> Layout:
             layout = build_layout(locale, request)
             layout.generation = current or 0
             if current is not None:
-                cache.set(key, layout, LOCAL_SECONDS if process_local() else TIMEOUT)
+                cache.set(key, layout, TIMEOUT)
         return layout
 
     return memo.get(current, ("layout", locale.pk), shared)

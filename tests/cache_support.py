@@ -33,8 +33,10 @@ def verdict(response) -> str:
 
 
 def page_cache_entries() -> int:
-    """How many keys the page cache holds, on local memory or Redis."""
+    """How many keys the page cache holds, in files, local memory or Redis."""
     cache = caches["pagecache"]
+    if hasattr(cache, "_list_cache_files"):
+        return len(cache._list_cache_files())
     if hasattr(cache, "_cache"):
         return len(cache._cache)
     return len(cache.keys("*"))
@@ -49,12 +51,13 @@ def point_caches_at(settings, port: int) -> None:
 
 def real_fragment_cache(settings) -> None:
     """Template fragments cached for real (the test settings drop them), next
-    to the default cache: on Redis when the suite runs on Redis."""
+    to the default cache: on Redis when the suite runs on Redis, else in a
+    folder of their own."""
     fragments = {**settings.CACHES["default"]}
     if fragments["BACKEND"].endswith("RedisCache"):
         fragments["KEY_PREFIX"] = "kmpress-fragments"
     else:
-        fragments["LOCATION"] = "kmpress-fragments"
+        fragments["LOCATION"] = f"{fragments['LOCATION']}-fragments"
     settings.CACHES = {**settings.CACHES, "template_fragments": fragments}
 
 

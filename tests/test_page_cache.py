@@ -258,7 +258,7 @@ def test_missing_pages_are_never_cached(client, paper):
 @pytest.fixture
 def reload_base(monkeypatch):
     def reload(**env):
-        for name in ("REDIS_URL", "REDIS_PAGECACHE_URL"):
+        for name in ("REDIS_URL", "REDIS_PAGECACHE_URL", "CACHE_DIR"):
             monkeypatch.delenv(name, raising=False)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
@@ -298,14 +298,24 @@ def test_the_page_cache_url_can_be_set_but_never_to_the_default_database(reload_
         )
 
 
-def test_without_redis_every_alias_is_local_memory(reload_base):
-    settings = reload_base()
-    for alias in ("default", "renditions", "pagecache"):
-        assert settings.CACHES[alias]["BACKEND"].endswith("LocMemCache")
-    assert (
-        settings.CACHES["pagecache"]["LOCATION"]
-        != (settings.CACHES["default"]["LOCATION"])
-    )
+def test_without_redis_every_alias_is_a_folder_beside_the_sqlite_file(reload_base):
+    """Every process on the database shares them; each alias clears alone."""
+    settings = reload_base(DATABASE_URL="sqlite:////srv/paper/db.sqlite3")
+    locations = set()
+    for alias in ("default", "renditions", "template_fragments", "pagecache"):
+        assert settings.CACHES[alias]["BACKEND"].endswith("SharedFileCache")
+        locations.add(settings.CACHES[alias]["LOCATION"])
+    assert len(locations) == 4
+    assert all(place.startswith("/srv/paper/db.sqlite3-cache/") for place in locations)
+
+
+def test_the_cache_folder_can_be_moved_and_follows_other_databases(reload_base):
+    first = reload_base(DATABASE_URL="postgres://u@db.internal:5432/news")
+    first = first.CACHES["default"]["LOCATION"]
+    second = reload_base(DATABASE_URL="postgres://u@db.internal:5432/other")
+    assert first != second.CACHES["default"]["LOCATION"]
+    moved = reload_base(CACHE_DIR="/var/cache/paper")
+    assert moved.CACHES["pagecache"]["LOCATION"] == "/var/cache/paper/pages"
 
 
 def test_clearing_pages_leaves_the_other_caches_alone(client, paper):

@@ -22,10 +22,10 @@ def reload_base(monkeypatch):
     importlib.reload(base)
 
 
-def test_embedded_default_is_sqlite_database_search_and_local_memory(reload_base):
+def test_embedded_default_is_sqlite_database_search_and_file_caches(reload_base):
     settings = reload_base()
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings.CACHES["default"]["BACKEND"].endswith("SharedFileCache")
     # Wagtail's database backend (search/database_backend.py picks it per vendor).
     assert settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] == (
         "search.database_backend"

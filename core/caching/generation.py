@@ -3,29 +3,26 @@
 Everything derived from content (layouts, template fragments, the process
 memo below) is kept under the generation it was built in, so a bump makes it
 all stale at once: exact, and simple. The number lives in the default cache,
-where every process sees it (Redis; local memory on the embedded default).
+where every process sees it: Redis, or without Redis files beside the SQLite
+database (core.caching.files), so a bump by the worker, a shell or another
+server reaches every process's next request.
 
 Each process also keeps what it read for the current generation (layouts,
 the site, restricted paths, routes), so a request asks the cache for one
 number only. When the cache is unreachable every call simply reads the
-database; when it is local memory (no REDIS_URL), other processes never see a
-bump, so what a process keeps lives at most ``LOCAL_SECONDS``, as whole pages
-do then.
+database.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 
 GENERATION_KEY = "kmpress:layout-generation"
 TIMEOUT = 60 * 60 * 24
-LOCAL_SECONDS = 60
 
 
 def generation() -> int | None:
@@ -62,11 +59,6 @@ def bump_generation() -> bool:
         return True
 
 
-def process_local() -> bool:
-    """Whether the default cache lives in this process only."""
-    return isinstance(caches["default"], LocMemCache)
-
-
 class GenerationMemo:
     """Values derived from content, kept in this process for one generation.
 
@@ -81,7 +73,6 @@ class GenerationMemo:
     def __init__(self):
         self.generation: int | None = None
         self.values: dict = {}
-        self.expires = 0.0
 
     LIMIT = 20_000
 
@@ -96,14 +87,8 @@ class GenerationMemo:
         refuse values not worth keeping (a page that was not found)."""
         if current is None:
             return compute()
-        now = time.time()
-        if (
-            current != self.generation
-            or len(self.values) >= self.LIMIT
-            or now >= self.expires
-        ):
+        if current != self.generation or len(self.values) >= self.LIMIT:
             self.values, self.generation = {}, current
-            self.expires = now + LOCAL_SECONDS if process_local() else math.inf
         try:
             return self.values[key]
         except KeyError:

@@ -1,11 +1,13 @@
 """Settings shared by every environment.
 
 Every deploy-time value comes from the environment; when it is unset the embedded
-default applies (SQLite, Wagtail's database search backend, local-memory cache), so
+default applies (SQLite, Wagtail's database search backend, file caches), so
 a fresh clone runs with nothing but Python.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -179,6 +181,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # rendition lookups) and "pagecache" (wagtail-cache's whole pages). Pages get a
 # Redis database of their own because clearing them is a FLUSHDB: the next
 # number after REDIS_URL's, unless REDIS_PAGECACHE_URL says otherwise.
+# Without Redis they are files beside the SQLite database (CACHE_DIR to move
+# them), shared by every process of the site, so no process serves stale
+# content after another one's change (core.caching.files).
 # Sessions never live here (see below).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
@@ -246,6 +251,56 @@ def redis_caches(url: str, pages_url: str) -> dict:
     }
 
 
+def default_cache_dir(database: dict) -> Path:
+    """Where the caches of a site without Redis live: beside its SQLite file.
+
+    Every process on that database (servers, the worker, a shell) then shares
+    them, and another database (a test's, a second checkout's) never does.
+    Another engine without Redis gets a directory named after its database.
+    """
+    name = str(database.get("NAME") or "")
+    if database["ENGINE"].endswith("sqlite3") and name and ":memory:" not in name:
+        return Path(f"{name}-cache")
+    where = f"{database.get('HOST', '')}:{database.get('PORT', '')}/{name}"
+    digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"kmpress-cache-{digest}"
+
+
+def file_caches(directory: Path) -> dict:
+    """The aliases without Redis: files every process reads, a folder each.
+
+    A change clears them for every process at once (core.caching.files); one
+    folder per alias because ``clear()`` empties a whole folder.
+    """
+    shared = "core.caching.files.SharedFileCache"
+    ignored = {"IGNORE_EXCEPTIONS": True, "MAX_ENTRIES": 2000}
+    return {
+        "default": {
+            "BACKEND": shared,
+            "LOCATION": str(directory / "default"),
+            "OPTIONS": ignored,
+        },
+        "renditions": {
+            "BACKEND": shared,
+            "LOCATION": str(directory / "renditions"),
+            "TIMEOUT": 60 * 60 * 24 * 7,
+            "OPTIONS": ignored,
+        },
+        "template_fragments": {
+            "BACKEND": shared,
+            "LOCATION": str(directory / "fragments"),
+            "OPTIONS": ignored,
+        },
+        # Errors reach core.caching, as on Redis (X-Wagtail-Cache: err).
+        "pagecache": {
+            "BACKEND": shared,
+            "LOCATION": str(directory / "pages"),
+            "TIMEOUT": PAGE_CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+
+
 if REDIS_URL:
     REDIS_PAGECACHE_URL = os.environ.get("REDIS_PAGECACHE_URL", "") or (
         redis_url_with_database(REDIS_URL, redis_database(REDIS_URL) + 1)
@@ -259,28 +314,10 @@ if REDIS_URL:
         )
     CACHES = redis_caches(REDIS_URL, REDIS_PAGECACHE_URL)
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "kmpress-default",
-        },
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "kmpress-renditions",
-        },
-        "template_fragments": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "kmpress-fragments",
-        },
-        # Per process: a change clears only the process that made it, so
-        # without Redis pages live at most a minute.
-        "pagecache": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "kmpress-pages",
-            "TIMEOUT": min(PAGE_CACHE_SECONDS, 60),
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
-    }
+    CACHE_DIR = Path(
+        os.environ.get("CACHE_DIR") or default_cache_dir(DATABASES["default"])
+    )
+    CACHES = file_caches(CACHE_DIR)
 
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

@@ -1,6 +1,9 @@
 """Test runs: fast hashing, plain static storage, immediate tasks."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -30,10 +33,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("TEST_SQLITE_PATH", _default_test_db)
     }
+if not REDIS_URL:  # noqa: F405
+    # The file caches of this test process alone: its database is not the one
+    # the settings name, and parallel runs (pytest-xdist) each have their own.
+    CACHE_DIR = Path(tempfile.mkdtemp(prefix="kmpress-test-caches-"))  # noqa: F405
+    atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
+    CACHES = file_caches(CACHE_DIR)  # noqa: F405
 # Pages render for real in tests (query budgets count rendering); the page
 # cache tests turn it and template fragments on where they are the subject.
 WAGTAIL_CACHE = False
-CACHES["template_fragments"] = {  # noqa: F405
+CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
 }
 CSP_FRAME_SOURCES = [*CSP_FRAME_SOURCES, "https://video.example"]  # noqa: F405 - tests.embed_finder
