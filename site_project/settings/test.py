@@ -66,7 +66,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Pages render for real in tests (query budgets count rendering); the page
 # cache tests turn it and template fragments on where they are the subject.
 WAGTAIL_CACHE = False
-CACHES["template_fragments"] = {  # noqa: F405
+CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.dummy.DummyCache"
 }
 CSP_FRAME_SOURCES = [*CSP_FRAME_SOURCES, "https://video.example"]  # noqa: F405 - tests.embed_finder
