@@ -75,7 +75,7 @@ SEARCH_QUALITY = tests/test_search_morphology.py tests/test_search_page.py \
 # The suite runs in TEST_WORKERS pytest-xdist processes, a test file each at a
 # time; `make test PYTEST_ARGS="-n0"` runs it in this one process instead.
 TEST_WORKERS ?= 2
-PARALLEL = -n $(TEST_WORKERS) --dist loadfile
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test: lint, migration and catalogue checks, then the whole pytest suite
 test: install-dev browser varnish messages lint
