@@ -80,10 +80,15 @@ messages:
 SEARCH_QUALITY = tests/test_search_morphology.py tests/test_search_page.py \
 	tests/test_search_bad_input.py
 
+# The suite runs in TEST_WORKERS pytest-xdist processes, a test file each at a
+# time; `make test PYTEST_ARGS="-n0"` runs it in this one process instead.
+TEST_WORKERS ?= 2
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
 ## test: lint, migration and catalogue checks, then the whole pytest suite
 test: install-dev browser varnish compose-cli messages lint
 	DJANGO_SETTINGS_MODULE=site_project.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Search quality once more on SQLite (the suite ran on DATABASE_URL)"; \
 		env -u DATABASE_URL $(VENV)/bin/pytest --create-db -q $(SEARCH_QUALITY); \

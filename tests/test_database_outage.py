@@ -33,6 +33,7 @@ from tests.embedded import (
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CONNECT_TIMEOUT = 2
+FIRST_REQUEST_SECONDS = 120
 HEADLINES = {
     "ru": "Газета временно недоступна",
     "kk": "Газет уақытша қолжетімсіз",
@@ -52,7 +53,16 @@ def gunicorn(database_url: str, redis_port: int) -> Iterator[str]:
     }
     port = free_port()
     process = subprocess.Popen(
-        [GUNICORN, "site_project.wsgi:application", "--bind", f"127.0.0.1:{port}"],
+        [
+            GUNICORN,
+            "site_project.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            # Not the default 30 s: that would kill a worker still loading the
+            # site for its first request on a busy machine.
+            "--timeout",
+            str(FIRST_REQUEST_SECONDS),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -61,7 +71,9 @@ def gunicorn(database_url: str, redis_port: int) -> Iterator[str]:
     try:
         wait_until_listening(port, process)
         base = f"http://127.0.0.1:{port}"
-        get(base + "/ru/")  # the worker's first request loads the site
+        # The worker's first request loads the site: on a busy machine (the
+        # suite runs in parallel) that alone can take longer than a page.
+        get(base + "/ru/", timeout=FIRST_REQUEST_SECONDS)
         yield base
     finally:
         process.terminate()
@@ -72,11 +84,11 @@ def gunicorn(database_url: str, redis_port: int) -> Iterator[str]:
             process.wait(timeout=30)
 
 
-def get(url: str, **headers: str) -> tuple[int, dict, str]:
+def get(url: str, timeout: float = 20, **headers: str) -> tuple[int, dict, str]:
     """One GET as a browser on the site's host would send it (never raises)."""
     request = urllib.request.Request(url, headers={"Host": "localhost", **headers})
     try:
-        with urllib.request.urlopen(request, timeout=20) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()

@@ -13,7 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
-MEDIA_ROOT = BASE_DIR / "tests" / ".media"  # noqa: F405
+# pytest-xdist runs the suite in several processes at once ("gw0", "gw1"…):
+# each keeps its uploads, and its Redis databases (below), to itself.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = BASE_DIR / "tests" / ".media" / XDIST_WORKER  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILEMBEDS_FINDERS = [{"class": "tests.embed_finder.LocalEmbedFinder"}]
@@ -27,6 +30,36 @@ WHITENOISE_AUTOREFRESH = True
 # second: a hit's "no SQL" must not depend on how fast the machine runs. The
 # outage tests set what they need.
 PAGE_CACHE_DEBT_CHECK_SECONDS = 60
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """Worker ``gwN`` uses the database pair 2N above ``url``'s: N+0 and N+1
+    (the page cache), so that one worker's FLUSHDB never empties another's."""
+    index = int(worker.removeprefix("gw"))
+    return redis_url_with_database(url, redis_database(url) + 2 * index)  # noqa: F405
+
+
+# The worker's processes (and what they start) share the shifted REDIS_URL;
+# KMPRESS_REDIS_WORKER keeps a child that loads these settings from shifting it
+# again.
+if (
+    XDIST_WORKER
+    and REDIS_URL  # noqa: F405
+    and os.environ.get("KMPRESS_REDIS_WORKER") != XDIST_WORKER
+):
+    REDIS_URL = worker_redis_url(REDIS_URL, XDIST_WORKER)  # noqa: F405
+    REDIS_PAGECACHE_URL = os.environ.get("REDIS_PAGECACHE_URL", "")
+    if REDIS_PAGECACHE_URL:
+        REDIS_PAGECACHE_URL = worker_redis_url(REDIS_PAGECACHE_URL, XDIST_WORKER)
+        os.environ["REDIS_PAGECACHE_URL"] = REDIS_PAGECACHE_URL
+    else:
+        REDIS_PAGECACHE_URL = redis_url_with_database(  # noqa: F405
+            REDIS_URL,
+            redis_database(REDIS_URL) + 1,  # noqa: F405
+        )
+    os.environ["REDIS_URL"] = REDIS_URL
+    os.environ["KMPRESS_REDIS_WORKER"] = XDIST_WORKER
+    CACHES = redis_caches(REDIS_URL, REDIS_PAGECACHE_URL)  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, so that --reuse-db skips the migrations between local runs.
     _default_test_db = BASE_DIR / "tests" / ".test_db.sqlite3"  # noqa: F405
