@@ -32,6 +32,7 @@ from wagtail.rich_text import RichText
 from wagtail_factories import DocumentFactory
 
 from newsroom.backup import storage_files, target_contents
+from tests.cache_support import verdict
 from tests.embedded import ROOT, free_port, without_services
 from tests.factories import (
     HomePageFactory,
@@ -362,3 +363,24 @@ def test_storage_files_walks_every_folder(tmp_path, settings):
     (tmp_path / "top.txt").write_text("1")
     (tmp_path / "a" / "b" / "deep.txt").write_text("2")
     assert list(storage_files(default_storage)) == ["top.txt", "a/b/deep.txt"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_rows_left_behind")
+def test_readers_get_the_restored_article_not_the_cached_one(
+    archive, seeded_site, page_cache, client
+):
+    """Restoring over a running stack (--force) empties the page cache through
+    the one invalidation point."""
+    seeded_site.body = [("paragraph", RichText("<p>Текст после резервной копии.</p>"))]
+    seeded_site.save_revision().publish()
+    client.get(seeded_site.url)
+    cached = client.get(seeded_site.url)
+    assert verdict(cached) == "hit"
+    assert "Текст после резервной копии." in cached.content.decode()
+
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+
+    response = client.get(seeded_site.url)
+    assert verdict(response) != "hit"
+    assert SECOND_TEXT in response.content.decode()
