@@ -231,6 +231,10 @@ def storage_files(storage: Storage, path: str = "") -> Iterator[str]:
         directories, files = storage.listdir(path)
     except FileNotFoundError:
         return
+    except Exception as error:
+        raise CommandError(
+            f"Could not list the media storage at '{path}': {error}"
+        ) from error
     for name in sorted(files):
         yield posixpath.join(path, name) if path else name
     for directory in sorted(directories):
@@ -342,11 +346,24 @@ def create_backup(output: Path, report: Report, storage: Storage | None = None) 
 def add_media(
     writer: ArchiveWriter, storage: Storage, report: Report
 ) -> tuple[int, int]:
+    """Copies every file of ``storage``; a file deleted since the listing (an
+    image deleted while the backup runs) is skipped, any other failure ends
+    the backup naming the file."""
     count = total = 0
     for name in storage_files(storage):
-        size = storage.size(name)
-        with storage.open(name, "rb") as source:
-            writer.add(MEDIA_PREFIX + name, source, size)
+        try:
+            size = storage.size(name)
+            source = storage.open(name, "rb")
+        except FileNotFoundError:
+            report(f"  skipped {name}: deleted while the backup ran")
+            continue
+        except Exception as error:
+            raise CommandError(f"Could not read media file {name}: {error}") from error
+        try:
+            with source:
+                writer.add(MEDIA_PREFIX + name, source, size)
+        except OSError as error:  # changed while read, or the disk is full
+            raise CommandError(f"Could not copy media file {name}: {error}") from error
         count += 1
         total += size
         if count % 100 == 0:

@@ -384,3 +384,35 @@ def test_readers_get_the_restored_article_not_the_cached_one(
     response = client.get(seeded_site.url)
     assert verdict(response) != "hit"
     assert SECOND_TEXT in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_rows_left_behind")
+def test_media_that_cannot_be_read_end_the_backup_and_leave_no_archive(
+    seeded_site, media, tmp_path
+):
+    """The database is already in the archive when the media are read."""
+    (media / "documents" / "loop-a").symlink_to(media / "documents" / "loop-b")
+    (media / "documents" / "loop-b").symlink_to(media / "documents" / "loop-a")
+    out = tmp_path / "out"
+    with pytest.raises(
+        CommandError,
+        match="Could not list the media storage at 'documents': .*symbolic links",
+    ):
+        call_command("backup", output=out / "site.tar.gz", stdout=io.StringIO())
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_rows_left_behind")
+def test_a_media_file_deleted_while_the_backup_runs_is_left_out(
+    seeded_site, media, tmp_path
+):
+    (media / "gone.jpg").symlink_to(media / "deleted.jpg")
+    output = io.StringIO()
+    call_command("backup", output=tmp_path / "site.tar.gz", stdout=output)
+    with tarfile.open(tmp_path / "site.tar.gz") as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert "skipped gone.jpg" in output.getvalue()
+    assert "media/gone.jpg" not in manifest["files"]
+    assert any(name.startswith("media/original_images/") for name in manifest["files"])
