@@ -416,3 +416,10 @@ def test_a_media_file_deleted_while_the_backup_runs_is_left_out(
     assert "skipped gone.jpg" in output.getvalue()
     assert "media/gone.jpg" not in manifest["files"]
     assert any(name.startswith("media/original_images/") for name in manifest["files"])
+
+
+def test_the_image_has_the_postgresql_client_that_backup_and_restore_run():
+    """Bookworm's postgresql-client is 15, compose's server's major version."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"apt-get install[^\n]*\bpostgresql-client\b", dockerfile)
+    assert "FROM python:3.11-slim-bookworm" in dockerfile
