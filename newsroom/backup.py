@@ -54,6 +54,8 @@ DATABASE_MEMBERS = {
     "sqlite": "database/sqlite3.db",
 }
 CHUNK = 1024 * 1024
+#: A restored media file larger than this goes through a temporary file on disk.
+SPOOL_BYTES = 16 * CHUNK
 #: libpq reads these from the environment; the password never reaches argv (ps).
 LIBPQ_OPTIONS = {
     "sslmode": "PGSSLMODE",
@@ -540,10 +542,21 @@ def restore_backup(
 
 
 def put_media(storage: Storage, name: str, source) -> None:
-    """Writes ``name`` with the archive's bytes, replacing a file of that name."""
-    if storage.exists(name):
-        storage.delete(name)
-    saved = storage.save(name, File(source, name=posixpath.basename(name)))
+    """Writes ``name`` with the archive's bytes, replacing a file of that name.
+
+    Copied out of the tar first: backends seek (to 0, to the end) to learn a
+    file's size, and seeking back in a gzip stream decompresses the archive
+    again from its start, once per file.
+    """
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
+        shutil.copyfileobj(source, copy, CHUNK)
+        size = copy.tell()
+        copy.seek(0)
+        content = File(copy, name=posixpath.basename(name))
+        content.size = size
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, content)
     if saved != name:
         raise CommandError(
             f"The media storage saved {name} as {saved}; restore into an empty storage."
