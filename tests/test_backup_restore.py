@@ -154,6 +154,10 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def seeded_site(tree, media):
+    return seed_site(tree)
+
+
+def seed_site(tree):
     """Articles with a cover, an image and a document in the body; one
     published twice (two revisions); committed, so pg_dump sees them."""
     cover = ImageFactory(file__color="red", title="Карьер")
