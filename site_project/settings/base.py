@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # The admin in the user's preferred language, also outside Wagtail's views.
     "translations.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A media storage that fails mid-upload: a message, not a 500 (core.media).
+    "core.media.StorageUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its answer.
@@ -451,12 +453,85 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Seconds browsers, Varnish and CDNs may keep a public media file (core.media).
+MEDIA_CACHE_SECONDS = int(os.environ.get("MEDIA_CACHE_SECONDS", "86400"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+
+def env_first(*names: str, default: str = "") -> str:
+    """The first of ``names`` set in the environment (S3_* before AWS_*)."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return default
+
+
+def s3_public_url(bucket: str, endpoint: str, region: str, addressing: str) -> str:
+    """Where readers fetch public media: the bucket's URL on the endpoint."""
+    if not endpoint:
+        return f"https://{bucket}.s3.{region}.amazonaws.com/"
+    parts = urlsplit(endpoint)
+    if addressing == "virtual":
+        return urlunsplit(parts._replace(netloc=f"{bucket}.{parts.netloc}", path="/"))
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{bucket}/"))
+
+
+def s3_storage_from_env() -> dict | None:
+    """django-storages' S3 backend (core.storage.MediaStorage) when a bucket is named.
+
+    Originals, renditions and documents all go there; images are public-read
+    (plain, cacheable URLs under the bucket policy ``setup_media_storage``
+    sets), documents are private (signed URLs that expire).
+    """
+    bucket = env_first("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return None
+    endpoint = env_first("S3_ENDPOINT_URL", "AWS_S3_ENDPOINT_URL")
+    region = env_first("S3_REGION", "AWS_S3_REGION_NAME", "AWS_DEFAULT_REGION")
+    region = region or "us-east-1"
+    addressing = env_first("S3_ADDRESSING", "AWS_S3_ADDRESSING_STYLE", default="path")
+    if addressing not in {"path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING={addressing!r}: use path (SeaweedFS, MinIO) or virtual."
+        )
+    public_url = env_first("S3_PUBLIC_URL") or s3_public_url(
+        bucket, endpoint, region, addressing
+    )
+    return {
+        "BACKEND": "core.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "access_key": env_first("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_first("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
+            or None,
+            "region_name": region,
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            "public_url": public_url.rstrip("/") + "/",
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", "300")),
+            "file_overwrite": False,
+            "timeout": float(os.environ.get("S3_TIMEOUT", "3")),
+        },
+    }
+
+
+S3_STORAGE = s3_storage_from_env()
+if S3_STORAGE:
+    STORAGES["default"] = S3_STORAGE
+    # Public media's origin, for the Content-Security-Policy's img-src.
+    MEDIA_URL = S3_STORAGE["OPTIONS"]["public_url"]
+# Documents keep Wagtail's privacy checks (collection and page restrictions):
+# its serve view runs them first, then on S3 answers with a redirect to a
+# signed URL that expires (nothing streams through a web worker, and the link
+# cannot be shared for long); on disk it streams the file itself.
+WAGTAILDOCS_SERVE_METHOD = "redirect" if S3_STORAGE else "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "kmpress"
@@ -486,6 +561,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(
     os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "40000000")
 )
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.images.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.documents.DocumentForm"
 
 # Content-Security-Policy (site_project/security_headers.py). Reader pages run
 # no inline script; these add origins for embeds and media served elsewhere
