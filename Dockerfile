@@ -10,7 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=site_project.settings.production
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext libjpeg62-turbo zlib1g \
+    && apt-get install -y --no-install-recommends gettext libjpeg62-turbo zlib1g postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9 \
     && useradd --create-home --uid 1000 kmpress
