@@ -66,7 +66,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("TEST_SQLITE_PATH", _default_test_db)
     }
-if not REDIS_URL:  # noqa: F405
+if not REDIS_URL:
     # The file caches of this test process alone: its database is not the one
     # the settings name, and parallel runs (pytest-xdist) each have their own.
     CACHE_DIR = Path(tempfile.mkdtemp(prefix="kmpress-test-caches-"))  # noqa: F405
