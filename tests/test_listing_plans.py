@@ -11,12 +11,14 @@ through an index (EXPLAIN: no sequential or bitmap scan of them).
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -180,3 +182,18 @@ def test_an_article_moved_to_another_section_is_listed_there(client, tree):
     assert NewsPage.objects.get(pk=article.pk).section_id == other.pk
     assert "Переезжающая статья" in client.get(other.url).content.decode()
     assert "Переезжающая статья" not in client.get(tree.section_ru.url).content.decode()
+
+
+def test_seeding_articles_leaves_fresh_planner_statistics(db):
+    """``seed_demo --articles`` ends with ANALYZE: the planner knows the rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_class statistics are PostgreSQL's")
+    forget_statistics()
+
+    call_command("seed_demo", articles=3, stdout=io.StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = 'news_articlepage'::regclass"
+        )
+        assert cursor.fetchone()[0] >= NewsPage.objects.count() > 0

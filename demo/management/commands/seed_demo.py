@@ -37,7 +37,7 @@ from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
-from ._synthetic import SyntheticArticles
+from ._synthetic import SyntheticArticles, analyze
 from ._translations import link_demo_translations, link_tag_translations
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
@@ -130,6 +130,8 @@ class Command(BaseCommand):
             SyntheticArticles(
                 sections=sections, images=list(self.images.values()), stdout=self.stdout
             ).create(options["articles"])
+        elif self.created:
+            analyze()  # the synthetic articles' load ends with its own
 
     # Helpers -----------------------------------------------------------------
 
