@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
@@ -109,7 +110,7 @@ def newest_each(queryset: QuerySet, *, sections: list[int], limit: int) -> RawSQ
     One ``SELECT … WHERE section = s ORDER BY date DESC LIMIT n`` per section,
     each an index walk that stops after n rows, glued by UNION ALL and wrapped
     so that SQLite too accepts a LIMIT in each part. Filter with
-    ``pk__in=newest_each(…)``.
+    ``among(newest_each(…))``.
     """
     parts, params = [], []
     for number, section in enumerate(sections or [0]):
@@ -119,6 +120,23 @@ def newest_each(queryset: QuerySet, *, sections: list[int], limit: int) -> RawSQ
         parts.append(f"SELECT * FROM ({sql}) newest_{number}")  # noqa: S608
         params.extend(part_params)
     return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
+
+
+def among(ids: RawSQL) -> QuerySet[ArticlePage]:
+    """Articles whose id ``newest_each`` chose.
+
+    On PostgreSQL as ``id = ANY(ARRAY(…))``: the ids are computed once and
+    looked up by primary key. As ``id IN (…)`` a planner without statistics
+    may instead read the page table whole and match it against the ids.
+    """
+    if connection.vendor != "postgresql":
+        return ArticlePage.objects.filter(pk__in=ids)
+    chosen = RawSQL(  # noqa: S611 - newest_each's SQL, its values parameters
+        f'"news_articlepage"."page_ptr_id" = ANY(ARRAY({ids.sql}))',
+        ids.params,
+        output_field=BooleanField(),
+    )
+    return ArticlePage.objects.filter(chosen)
 
 
 def language_sections(*, locale: Locale) -> list[int]:
@@ -152,9 +170,7 @@ def newest(
     ids = newest_each(
         candidates, sections=language_sections(locale=locale), limit=limit
     )
-    return _listed(ArticlePage.objects.filter(pk__in=ids)).order_by(*NEWEST_FIRST)[
-        :limit
-    ]
+    return _listed(among(ids)).order_by(*NEWEST_FIRST)[:limit]
 
 
 def searchable_articles(
@@ -283,9 +299,7 @@ def latest_by_section(
         return []
     ids = [section.page_id for section in sections]
     shown = _listed(
-        ArticlePage.objects.filter(
-            pk__in=newest_each(_visible(), sections=ids, limit=per_section)
-        )
+        among(newest_each(_visible(), sections=ids, limit=per_section))
     ).order_by(*NEWEST_FIRST)
     blocks = {section.page_id: SectionBlock(section=section) for section in sections}
     for article in _with_cover(shown):
