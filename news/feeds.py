@@ -64,10 +64,11 @@ class ArticlesFeed(Feed):
         return channel.description
 
     def items(self, channel: Channel) -> list[ArticlePage]:
-        articles = selectors.articles(locale=channel.locale)
         if channel.section is not None:
-            articles = articles.descendant_of(channel.section)
-        items = list(articles[:FEED_SIZE])
+            articles = selectors.in_section(section=channel.section)[:FEED_SIZE]
+        else:
+            articles = selectors.newest(locale=channel.locale, limit=FEED_SIZE)
+        items = list(articles)
         for article in items:
             article.feed_url = article.get_url(channel.request)
         return items

@@ -2,25 +2,27 @@
 
 Each returns a queryset of bounded size in a constant number of queries,
 however many articles the newspaper has.
+
+Plans that need no statistics (issue 14, item 9): straight after a bulk load,
+before PostgreSQL had analysed the tables, a window function over every
+article of a language took the home page 90 s. A newest-first list of a
+section walks the (section, publication date) index backwards and stops at
+its LIMIT; a list over several sections (home blocks, a language's latest) is
+one such walk per section joined by UNION ALL (``newest_each``), so no plan
+reads more rows than it shows, whatever the planner believes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    F,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-    Window,
-)
-from django.db.models.functions import RowNumber, Substr
+from django.db import connection
+from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
-from core.caching.generation import memo
+from core.caching.generation import memo, request_generation
 from core.privacy import (
     exclude_private,
     foreign_aliases,
@@ -28,11 +30,12 @@ from core.privacy import (
     public_listing,
 )
 
-from .models import ArticlePage, ArticlePageTag, SectionPage
+from .models import SECTION_PATH_LENGTH, ArticlePage, ArticlePageTag, SectionPage
+
+__all__ = ["SECTION_PATH_LENGTH"]
 
 TEASER_RENDITIONS = ("fill-640x400", "fill-160x100")
-# Home pages sit at depth 2 and sections at depth 3 of every language's tree.
-SECTION_PATH_LENGTH = 3 * Page.steplen
+NEWEST_FIRST = ("-publication_date", "-pk")
 
 
 def _public(queryset: QuerySet) -> QuerySet:
@@ -57,18 +60,117 @@ def _with_cover(queryset: QuerySet) -> QuerySet:
     )
 
 
-def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
-    """Live public articles of one language, newest first, for listings."""
-    section_title = Page.objects.filter(
-        path=Substr(OuterRef("path"), 1, SECTION_PATH_LENGTH)
-    ).values("title")[:1]
-    queryset = (
-        own_language(ArticlePage.objects.live().filter(locale=locale))
-        .defer_streamfields()
-        .annotate(section_title=Subquery(section_title))
-        .order_by("-publication_date", "-pk")
+def _visible() -> QuerySet[ArticlePage]:
+    """Live public articles, newest first: the bare rows.
+
+    Whether a page is shown (live, its own language's, public) is asked per
+    article in a scalar subquery, and nothing filters on the language: a
+    section implies it. So the plan has one table to start from, the
+    article's, read in the index's order. Joined instead, these filters
+    look so selective to a planner without statistics (``IS NULL`` and
+    equality guessed at 0.5 %) that it drives the plan from the page table
+    and sorts every article (issue 14, item 9); PostgreSQL guesses a
+    subquery's test at 50 % and keeps to the index.
+    """
+    shown = (
+        _public(own_language(Page.objects.live()))
+        .filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
     )
-    return _public(queryset)
+    return (
+        ArticlePage.objects.alias(shown=Subquery(shown[:1]))
+        .filter(shown__isnull=False)
+        .order_by(*NEWEST_FIRST)
+    )
+
+
+def _listed(queryset: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """Rows as teasers show them: no bodies, the section's title joined."""
+    section_title = Page.objects.filter(pk=OuterRef("section_id")).values("title")
+    return queryset.defer_streamfields().annotate(
+        section_title=Subquery(section_title[:1])
+    )
+
+
+def articles(*, locale: Locale) -> QuerySet[ArticlePage]:
+    """Live public articles of one language, newest first, for listings that
+    filter further (tags); the newest of a language are ``newest``'s."""
+    return _listed(_visible().filter(locale=locale))
+
+
+def in_section(*, section: Page) -> QuerySet[ArticlePage]:
+    """A section's live public articles, newest first: its index, backwards."""
+    return _listed(_visible().filter(section_id=section.pk))
+
+
+def newest_each(queryset: QuerySet, *, sections: list[int], limit: int) -> RawSQL:
+    """Ids of the ``limit`` newest rows of ``queryset`` in each section.
+
+    One ``SELECT … WHERE section = s ORDER BY date DESC LIMIT n`` per section,
+    each an index walk that stops after n rows, glued by UNION ALL and wrapped
+    so that SQLite too accepts a LIMIT in each part. Filter with
+    ``among(newest_each(…))``.
+    """
+    parts, params = [], []
+    for number, section in enumerate(sections or [0]):
+        part = queryset.filter(section_id=section).order_by(*NEWEST_FIRST)
+        sql, part_params = part.values("pk")[:limit].query.sql_with_params()
+        # Django compiled each part; its values stay parameters.
+        parts.append(f"SELECT * FROM ({sql}) newest_{number}")  # noqa: S608
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
+
+
+def among(ids: RawSQL) -> QuerySet[ArticlePage]:
+    """Articles whose id ``newest_each`` chose.
+
+    On PostgreSQL as ``id = ANY(ARRAY(…))``: the ids are computed once and
+    looked up by primary key. As ``id IN (…)`` a planner without statistics
+    may instead read the page table whole and match it against the ids.
+    """
+    if connection.vendor != "postgresql":
+        return ArticlePage.objects.filter(pk__in=ids)
+    chosen = RawSQL(  # noqa: S611 - newest_each's SQL, its values parameters
+        f'"news_articlepage"."page_ptr_id" = ANY(ARRAY({ids.sql}))',
+        ids.params,
+        output_field=BooleanField(),
+    )
+    return ArticlePage.objects.filter(chosen)
+
+
+def language_sections(*, locale: Locale) -> list[int]:
+    """Ids of every section of a language (live or not: a filter, not a menu),
+    read once per content generation."""
+
+    def read() -> list[int]:
+        return list(
+            SectionPage.objects.filter(locale=locale)
+            .order_by("path")
+            .values_list("pk", flat=True)
+        )
+
+    return memo.get(request_generation(), ("sections", locale.pk), read)
+
+
+def newest(
+    *,
+    locale: Locale,
+    limit: int,
+    featured: bool = False,
+    exclude: Page | None = None,
+) -> QuerySet[ArticlePage]:
+    """The ``limit`` newest articles of a language, read section by section
+    (``newest_each``) rather than over the whole language."""
+    candidates = _visible()
+    if featured:
+        candidates = candidates.filter(featured=True)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    ids = newest_each(
+        candidates, sections=language_sections(locale=locale), limit=limit
+    )
+    return _listed(among(ids)).order_by(*NEWEST_FIRST)[:limit]
 
 
 def searchable_articles(
@@ -105,7 +207,7 @@ def section_titles(*, articles: list[Page]) -> dict[int, str]:
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
-    return _with_cover(articles(locale=section.locale).descendant_of(section))
+    return _with_cover(in_section(section=section))
 
 
 def featured_articles(
@@ -115,19 +217,14 @@ def featured_articles(
     exclude: Page | None = None,
     with_cover: bool = True,
 ) -> QuerySet[ArticlePage]:
-    queryset = articles(locale=locale).filter(featured=True)
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude.pk)
-    return (_with_cover(queryset) if with_cover else queryset)[:limit]
+    queryset = newest(locale=locale, limit=limit, featured=True, exclude=exclude)
+    return _with_cover(queryset) if with_cover else queryset
 
 
 def latest_articles(
     *, locale: Locale, limit: int, exclude: Page | None = None
 ) -> QuerySet[ArticlePage]:
-    queryset = articles(locale=locale)
-    if exclude is not None:
-        queryset = queryset.exclude(pk=exclude.pk)
-    return queryset[:limit]
+    return newest(locale=locale, limit=limit, exclude=exclude)
 
 
 @dataclass(frozen=True)
@@ -193,25 +290,20 @@ class SectionBlock:
 def latest_by_section(
     *, home: Page, sections: list, per_section: int
 ) -> list[SectionBlock]:
-    """The newest articles of each given section (``path``-keyed), in one query."""
+    """The newest articles of each given section (menu items), in one query.
+
+    One index walk per section (``newest_each``): a window over every
+    article of the language was the 90-second home page of issue 14.
+    """
     if not sections:
         return []
-    ranked = _with_cover(
-        articles(locale=home.locale)
-        .descendant_of(home)
-        .annotate(
-            section_path=Substr("path", 1, SECTION_PATH_LENGTH),
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("section_path")],
-                order_by=[F("publication_date").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(rank__lte=per_section)
-    )
-    blocks = {section.path: SectionBlock(section=section) for section in sections}
-    for article in ranked:
-        block = blocks.get(article.section_path)
+    ids = [section.page_id for section in sections]
+    shown = _listed(
+        among(newest_each(_visible(), sections=ids, limit=per_section))
+    ).order_by(*NEWEST_FIRST)
+    blocks = {section.page_id: SectionBlock(section=section) for section in sections}
+    for article in _with_cover(shown):
+        block = blocks.get(article.section_id)
         if block is not None:
             block.articles.append(article)
     return [block for block in blocks.values() if block.articles]

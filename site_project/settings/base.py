@@ -171,6 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
     )
+# Milliseconds any one SQL statement of a web request may run on PostgreSQL
+# (site_project.statement_timeout; 0: no limit). Management commands get none.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "10000"))
 # Seconds a reader is asked to wait (Retry-After) while the database is away.
 SERVICE_UNAVAILABLE_RETRY_AFTER = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -37,7 +37,7 @@ from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
 
-from ._synthetic import SyntheticArticles
+from ._synthetic import SyntheticArticles, analyze
 from ._translations import link_demo_translations, link_tag_translations
 
 DEMO_NAMESPACE = uuid.UUID("6f1c2b7e-5d0a-4f51-9a3e-2c8d4b7e9f10")
@@ -109,22 +109,29 @@ class Command(BaseCommand):
             if self.created
             else "Demo content already present: nothing to do."
         )
-        if options["articles"]:
-            SyntheticArticles(
-                sections=sections, images=list(self.images.values()), stdout=self.stdout
-            ).create(options["articles"])
         if options["admin"]:
             self.ensure_admin()
         # kk synchronised from ru, then the newsroom's roles and review
         # workflows (idempotent). A database this run has just filled gets
         # them exactly as declared (Wagtail's default groups lose their page
         # permissions); on an existing one differences are only reported.
-        call_command(
-            "setup_newsroom",
-            fix=bool(self.created),
-            verbosity=options["verbosity"],
-            stdout=self.stdout,
-        )
+        # It reads every page one by one (wagtail-localize's tree index), so
+        # it runs before synthetic articles (twins already, nothing to
+        # synchronise) and not at all when a run only adds them: at 10,000
+        # articles it alone would take minutes.
+        if self.created or not options["articles"]:
+            call_command(
+                "setup_newsroom",
+                fix=bool(self.created),
+                verbosity=options["verbosity"],
+                stdout=self.stdout,
+            )
+        if options["articles"]:
+            SyntheticArticles(
+                sections=sections, images=list(self.images.values()), stdout=self.stdout
+            ).create(options["articles"])
+        elif self.created:
+            analyze()  # the synthetic articles' load ends with its own
 
     # Helpers -----------------------------------------------------------------
 
