@@ -88,17 +88,16 @@ def public(queryset: QuerySet) -> QuerySet:
 
 
 def public_listing(queryset: QuerySet, request: HttpRequest | None = None):
-    """Listings: restrictions in the page's own tree exactly, in SQL (one cheap
-    ``NOT EXISTS`` over the few restrictions), and those of twins from the
-    generation's index as path filters.
+    """Listings: every binding restriction (own tree and twins) as path filters
+    from the generation's index, so a listing reads no restriction table.
 
     ``public`` is the same rule without the memo: exact, but it costs a
-    listing about twice as much (README, Benchmarks: private twins).
+    listing about twice as much (README, Benchmarks: private twins). A SQL
+    ``NOT EXISTS`` over the restrictions' pages (as this was) lets PostgreSQL
+    without statistics read the whole page table once per section
+    (tests/test_listing_plans.py).
     """
-    own_line = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return exclude_private(queryset.filter(~Exists(own_line)), request)
+    return exclude_private(queryset, request)
 
 
 @dataclass(frozen=True)
