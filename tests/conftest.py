@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connections
 from wagtail.models import Page, Site
 
@@ -89,13 +90,17 @@ def _fresh_caches():
     yield
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def migrated_rows_left_behind(django_db_setup, django_db_blocker):
     """Transactional tests end with a flush; put the migrations' rows back.
 
-    Without this the file database that ``--reuse-db`` keeps between runs would
-    be left without a root page, and the next run's ordinary tests would build
-    their page trees on nothing.
+    Every module, because a test worker (pytest-xdist) runs whole files one
+    after another: a file of transactional tests would otherwise leave the
+    next file in the same worker without a root page or locales (serially,
+    pytest-django ran every transactional test last). A plain flush re-creates
+    content types and permissions (post_migrate), so the rows go back after a
+    flush without it, as Django's ``serialized_rollback`` does. The file
+    database that ``--reuse-db`` keeps is left whole too.
     """
     yield
     with django_db_blocker.unblock():
@@ -103,4 +108,14 @@ def migrated_rows_left_behind(django_db_setup, django_db_blocker):
             connection = connections[alias]
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents and not Page.objects.using(alias).exists():
+                call_command(
+                    "flush",
+                    database=alias,
+                    interactive=False,
+                    verbosity=0,
+                    inhibit_post_migrate=True,
+                    # As Django's own teardown flush: the restored rows keep
+                    # their ids, new rows must not be given them again.
+                    reset_sequences=False,
+                )
                 connection.creation.deserialize_db_from_string(contents)

@@ -77,9 +77,8 @@ def test_management_commands_run_unbounded():
     assert timeout_in(["manage.py", "shell", "-c", SHOW]) == "0"
 
 
-def test_a_page_stuck_behind_a_lock_answers_503_with_retry_after(
-    tree, settings, transactional_db
-):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_stuck_behind_a_lock_answers_503_with_retry_after(tree, settings):
     settings.DB_STATEMENT_TIMEOUT_MS = 300
     url = tree.home_ru.url
     client = Client(raise_request_exception=False)
