@@ -89,11 +89,16 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
 
 
 def stack_env(database: str, media: Path, **extra: str) -> dict[str, str]:
-    """An operator's shell: the development settings on ``database`` and ``media``."""
+    """An operator's shell: the development settings on ``database`` and ``media``.
+
+    Its caches are its own (a folder beside the media): the embedded default's
+    folder is named after the database, which other tests' stacks share.
+    """
     return without_services() | {
         "DJANGO_SETTINGS_MODULE": "site_project.settings.dev",
         "DATABASE_URL": database,
         "MEDIA_ROOT": str(media),
+        "CACHE_DIR": f"{media}-caches",
         **extra,
     }
 
