@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +39,7 @@ from tests.embedded import (
     wait_until_listening,
     without_services,
 )
+from tests.varnish_support import Varnish, render_vcl
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 ADMIN = ("admin", "changeme")  # seed_demo --admin
@@ -88,13 +90,16 @@ def _libpq(url: str) -> str:
 
 
 @contextlib.contextmanager
-def shared_database(workdir: Path, env: dict) -> Iterator[Database]:
+def shared_database(
+    workdir: Path, env: dict, articles: int = 0, server: str | None = None
+) -> Iterator[Database]:
     """A new database, migrated and seeded (``seed_demo --admin``), dropped after.
 
-    On DATABASE_URL's PostgreSQL server it is named after DATABASE_URL's
-    database plus ``_stack_`` and a random suffix, so parallel runs never meet.
+    On the PostgreSQL server of ``server`` (default: DATABASE_URL's) it is
+    named after that URL's database plus ``_stack_`` and a random suffix, so
+    parallel runs never meet.
     """
-    server = _postgres_url()
+    server = server or _postgres_url()
     if server is None:
         database = Database(f"sqlite:///{workdir / 'stack.sqlite3'}")
         drop = None
@@ -113,7 +118,13 @@ def shared_database(workdir: Path, env: dict) -> Iterator[Database]:
     try:
         prepared = {**env, "DATABASE_URL": database.url}
         manage(prepared, "migrate", "--noinput", "-v0", capture_output=True)
+        # The media bucket, when S3_* name one (nothing happens otherwise).
+        manage(prepared, "setup_media_storage", capture_output=True)
         manage(prepared, "seed_demo", "--admin", capture_output=True)
+        if articles:
+            manage(
+                prepared, "seed_demo", "--articles", str(articles), capture_output=True
+            )
         yield database
     finally:
         if drop is not None:
@@ -134,9 +145,7 @@ def collect_static(static_root: Path) -> None:
 # --- the nodes ----------------------------------------------------------------
 
 
-def node_env(
-    database: Database, redis_port: int, static_root: Path, media_root: Path
-) -> dict[str, str]:
+def node_env(database: Database, redis_port: int, static_root: Path) -> dict[str, str]:
     """What every node of one stack gets: the same database, Redis and secret."""
     return without_services() | {
         "DJANGO_SETTINGS_MODULE": "site_project.settings.production",
@@ -149,19 +158,28 @@ def node_env(
         "DATABASE_URL": database.url,
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": "WARNING",
+        # The access log reaches its file line by line, not at exit.
+        "PYTHONUNBUFFERED": "1",
     }
 
 
 class Node:
-    """One gunicorn serving this tree on a free loopback port."""
+    """One gunicorn serving this tree on a loopback port (a free one unless given)."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = NODE_WORKERS):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        port: int | None = None,
+        workers: int = NODE_WORKERS,
+        access_log: bool = False,
+    ):
         self.env = env
+        self.access_log = access_log
         self.log = log
         self.workers = workers
-        self.port = free_port()
+        self.port = port or free_port()
         self.process: subprocess.Popen | None = None
 
     @property
@@ -180,6 +198,7 @@ class Node:
                     str(self.workers),
                     "--log-level",
                     "warning",
+                    *(["--access-logfile", "-"] if self.access_log else []),
                 ],
                 cwd=ROOT,
                 env=self.env,
@@ -227,53 +246,96 @@ class Node:
 
 @dataclass
 class Stack:
-    """N nodes, one database, one Redis (restartable on the same port)."""
+    """N nodes, one database, one Redis (restartable on its port), and
+    Varnish balancing the nodes when asked for."""
 
     database: Database
     redis: RedisServer
     env: dict[str, str]
     workdir: Path
     nodes: list[Node] = field(default_factory=list)
-
-    def add_node(self, **extra_env: str) -> Node:
-        log = self.workdir / f"node-{len(self.nodes)}.log"
-        node = Node({**self.env, **extra_env}, log)
-        self.nodes.append(node)
-        return node.start()
+    varnish: Varnish | None = None
+    fronts: list[Varnish] = field(default_factory=list)
 
     def restart_redis(self) -> None:
         """Redis away and back on its port, empty (nothing persisted)."""
         self.redis.stop()
         self.redis.start()
 
+    def varnish_for(self, nodes: list[Node]) -> Varnish:
+        """Another started varnishd (the repository's VCL) balancing ``nodes``."""
+        front = start_varnish(
+            self.workdir / f"varnish-{len(self.fronts)}", [n.port for n in nodes]
+        )
+        self.fronts.append(front)
+        return front
+
     def stop(self) -> None:
+        for front in self.fronts:
+            front.stop()
         for node in self.nodes:
             node.stop()
 
 
+def start_varnish(workdir: Path, ports: list[int]) -> Varnish:
+    """deploy/varnish/default.vcl with a round-robin over the loopback ``ports``."""
+    front = Varnish(workdir, render_vcl(ports))
+    front.start()
+    return front
+
+
 @contextlib.contextmanager
 def running_stack(
-    workdir: Path, static_root: Path, nodes: int = 2, **extra_env: str
+    workdir: Path,
+    static_root: Path,
+    nodes: int = 2,
+    *,
+    varnish: bool = False,
+    articles: int = 0,
+    access_log: bool = False,
+    database_server: str | None = None,
+    workers: int = NODE_WORKERS,
+    media_env: dict[str, str] | None = None,
+    **node_extra_env: str,
 ) -> Iterator[Stack]:
-    """``nodes`` started gunicorns sharing a fresh database and a private Redis."""
+    """``nodes`` started gunicorns sharing a fresh database and a private Redis,
+    with ``varnish`` in front of them all (VARNISH_URLS names it to the nodes).
+
+    ``articles``: that many synthetic articles per language on top of the demo;
+    ``access_log``: each node logs its requests to its log file;
+    ``database_server``: a PostgreSQL URL whose server holds the database;
+    ``media_env``: S3_* variables (tests.seaweed_support ``Weed.env``) that put
+    media on object storage, for the seeding and every node.
+    """
     redis = RedisServer()
     redis.start()
+    stack = None
     try:
         base_env = without_services() | {
             "DJANGO_SETTINGS_MODULE": "site_project.settings.dev",
             "MEDIA_ROOT": str(workdir / "media"),
-            **extra_env,
+            **(media_env or {}),
         }
-        with shared_database(workdir, base_env) as database:
-            env = node_env(database, redis.port, static_root, workdir / "media")
-            stack = Stack(database, redis, {**env, **extra_env}, workdir)
-            try:
-                for _ in range(nodes):
-                    stack.add_node()
-                yield stack
-            finally:
-                stack.stop()
+        with shared_database(workdir, base_env, articles, database_server) as database:
+            # Media on one disk, as on one machine, unless media_env puts
+            # them on object storage (then nothing is on disk).
+            env = node_env(database, redis.port, static_root)
+            env |= {"MEDIA_ROOT": base_env["MEDIA_ROOT"], **(media_env or {})}
+            stack = Stack(database, redis, env | node_extra_env, workdir)
+            ports = [free_port() for _ in range(nodes)]
+            if varnish:
+                stack.varnish = start_varnish(workdir / "varnish", ports)
+                stack.fronts.append(stack.varnish)
+                stack.env["VARNISH_URLS"] = stack.varnish.url
+            for number, port in enumerate(ports):
+                log = workdir / f"node-{number}.log"
+                node = Node(stack.env, log, port, workers, access_log)
+                stack.nodes.append(node)
+                node.start()
+            yield stack
     finally:
+        if stack is not None:
+            stack.stop()
         redis.stop()
 
 
@@ -329,6 +391,42 @@ class Browser:
         other = Browser(base)
         other.cookies = dict(self.cookies)
         return other
+
+
+def formset(prefix: str) -> dict[str, str]:
+    """An inline formset with no forms (Django's management form)."""
+    return {
+        f"{prefix}-{name}": value
+        for name, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        )
+    }
+
+
+def news_form(title: str, slug: str, **fields: str) -> dict[str, str]:
+    """What the admin's news form posts when an editor presses Publish (no
+    body, authors or tags); ``fields`` (a cover_image id…) replace its values."""
+    return {
+        "title": title,
+        "slug": slug,
+        "publication_date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "lead": "Вступление.",
+        "cover_image": "",
+        "cover_caption": "",
+        "cover_credit": "",
+        "body-count": "0",
+        "tags": "",
+        "seo_title": "",
+        "search_description": "",
+        "go_live_at": "",
+        "expire_at": "",
+        **formset("comments"),
+        **formset("article_authors"),
+        "action-publish": "action-publish",
+    } | fields
 
 
 def get(url: str, **headers: str) -> requests.Response:
