@@ -118,8 +118,9 @@ def shared_database(
     try:
         prepared = {**env, "DATABASE_URL": database.url}
         manage(prepared, "migrate", "--noinput", "-v0", capture_output=True)
-        # The media bucket, when S3_* name one (nothing happens otherwise).
-        manage(prepared, "setup_media_storage", capture_output=True)
+        if prepared.get("S3_BUCKET"):
+            # The media bucket, public-read images (the deploy's one-shot job).
+            manage(prepared, "setup_media_storage", capture_output=True)
         manage(prepared, "seed_demo", "--admin", capture_output=True)
         if articles:
             manage(

@@ -123,6 +123,8 @@ def run() -> dict:
             database_server=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
             workers=WORKERS,
             DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            # The probe renders with Django's test client (Host: testserver).
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
             BENCH_BARE_BODY=str(body),
             BENCH_BODY_OUT=str(body),
         ) as stack:
