@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: run serve install install-dev system-deps browser varnish bench-deps messages test lint format bench clean
+.PHONY: run serve install install-dev system-deps browser varnish compose-cli bench-deps messages test lint format bench clean
 
 ## run: install, migrate, load demo content and serve http://127.0.0.1:8000 (SQLite)
 run: install messages
@@ -57,6 +57,14 @@ varnish:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; }
 
+# tests/test_deployment.py parses docker-compose.yml with a real compose CLI
+# (`config` needs no Docker daemon): Debian's docker-compose when none is there.
+compose-cli:
+	@command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || { \
+		echo "Installing docker-compose (apt)…"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+
 # The page benchmark drives load with Debian's wrk.
 bench-deps:
 	@command -v wrk >/dev/null || { \
@@ -73,7 +81,7 @@ SEARCH_QUALITY = tests/test_search_morphology.py tests/test_search_page.py \
 	tests/test_search_bad_input.py
 
 ## test: lint, migration and catalogue checks, then the whole pytest suite
-test: install-dev browser varnish messages lint
+test: install-dev browser varnish compose-cli messages lint
 	DJANGO_SETTINGS_MODULE=site_project.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \

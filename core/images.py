@@ -20,6 +20,8 @@ from PIL.Image import DecompressionBombError
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from core.storage import StorageCheckedForm
+
 # Pillow's message: "Image size (400000000 pixels) exceeds limit of …".
 _PILLOW_PIXELS = re.compile(r"\((\d+) pixels\)")
 
@@ -49,8 +51,9 @@ class BoundedImageField(WagtailImageField):
             ) from error
 
 
-class ImageForm(BaseImageForm):
-    """Wagtail's image form with ``BoundedImageField`` for the file."""
+class ImageForm(StorageCheckedForm, BaseImageForm):
+    """Wagtail's image form with ``BoundedImageField`` for the file, refused
+    while the media storage is away (``core.storage``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

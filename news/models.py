@@ -9,6 +9,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
@@ -314,7 +315,15 @@ class ArticlePage(BasePage):
         context["authors"] = self.byline_authors()
         context["tag_links"] = self.tag_links(request)
         if self.cover_image:
-            context["cover"] = self.cover_image.get_rendition(COVER_RENDITION)
+            try:
+                cover = self.cover_image.get_rendition(COVER_RENDITION)
+            except SourceImageIOError:
+                # The original cannot be read (media storage away, file lost):
+                # the article shows without its cover rather than failing.
+                cover = None
+            if cover is not None:
+                context["cover"] = cover
+                context["cover_absolute_url"] = request.build_absolute_uri(cover.url)
         return context
 
 

@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from core import router, sitemaps
+from core import media, router, sitemaps
 from news.feeds import ArticlesFeed
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
 
@@ -21,12 +19,15 @@ urlpatterns = [
         name="newsroom_password_reset_confirm",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view, marked uncacheable (core.media.serve_document).
+    re_path(r"^documents/(\d+)/(.*)$", media.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# One machine without object storage: public media from MEDIA_ROOT, in
+# production as in development (core.media; a 404 when media are on S3).
+urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.serve, name="media"))
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),

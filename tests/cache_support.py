@@ -15,6 +15,7 @@ from taggit.models import Tag
 from wagtail.models import Page
 
 from core.caching.breaker import breaker
+from core.caching.frontend import _FrontendDebt
 from core.caching.generation import memo
 from core.caching.invalidation import _Debt
 from core.caching.middleware import _VaryMemo
@@ -80,6 +81,7 @@ def reset_page_cache_health() -> None:
     breaker.reset()
     _Debt.owed = False
     _Debt.checked_at = -math.inf
+    _FrontendDebt.owed = False
     _VaryMemo.lists.clear()
 
 

@@ -12,12 +12,14 @@ import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
 import site_project.settings.base as base_settings
+from core.caching.generation import bump_generation
 from tests.cache_support import (
     build_newspaper,
     real_fragment_cache,
@@ -374,3 +376,29 @@ def test_every_article_shares_the_sidebar_but_never_lists_itself(
     assert len(inside) == 6
     assert see_also(paper.article_ru) == outside  # the shared fragment again
     assert not any(title in client.get(paper.article_kk.url).text for title in outside)
+
+
+def test_a_page_rendered_while_a_change_commits_is_never_kept(client, paper):
+    """A render that read the content before a change committed would put the
+    old page back after the change emptied the caches (Redis and Varnish).
+
+    A change's generation bump during the render stands for that commit.
+    """
+    url = paper.urls()["article_ru"]
+    bumped = []
+
+    def change_commits(**kwargs):
+        if not bumped:
+            bumped.append(bump_generation())
+
+    template_rendered.connect(change_commits, dispatch_uid="change-mid-render")
+    try:
+        during = client.get(url)
+    finally:
+        template_rendered.disconnect(dispatch_uid="change-mid-render")
+    assert bumped == [True]
+    assert verdict(during) == "skip"
+    assert "Surrogate-Control" not in during
+    after = client.get(url)
+    assert verdict(after) == "miss"
+    assert after["Surrogate-Control"].startswith("max-age=")

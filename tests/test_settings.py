@@ -3,7 +3,9 @@
 import importlib
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+from core.caching.frontend import check_frontend_caches, frontend_backends
 from site_project.settings import base
 
 
@@ -99,3 +101,50 @@ def test_postgresql_connections_give_up_after_a_few_seconds(reload_base):
     assert chosen.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 10
     sqlite = reload_base().DATABASES["default"]
     assert "connect_timeout" not in sqlite.get("OPTIONS", {})
+
+
+def test_no_cache_in_front_of_django_by_default(reload_base):
+    assert reload_base().WAGTAILFRONTENDCACHE == {}
+
+
+def test_varnish_urls_name_each_varnish_to_empty(reload_base):
+    settings = reload_base(
+        VARNISH_URLS="http://varnish:80, http://varnish2:6081",
+        FRONTEND_CACHE_TIMEOUT="0.5",
+    )
+    backends = settings.WAGTAILFRONTENDCACHE
+    assert [b["LOCATION"] for b in backends.values()] == [
+        "http://varnish:80",
+        "http://varnish2:6081",
+    ]
+    assert {b["BACKEND"] for b in backends.values()} == {
+        "core.caching.frontend.VarnishBackend"
+    }
+    assert {b["TIMEOUT"] for b in backends.values()} == {0.5}
+
+
+def test_a_varnish_url_without_a_scheme_is_refused(monkeypatch):
+    monkeypatch.setenv("VARNISH_URLS", "varnish:80")
+    with pytest.raises(ImproperlyConfigured, match="VARNISH_URLS"):
+        base.frontend_caches_from_env()
+
+
+def test_a_cdn_is_configured_by_the_same_setting(reload_base, settings):
+    configured = reload_base(
+        CLOUDFLARE_ZONE_ID="zone", CLOUDFLARE_API_TOKEN="token"
+    ).WAGTAILFRONTENDCACHE
+    settings.WAGTAILFRONTENDCACHE = configured
+    assert list(frontend_backends()) == ["cloudflare"]
+
+
+def test_a_front_cache_that_cannot_be_emptied_is_refused(settings):
+    """wagtail's HTTPBackend purges URLs one by one; a change needs everything."""
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://127.0.0.1:9",
+        }
+    }
+    with pytest.raises(ImproperlyConfigured, match="cannot be emptied"):
+        frontend_backends()
+    assert [error.id for error in check_frontend_caches()] == ["kmpress.E001"]

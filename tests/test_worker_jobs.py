@@ -100,3 +100,37 @@ def test_the_queue_retry_is_quiet_unless_verbose(tree, capsys):
     assert "Search index" not in capsys.readouterr().out
     call_command("run_worker", iterations=1, interval=0, verbosity=2)
     assert "Search index: 0 update(s) replayed" in capsys.readouterr().out
+
+
+def test_the_heartbeat_file_is_touched_after_every_run(db, tmp_path):
+    """compose's worker healthcheck reads its age."""
+    heartbeat = tmp_path / "worker-heartbeat"
+    call_command(
+        "run_worker",
+        interval=0,
+        iterations=1,
+        heartbeat=str(heartbeat),
+        stdout=StringIO(),
+    )
+    first = heartbeat.stat().st_mtime_ns
+    call_command(
+        "run_worker",
+        interval=0,
+        iterations=1,
+        heartbeat=str(heartbeat),
+        stdout=StringIO(),
+    )
+    assert heartbeat.stat().st_mtime_ns > first
+
+
+def test_an_unwritable_heartbeat_is_logged_and_the_worker_runs_on(db, tmp_path, caplog):
+    out = StringIO()
+    call_command(
+        "run_worker",
+        interval=0,
+        iterations=2,
+        heartbeat=str(tmp_path / "missing" / "heartbeat"),
+        stdout=out,
+    )
+    assert "after 2 run(s)" in out.getvalue()
+    assert "heartbeat" in caplog.text

@@ -31,6 +31,7 @@ from django.utils.http import http_date
 
 from core.pagination import page_number
 
+from .generation import generation
 from .keys import cache_url
 
 #: The request whose response wagtail-cache is deciding on: its
@@ -112,11 +113,27 @@ def _keepable(request: HttpRequest, response) -> bool:
     return not _varies_on_reader(request, response)
 
 
+def _rendered_from_current_content(request: HttpRequest) -> bool:
+    """No change committed while the page rendered.
+
+    A render that read the content just before a change committed would
+    otherwise be stored after the change emptied the caches, and Varnish
+    would keep it from there: the old page for a whole TTL. Every change bumps
+    the generation before and after its commit (core.caching.invalidation);
+    the fetch read it before the render began (``request_generation``).
+    """
+    started = getattr(request, "_kmpress_generation", None)
+    return started is not None and started == generation()
+
+
 def reader_response(response, is_cacheable: bool) -> bool:
-    """``is_response_cacheable``: only what ``_keepable`` allows, stamped with
-    validators before it is stored; nothing whose request is unknown."""
+    """``is_response_cacheable``: only what ``_keepable`` allows, rendered from
+    the current content, stamped with validators before it is stored; nothing
+    whose request is unknown."""
     request = answering.get(None)
     if not (is_cacheable and request is not None and _keepable(request, response)):
+        return False
+    if not _rendered_from_current_content(request):
         return False
     if not response.has_header("ETag"):
         set_response_etag(response)

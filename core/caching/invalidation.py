@@ -5,15 +5,22 @@ wires pages, snippets, media, tags, privacy, redirects and sites to it). It
 bumps the content generation at once, so the same request sees the new
 navigation, and once the transaction commits empties every cached copy of
 the old content (``_empty_caches``: the generation again, and the whole-page
-cache). For a newspaper that publishes a few times an hour, emptying
-everything is exact and simple; a cache that joins later (one in front of
-Django) is emptied in that same step.
+cache, then the caches in front of Django: Varnish, a CDN;
+core.caching.frontend). For a newspaper that publishes a few times an hour,
+emptying everything is exact and simple.
 
 Whatever Redis did not get is recorded in the database (``PageCacheDebt``):
 the process that next reaches Redis pays it before serving anything from the
 page cache (``page_cache_usable``). A failed page-cache call trips the page
 cache's circuit (core.caching.breaker): for ``PAGE_CACHE_RETRY_SECONDS`` the
 page cache is not asked, and the outage is logged once.
+
+The front caches are emptied after the page cache (emptied before, they would
+fetch the old pages from it again), and also when Redis failed: Django then
+serves pages uncached, which Varnish does not keep. What a front cache did
+not get is owed by this process (core.caching.frontend) and asked again on
+its next reader request: a separate debt, so that a Varnish away never stops
+the page cache from serving.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from wagtailcache.settings import wagtailcache_settings
 from core.models import PageCacheDebt
 
 from .breaker import PAGE_CACHE, breaker
+from .frontend import clear_frontend_caches, pay_frontend_debt
 from .generation import bump_generation
 
 logger = logging.getLogger(__name__)
@@ -67,6 +75,7 @@ class _ClearAfterCommit:
         self.pending = False
         if not pay_debt():
             _record_debt()
+            clear_frontend_caches()
 
 
 def schedule_clear() -> None:
@@ -92,7 +101,7 @@ def _empty_caches() -> bool:
 
 def pay_debt() -> bool:
     """Empties the caches, then forgets the debts recorded before; True when
-    the caches were emptied."""
+    the page cache was emptied (the front caches owe their own debt)."""
     try:
         last = PageCacheDebt.objects.order_by("-pk").values_list("pk", flat=True)[:1]
         last = next(iter(last), None)
@@ -100,6 +109,7 @@ def pay_debt() -> bool:
         last = None
     if not _empty_caches():
         return False
+    clear_frontend_caches()
     _Debt.owed = False
     if last is not None:
         # Debts recorded meanwhile (a higher pk) are paid next time; one left
@@ -160,7 +170,12 @@ def page_cache_failed(error: Exception, action: str) -> None:
 
 
 def page_cache_usable() -> bool:
-    """False while resting after a failure, or while an owed clear still fails."""
+    """False while resting after a failure, or while an owed clear still fails.
+
+    A front cache's owed emptying is asked for here too (it never makes the
+    page cache unusable).
+    """
+    pay_frontend_debt()
     if breaker.is_open(PAGE_CACHE):
         return False
     return not _debt_outstanding() or pay_debt()

@@ -14,6 +14,7 @@ is still owed.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.cache import get_cache_key, get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -21,6 +22,7 @@ from wagtail import hooks
 from wagtailcache import cache as wagtailcache
 from wagtailcache.settings import wagtailcache_settings
 
+from .generation import request_generation
 from .hooks import answering
 from .invalidation import page_cache_failed, page_cache_usable
 from .keys import keyed
@@ -109,6 +111,8 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
             return None
         if response is None:
             memo.forget()
+            # The generation the render starts from (the store compares it).
+            request_generation(request)
         request._wagtailcache_update = response is None
         return response
 
@@ -136,6 +140,12 @@ class RevalidateMiddleware:
     a reader would then miss news for an hour. Cached pages instead carry
     ``no-cache`` with their ETag and Last-Modified, and a matching conditional
     request gets a 304.
+
+    The caches in front (Varnish, a CDN) may share what this page cache
+    shares, and only that: ``Surrogate-Control: max-age`` says so, with
+    ``FRONTEND_CACHE_SECONDS``; every content change empties them
+    (core.caching.frontend). deploy/varnish/default.vcl keeps nothing else
+    and drops the header, so browsers still see ``no-cache``.
     """
 
     def __init__(self, get_response):
@@ -147,6 +157,7 @@ class RevalidateMiddleware:
         if status in (HIT, MISS):
             response.headers.pop("Expires", None)
             response["Cache-Control"] = "no-cache"
+            response["Surrogate-Control"] = f"max-age={settings.FRONTEND_CACHE_SECONDS}"
             if response.status_code == 200:
                 return get_conditional_response(
                     request,

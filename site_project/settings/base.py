@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before the Host check, the HTTPS redirect and the caches.
+    "core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP and Permissions-Policy on every response, page-cache hits included.
     "site_project.security_headers.SecurityHeadersMiddleware",
@@ -93,6 +96,8 @@ MIDDLEWARE = [
     # The admin in the user's preferred language, also outside Wagtail's views.
     "translations.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A media storage that fails mid-upload: a message, not a 500 (core.media).
+    "core.media.StorageUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its answer.
@@ -311,6 +316,109 @@ PAGE_CACHE_DEBT_CHECK_SECONDS = float(
 # The same for the other aliases after a failed call (core.caching.redis).
 REDIS_REST_SECONDS = 5
 
+# Caches in front of Django (core.caching.frontend): Varnish
+# (deploy/varnish/default.vcl) at each of VARNISH_URLS, and/or a CDN. Each is
+# emptied after every content change, after the page cache; they keep a page
+# FRONTEND_CACHE_SECONDS (Surrogate-Control) at most. A failed emptying rests
+# FRONTEND_CACHE_RETRY_SECONDS, then is asked again; each call waits at most
+# FRONTEND_CACHE_TIMEOUT seconds.
+FRONTEND_CACHE_SECONDS = int(
+    os.environ.get("FRONTEND_CACHE_SECONDS", str(PAGE_CACHE_SECONDS))
+)
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "1"))
+FRONTEND_CACHE_RETRY_SECONDS = float(
+    os.environ.get("FRONTEND_CACHE_RETRY_SECONDS", "10")
+)
+
+
+def frontend_caches_from_env() -> dict:
+    """wagtail.contrib.frontend_cache's setting, from the environment."""
+    backends = {}
+    for number, url in enumerate(env_list("VARNISH_URLS"), start=1):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(
+                f"VARNISH_URLS: {url!r} is not an http:// address of a Varnish."
+            )
+        backends[f"varnish{number}"] = {
+            "BACKEND": "core.caching.frontend.VarnishBackend",
+            "LOCATION": url,
+            "TIMEOUT": FRONTEND_CACHE_TIMEOUT,
+        }
+    if zone := os.environ.get("CLOUDFLARE_ZONE_ID", ""):
+        backends["cloudflare"] = {
+            "BACKEND": "core.caching.frontend.CloudflareBackend",
+            "ZONEID": zone,
+            "BEARER_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+        }
+    if distribution := os.environ.get("CLOUDFRONT_DISTRIBUTION_ID", ""):
+        # Credentials: boto3's own (AWS_ACCESS_KEY_ID…, an instance role).
+        backends["cloudfront"] = {
+            "BACKEND": "core.caching.frontend.CloudfrontBackend",
+            "DISTRIBUTION_ID": distribution,
+        }
+    return backends
+
+
+WAGTAILFRONTENDCACHE = frontend_caches_from_env()
+
+
+# Mail (workflow notifications, password resets): EMAIL_URL, read by
+# dj-email-url, e.g. smtp://user:password@mail.example.kz:587?tls=true&timeout=10
+# (schemes: smtp, submission, console, file, memory, dummy). Unset: the console,
+# so `make run` sends nothing. A mail server that hangs holds an editor's
+# request: without ?timeout= it gets EMAIL_TIMEOUT_DEFAULT seconds.
+EMAIL_TIMEOUT_DEFAULT = 10
+
+
+def email_settings(url: str) -> dict:
+    """EMAIL_* settings from ``url``; a URL that cannot work stops start-up
+    with a message that never repeats the URL (it may hold a password)."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    scheme = urlsplit(url).scheme
+    if scheme not in dj_email_url.SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {scheme!r}; use one of "
+            f"{', '.join(sorted(dj_email_url.SCHEMES))} (e.g. smtp://host:587?tls=true)."
+        )
+    try:
+        parsed = dj_email_url.parse(url)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EMAIL_URL cannot be read: its port and ?timeout= must be numbers "
+            "(e.g. smtp://user:password@mail.example.kz:587?tls=true&timeout=10)."
+        ) from None
+    if parsed["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not parsed.get(
+        "EMAIL_HOST"
+    ):
+        raise ImproperlyConfigured("EMAIL_URL names no mail server host.")
+    if parsed["EMAIL_TIMEOUT"] is None:
+        parsed["EMAIL_TIMEOUT"] = EMAIL_TIMEOUT_DEFAULT
+    return {key: value for key, value in parsed.items() if value is not None}
+
+
+_email = email_settings(os.environ.get("EMAIL_URL", "").strip())
+EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", EMAIL_TIMEOUT_DEFAULT)
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or None
+# Sender of notifications (Wagtail uses DEFAULT_FROM_EMAIL) and of error mail.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or _email.get(
+    "DEFAULT_FROM_EMAIL", "kmpress <noreply@localhost>"
+)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or _email.get(
+    "SERVER_EMAIL", DEFAULT_FROM_EMAIL
+)
+
+# Seconds /readyz may take in all (core.health): its checks run at once and any
+# still running then says "timeout". At most 2.
+READYZ_TIMEOUT = min(float(os.environ.get("READYZ_TIMEOUT", "1.5")), 2.0)
+
 # Sessions stay in the database so that a Redis restart logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -451,12 +559,85 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Seconds browsers, Varnish and CDNs may keep a public media file (core.media).
+MEDIA_CACHE_SECONDS = int(os.environ.get("MEDIA_CACHE_SECONDS", "86400"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+
+def env_first(*names: str, default: str = "") -> str:
+    """The first of ``names`` set in the environment (S3_* before AWS_*)."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return default
+
+
+def s3_public_url(bucket: str, endpoint: str, region: str, addressing: str) -> str:
+    """Where readers fetch public media: the bucket's URL on the endpoint."""
+    if not endpoint:
+        return f"https://{bucket}.s3.{region}.amazonaws.com/"
+    parts = urlsplit(endpoint)
+    if addressing == "virtual":
+        return urlunsplit(parts._replace(netloc=f"{bucket}.{parts.netloc}", path="/"))
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{bucket}/"))
+
+
+def s3_storage_from_env() -> dict | None:
+    """django-storages' S3 backend (core.storage.MediaStorage) when a bucket is named.
+
+    Originals, renditions and documents all go there; images are public-read
+    (plain, cacheable URLs under the bucket policy ``setup_media_storage``
+    sets), documents are private (signed URLs that expire).
+    """
+    bucket = env_first("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        return None
+    endpoint = env_first("S3_ENDPOINT_URL", "AWS_S3_ENDPOINT_URL")
+    region = env_first("S3_REGION", "AWS_S3_REGION_NAME", "AWS_DEFAULT_REGION")
+    region = region or "us-east-1"
+    addressing = env_first("S3_ADDRESSING", "AWS_S3_ADDRESSING_STYLE", default="path")
+    if addressing not in {"path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING={addressing!r}: use path (SeaweedFS, MinIO) or virtual."
+        )
+    public_url = env_first("S3_PUBLIC_URL") or s3_public_url(
+        bucket, endpoint, region, addressing
+    )
+    return {
+        "BACKEND": "core.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "access_key": env_first("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_first("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
+            or None,
+            "region_name": region,
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            "public_url": public_url.rstrip("/") + "/",
+            "querystring_expire": int(os.environ.get("S3_SIGNED_URL_SECONDS", "300")),
+            "file_overwrite": False,
+            "timeout": float(os.environ.get("S3_TIMEOUT", "3")),
+        },
+    }
+
+
+S3_STORAGE = s3_storage_from_env()
+if S3_STORAGE:
+    STORAGES["default"] = S3_STORAGE
+    # Public media's origin, for the Content-Security-Policy's img-src.
+    MEDIA_URL = S3_STORAGE["OPTIONS"]["public_url"]
+# Documents keep Wagtail's privacy checks (collection and page restrictions):
+# its serve view runs them first, then on S3 answers with a redirect to a
+# signed URL that expires (nothing streams through a web worker, and the link
+# cannot be shared for long); on disk it streams the file itself.
+WAGTAILDOCS_SERVE_METHOD = "redirect" if S3_STORAGE else "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "kmpress"
@@ -486,6 +667,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = int(
     os.environ.get("WAGTAILIMAGES_MAX_IMAGE_PIXELS", "40000000")
 )
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.images.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.documents.DocumentForm"
 
 # Content-Security-Policy (site_project/security_headers.py). Reader pages run
 # no inline script; these add origins for embeds and media served elsewhere

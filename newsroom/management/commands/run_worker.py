@@ -15,6 +15,8 @@ Each run (tick):
 docker-compose's ``worker`` service runs this command. A failed job (database
 restarting, say) is logged and retried at the next tick instead of ending the
 worker, and the other jobs still run; SIGTERM or SIGINT ends it between runs.
+``--heartbeat PATH`` touches a file after every run: compose's healthcheck
+looks at its age.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -85,6 +88,12 @@ class Command(BaseCommand):
             metavar="N",
             help="Stop after N runs (default: run until SIGTERM or SIGINT).",
         )
+        parser.add_argument(
+            "--heartbeat",
+            default="",
+            metavar="PATH",
+            help="A file touched after every run, for a container's healthcheck.",
+        )
 
     def handle(self, *args, **options):
         interval, iterations = options["interval"], options["iterations"]
@@ -97,6 +106,7 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 self.run_once()
+                beat(options["heartbeat"])
                 runs += 1
                 if iterations and runs >= iterations:
                     break
@@ -136,6 +146,16 @@ class Command(BaseCommand):
             job.last_success = time.time()
         finally:
             release_stale_connections()
+
+
+def beat(path: str) -> None:
+    """The loop is alive (jobs may have failed: they are retried, not fatal)."""
+    if not path:
+        return
+    try:
+        Path(path).touch()
+    except OSError as error:
+        logger.warning("Worker heartbeat %s not written: %s", path, error)
 
 
 def release_stale_connections() -> None:
