@@ -152,8 +152,6 @@ def node_env(database: Database, redis_port: int, static_root: Path) -> dict[str
         "DJANGO_SETTINGS_MODULE": "site_project.settings.production",
         "SECRET_KEY": "stack-" + secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain HTTP on loopback: no TLS terminates in front of these nodes.
-        "SECURE_SSL_REDIRECT": "0",
         "DEBUG": "0",
         "WAGTAIL_CACHE": "1",
         "DATABASE_URL": database.url,

@@ -265,7 +265,7 @@ def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
         [
             "wrk",
             "-t1",
-            f"-c{CONNECTIONS}",
+            f"-c{options.get('connections', CONNECTIONS)}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
