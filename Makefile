@@ -104,7 +104,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 ## bench: benchmarks (never part of the test suite)
-bench: install-dev bench-deps messages
+bench: install-dev bench-deps varnish messages
 	$(PY) -m tests.bench $(BENCH)
 
 clean:

@@ -65,15 +65,19 @@ acl purgers {
 # END purgers
 
 sub vcl_init {
-    new web = directors.round_robin();
+    # Consistent hashing over the nodes: each URL's misses go to one node,
+    # the URLs spread over all; a retry takes the next node of the ring
+    # (alt), never the one that just failed, as a round robin may under load.
+    new web = directors.shard();
 # BEGIN director
     web.add_backend(web1);
     web.add_backend(web2);
 # END director
+    web.reconfigure();
 }
 
 sub vcl_recv {
-    set req.backend_hint = web.backend();
+    set req.backend_hint = web.backend(resolve=LAZY);
     unset req.http.Surrogate-Capability;
 
     # Tracking parameters never split a page: the names of
@@ -122,13 +126,15 @@ sub vcl_hash {
 }
 
 sub vcl_backend_fetch {
-    if (bereq.retries > 0) {
-        # A node that failed: the director picks the next one.
-        set bereq.backend = web.backend();
-    }
+    # The URL's node, or after a failure the next healthy one.
+    set bereq.backend = web.backend(alt=bereq.retries);
 }
 
 sub vcl_backend_response {
+    # Whole pages before a byte goes out: a node dying mid-body fails the
+    # fetch (vcl_synth starts the request over) instead of cutting a reader's
+    # page short. Pages are small; media come from object storage.
+    set beresp.do_stream = false;
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         # Keep serving the last good page rather than the error.
         return (abandon);
@@ -183,4 +189,13 @@ sub vcl_backend_error {
 
 sub vcl_deliver {
     unset resp.http.Via;
+}
+
+sub vcl_synth {
+    # A node killed while it sent a page: a fetch that fails after the
+    # headers is not retried on the backend side, so the reader's request
+    # starts over once (a new fetch, retried on the ring's next node).
+    if (resp.status == 503 && req.restarts == 0 && req.method ~ "^(GET|HEAD)$") {
+        return (restart);
+    }
 }

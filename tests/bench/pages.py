@@ -247,7 +247,8 @@ class Site:
 
 
 def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
-    """One bounded wrk run; ``unique`` makes every request a cache miss.
+    """One bounded wrk run; ``unique`` makes every request a cache miss,
+    ``host`` sends that Host header.
 
     The page cache keys a page by its page number alone of the query string,
     so a miss asks for a page number never asked before; one that no listing
@@ -264,10 +265,12 @@ def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
         [
             "wrk",
             "-t1",
-            f"-c{CONNECTIONS}",
+            f"-c{options.get('connections', CONNECTIONS)}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
+            # A Host of the reader's (tests.bench.stack: Varnish's public name).
+            *(["-H", f"Host: {options['host']}"] if options.get("host") else []),
             "-s",
             str(script),
             site.url(path),
