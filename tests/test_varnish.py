@@ -80,6 +80,15 @@ def test_an_anonymous_page_is_served_by_varnish_the_second_time(varnish, article
     assert "Обогатительная фабрика" in second.text
 
 
+def test_a_page_asked_for_on_the_published_port_is_shared_too(varnish, article):
+    """compose publishes Varnish on 8080: readers send ``Host: host:8080``."""
+    first = get(varnish, article.url, Host="localhost:8080")
+    second = get(varnish, article.url, Host="localhost:8080")
+    assert first.status == second.status == 200
+    assert second.varnish_hit, sorted(second.headers.items())
+    assert get(varnish, article.url).varnish_hit
+
+
 def test_browsers_are_still_told_to_revalidate_and_get_a_304_from_varnish(
     varnish, article
 ):

@@ -25,7 +25,9 @@ import directors;
 probe health {
     .url = "/healthz";
     .interval = 2s;
-    .timeout = 1s;
+    # Generous: a node whose workers are all busy rendering answers late, and
+    # two such nodes marked sick at once would turn every miss into a 503.
+    .timeout = 5s;
     .window = 5;
     .threshold = 3;
     .initial = 3;
@@ -115,6 +117,11 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;)\s*(sessionid|csrftoken)=") {
         return (pass);
     }
+    # Readers reach Varnish on whatever port compose or a load balancer
+    # publishes (8080 in compose); Django keeps no page asked for on a port
+    # other than its own (core.caching.keys), so shared pages go to it
+    # without one. Passed requests (the admin) keep theirs for redirects.
+    set req.http.host = regsub(req.http.host, ":[0-9]+$", "");
     # Other cookies (analytics) stay for Django, out of the object's key.
     return (hash);
 }
