@@ -15,9 +15,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_URLS = {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"}
@@ -168,5 +170,17 @@ class HungPort(LoopbackListener):
 
     def close(self) -> None:
         super().close()
-        for connection in self.connections:
-            connection.close()
+        for accepted in self.connections:
+            accepted.close()
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses (the test database), for a
+    process of its own."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -33,7 +32,7 @@ from wagtail_factories import DocumentFactory
 
 from newsroom.backup import storage_files, target_contents
 from tests.cache_support import verdict
-from tests.embedded import ROOT, free_port, without_services
+from tests.embedded import ROOT, database_url, free_port, without_services
 from tests.factories import (
     HomePageFactory,
     ImageFactory,
@@ -46,17 +45,6 @@ __all__ = ["s3_media", "seaweed"]  # fixtures
 
 FIRST_TEXT = "Комбинат выполнил план первого квартала."
 SECOND_TEXT = "Обогатительная фабрика перевыполнила план на 12 процентов."
-
-
-def database_url() -> str:
-    """The URL of the database this test run uses (the test database)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @contextmanager

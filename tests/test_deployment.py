@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.exceptions
@@ -23,11 +23,11 @@ import redis
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
-from django.db import connection
 
 from tests.embedded import (
     HungPort,
     RedisServer,
+    database_url,
     free_port,
     wait_until_listening,
     without_services,
@@ -434,17 +434,6 @@ def test_dockerfile_serves_with_gunicorn_as_an_unprivileged_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "uv sync --frozen --no-dev" in dockerfile
     assert dockerfile_problems(dockerfile) == []
-
-
-def database_url() -> str:
-    """The URL of the database this test run uses (the test database)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 
 from site_project.statement_timeout import limit
-from tests.embedded import ROOT, without_services
+from tests.embedded import ROOT, database_url, without_services
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,6 @@ SHOW = (
 def postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("statement_timeout is PostgreSQL's")
-
-
-def database_url() -> str:
-    """The test database, for a process of its own."""
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-        f"/{settings['NAME']}"
-    )
 
 
 def timeout_in(code: str, *, env: dict | None = None) -> str:
