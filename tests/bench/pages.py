@@ -348,6 +348,28 @@ def failures(*results: dict) -> int:
     return sum(run["socket_errors"] + run["non_2xx_3xx"] for run in results)
 
 
+def bench_env(
+    workdir: Path, database: str = DATABASE, redis_db: int = REDIS_DB
+) -> dict[str, str]:
+    """A gunicorn's environment: the bench settings on ``database`` and
+    ``redis_db``, files under ``workdir``."""
+    body = workdir / "article.html"
+    return without_services() | {
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": f"{workdir}/media",
+        "STATIC_ROOT": f"{workdir}/static",
+        "BENCH_BARE_BODY": str(body),
+        "BENCH_BODY_OUT": str(body),
+    }
+
+
 def run() -> dict:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is missing: `make bench` installs it (apt).")
@@ -359,22 +381,8 @@ def run() -> dict:
     }
     with tempfile.TemporaryDirectory(prefix="kmpress-bench-") as temporary:
         workdir = Path(temporary)
+        env = bench_env(workdir)
         body = workdir / "article.html"
-        env = without_services()
-        env.update(
-            DJANGO_SETTINGS_MODULE="tests.bench.settings",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-            SECURE_SSL_REDIRECT="0",
-            DEBUG="0",
-            LOG_LEVEL="WARNING",
-            MEDIA_ROOT=f"{workdir}/media",
-            STATIC_ROOT=f"{workdir}/static",
-            BENCH_BARE_BODY=str(body),
-            BENCH_BODY_OUT=str(body),
-        )
         step("database, migrations, static files")
         recreate_database(DATABASE)
         flush_redis()

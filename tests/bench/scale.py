@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -32,11 +31,12 @@ from pathlib import Path
 
 from tests.bench.pages import (
     Site,
+    bench_env,
     flush_redis,
     probe_site,
     recreate_database,
 )
-from tests.embedded import manage, without_services
+from tests.embedded import manage
 
 SIZES = [
     int(size)
@@ -104,21 +104,7 @@ def run() -> dict:
     figures: dict = {"requests_per_page": REQUESTS, "sizes": SIZES}
     with tempfile.TemporaryDirectory(prefix="kmpress-scale-") as temporary:
         workdir = Path(temporary)
-        env = without_services()
-        env.update(
-            DJANGO_SETTINGS_MODULE="tests.bench.settings",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-            REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-            SECURE_SSL_REDIRECT="0",
-            DEBUG="0",
-            LOG_LEVEL="WARNING",
-            MEDIA_ROOT=f"{workdir}/media",
-            STATIC_ROOT=f"{workdir}/static",
-            BENCH_BARE_BODY=str(workdir / "article.html"),
-            BENCH_BODY_OUT=str(workdir / "article.html"),
-        )
+        env = bench_env(workdir, DATABASE, REDIS_DB)
         step("database, migrations, static files, demo newspaper")
         recreate_database(DATABASE)
         flush_redis()
