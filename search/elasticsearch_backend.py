@@ -40,6 +40,7 @@ from wagtail.search.backends.elasticsearch9 import (
 from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
+from .indices import GuardedIndex
 from .models import PendingIndexUpdate
 from .resilience import SearchUnavailable, record_pending
 
@@ -127,6 +128,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
 
     mapping_class = KeysMapping
     query_compiler_class = SearchQueryCompiler
+    #: Never lets Elasticsearch auto-create our indices (search.indices).
+    index_class = GuardedIndex
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
     results_class = SearchResults
     #: ``manage.py retry_search_index`` replays the queue of such backends.

@@ -407,6 +407,46 @@ def sort_hits(
     return hits
 
 
+def aggregate(targets: list[Index], hits: list, spec: dict | None) -> dict:
+    """``terms`` aggregations over every hit (not just the page), as the admin's
+    content-type facet asks; a text field is a 400 as in ES, any other
+    aggregation type too (not imitated)."""
+    if not spec:
+        return {}
+    results = {}
+    for name, aggregation in spec.items():
+        if set(aggregation) != {"terms"}:
+            raise EsError(400, "parsing_exception", f"unsupported aggregation [{name}]")
+        terms = aggregation["terms"]
+        field_name = terms["field"]
+        for index in targets:
+            mapped = field_mapping(index.mappings, field_name)
+            if mapped and mapped.get("type") == "text" and not mapped.get("fielddata"):
+                raise EsError(
+                    400,
+                    "illegal_argument_exception",
+                    "Fielddata is disabled on text fields by default. Set "
+                    f"fielddata=true on [{field_name}] in order to load field data.",
+                )
+        counts: dict = {}
+        for _index, _doc_id, source in hits:
+            values = values_at(source, field_name)
+            if not values and "missing" in terms:
+                values = [terms["missing"]]
+            for value in dict.fromkeys(values):
+                counts[value] = counts.get(value, 0) + 1
+        buckets = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        results[name] = {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": sum(c for _k, c in buckets[terms.get("size", 10) :]),
+            "buckets": [
+                {"key": key, "doc_count": count}
+                for key, count in buckets[: terms.get("size", 10)]
+            ],
+        }
+    return {"aggregations": results}
+
+
 # The server -----------------------------------------------------------------
 
 
@@ -621,6 +661,7 @@ class ElasticsearchStandIn:
         merge_properties(
             index.mappings["properties"], body.get("mappings", {}).get("properties", {})
         )
+        put_meta(index, body.get("mappings", {}))
         for alias, spec in body.get("aliases", {}).items():
             index.aliases[alias] = spec or {}
         self.indices[name] = index
@@ -699,6 +740,9 @@ class ElasticsearchStandIn:
         ]
         if "sort" in body:
             hits = sort_hits(targets, hits, body["sort"])
+        aggregations = aggregate(
+            targets, hits, body.get("aggregations", body.get("aggs"))
+        )
         total = len(hits)
         if "scroll" in params:
             scroll_id = f"scroll{len(self._scrolls) + 1}"
@@ -719,6 +763,7 @@ class ElasticsearchStandIn:
                 "max_score": 1.0 if page else None,
                 "hits": [_hit(index, doc_id, source) for index, doc_id, source in page],
             },
+            **aggregations,
         }
 
     def scroll(self, body: dict, params: dict) -> dict:
@@ -798,7 +843,15 @@ def _put_mapping(es, request, m):
             index.mappings.setdefault("properties", {}),
             request.json().get("properties", {}),
         )
+        put_meta(index, request.json())
     return 200, {"acknowledged": True}
+
+
+def put_meta(index: Index, mappings: dict) -> None:
+    """``_meta``: stored as given and returned with the mapping; a later
+    ``PUT _mapping`` carrying ``_meta`` replaces it whole, as in ES."""
+    if "_meta" in mappings:
+        index.mappings["_meta"] = copy.deepcopy(mappings["_meta"])
 
 
 def _get_document(es, request, m):

@@ -12,6 +12,7 @@ from modelsearch.backends import get_search_backends_with_name
 
 from core.caching.breaker import breaker, search_circuit
 from search.elasticsearch_backend import WRITE_ERRORS
+from search.indices import repair
 from search.models import PendingIndexUpdate
 
 BATCH = 200
@@ -31,6 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         done = failed = 0
         for name, backend in get_search_backends_with_name(with_auto_update=True):
+            repair(backend, self.stdout.write)  # a missing index first (search.indices)
             if not getattr(backend, "replays_pending_writes", False):
                 continue
             breaker.reset(search_circuit(name))

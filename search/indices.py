@@ -1,0 +1,276 @@
+"""Our indices exist with our settings and mappings before anything writes to them.
+
+Elasticsearch auto-creates a missing index on the first write, with dynamic
+mappings: no ``kmpress_keys`` analyzer, titles as plain ``text`` (sorting on
+them is a 400), so reader search finds nothing and the admin's title-sorted
+search fails. Nothing obliges an operator to run ``update_index`` first (a
+fresh ``docker compose up``, a wiped data volume), so the backend sees to it:
+
+* **Before a process first writes to an index** (``GuardedIndex``) it looks at
+  it, once per process and again after a failed write. Missing: created here
+  with the backend's settings and every model's mapping, marked *unfilled* in
+  its ``_meta`` for the worker. Fields missing: added (``put_mapping``, as
+  ``update_index`` would). Auto-created or conflicting: nothing is written into
+  it; the write fails with ``IndexNotReady`` (so it is queued for retry) and an
+  error names the fix, ``manage.py update_index``.
+* **The worker** (``retry_search_index``, every tick) creates a missing index
+  and indexes everything into a missing or unfilled one, in chunks, logging
+  its progress, stopping at the first failure (the next tick starts again).
+* **Readiness** (core.health) reports the page index as missing, empty,
+  unfilled or wrongly mapped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, TransportError
+from elasticsearch import ApiError, NotFoundError
+from modelsearch.backends.elasticsearch9 import Elasticsearch9Index
+from modelsearch.index import get_indexed_models
+from modelsearch.management.commands.rebuild_modelsearch_index import (
+    group_models_by_index,
+)
+
+from linguistics.keys import KEYS_ANALYZER
+
+logger = logging.getLogger("search")
+
+READY, MISSING, UNFILLED, WRONG = "ready", "missing", "unfilled", "wrong mapping"
+#: Our key in an index's mapping ``_meta``; absent means "built by update_index".
+META_KEY = "kmpress"
+FILL_CHUNK = 500
+FIX = "run `manage.py update_index` to rebuild it"
+
+
+class IndexNotReady(ApiError):
+    """The index exists but is not ours to write into (auto-created, or a
+    mapping conflict). A 503 to the callers: the write is queued and replayed
+    once ``update_index`` has rebuilt the index, never parked as the document's
+    own fault."""
+
+    def __init__(self, index: str, reason: str) -> None:
+        meta = ApiResponseMeta(
+            status=503,
+            http_version="1.1",
+            headers=HttpHeaders(),
+            duration=0.0,
+            node=NodeConfig("http", "localhost", 9200),
+        )
+        message = f"search index {index} is not usable ({reason}); {FIX}"
+        super().__init__(message, meta, {"error": message})
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class IndexState:
+    status: str
+    reason: str = ""
+    #: Models whose mapping lacks fields (put_mapping adds them).
+    incomplete: tuple = ()
+
+
+def models_of(backend, name: str) -> list[type]:
+    return [
+        model
+        for model in get_indexed_models()
+        if backend.get_index_for_model(model).name == name
+    ]
+
+
+def _analyzers(settings: dict) -> dict:
+    index = settings.get("index", settings)
+    analysis = index.get("analysis") or settings.get("analysis") or {}
+    return analysis.get("analyzer", {})
+
+
+def _conflict(ours: dict, theirs: dict) -> str:
+    """Why the existing mapping cannot take our fields ("" if it can)."""
+    for name, field in ours.items():
+        existing = theirs.get(name)
+        if existing is None:
+            continue
+        kind, their_kind = field.get("type", "object"), existing.get("type", "object")
+        if kind != their_kind:
+            return f"field {name} is {their_kind}, not {kind}"
+        if field.get("analyzer", "default") != existing.get("analyzer", "default"):
+            return f"field {name} has analyzer {existing.get('analyzer', 'default')}"
+    return ""
+
+
+def inspect(es, backend, name: str, models: list[type] | None = None) -> IndexState:
+    """What the index (or alias) ``name`` is like; raises on a cluster failure."""
+    try:
+        described = es.indices.get(index=name)
+    except NotFoundError:
+        return IndexState(MISSING)
+    models = models_of(backend, name) if models is None else models
+    incomplete = []
+    unfilled = False
+    for spec in described.values():
+        if KEYS_ANALYZER not in _analyzers(spec.get("settings", {})):
+            return IndexState(WRONG, f"no {KEYS_ANALYZER} analyzer: auto-created")
+        mappings = spec.get("mappings", {})
+        unfilled |= mappings.get("_meta", {}).get(META_KEY, {}).get("filled") is False
+        theirs = mappings.get("properties", {})
+        for model in models:
+            ours = backend.mapping_class(model).get_mapping()["properties"]
+            reason = _conflict(ours, theirs)
+            if reason:
+                return IndexState(WRONG, reason)
+            if set(ours) - set(theirs) and model not in incomplete:
+                incomplete.append(model)
+    return IndexState(UNFILLED if unfilled else READY, incomplete=tuple(incomplete))
+
+
+def create(es, backend, name: str, models: list[type]) -> None:
+    """The index with our settings and mappings, marked unfilled for the worker.
+
+    A concrete index under the alias's name, so that processes racing to create
+    it agree (the loser's "already exists" is success); ``update_index`` later
+    replaces it with an aliased one as usual."""
+    try:
+        es.indices.create(
+            index=name,
+            **backend.settings,
+            mappings={"_meta": {META_KEY: {"filled": False}}},
+        )
+    except ApiError as error:
+        if "resource_already_exists_exception" not in str(error):
+            raise
+    logger.warning(
+        "Search index %s was missing: created with our mappings; the worker "
+        "indexes everything into it.",
+        name,
+    )
+    put_mappings(es, backend, name, models)
+
+
+def put_mappings(es, backend, name: str, models) -> None:
+    for model in models:
+        es.indices.put_mapping(index=name, **backend.mapping_class(model).get_mapping())
+
+
+# Before writes ------------------------------------------------------------------
+
+_checked: set[tuple[str, str]] = set()
+_lock = threading.Lock()
+
+
+def _key(backend, name: str) -> tuple[str, str]:
+    return (repr(backend.hosts), name)
+
+
+def forget() -> None:
+    """Every index is checked again at its next write (tests; a wiped cluster)."""
+    with _lock:
+        _checked.clear()
+
+
+def ensure(index) -> None:
+    """Makes ``index`` safe to write into, or raises ``IndexNotReady``."""
+    backend, key = index.backend, _key(index.backend, index.name)
+    if key in _checked:
+        return
+    models = models_of(backend, index.name)
+    state = inspect(index.es, backend, index.name, models)
+    if state.status == WRONG:
+        logger.error(
+            "Search index %s is not usable (%s): writes are queued, not sent; %s.",
+            index.name,
+            state.reason,
+            FIX,
+        )
+        raise IndexNotReady(index.name, state.reason)
+    if state.status == MISSING:
+        create(index.es, backend, index.name, models)
+    elif state.incomplete:
+        put_mappings(index.es, backend, index.name, state.incomplete)
+    with _lock:
+        _checked.add(key)
+
+
+class GuardedIndex(Elasticsearch9Index):
+    """Upstream's index, checked (``ensure``) before its first write."""
+
+    def _guarded(self, write, *args):
+        ensure(self)
+        try:
+            return write(*args)
+        except Exception:
+            with _lock:
+                _checked.discard(_key(self.backend, self.name))
+            raise
+
+    def add_item(self, item):
+        return self._guarded(super().add_item, item)
+
+    def add_items(self, model, items):
+        return self._guarded(super().add_items, model, items)
+
+    def delete_item(self, item):
+        return self._guarded(super().delete_item, item)
+
+
+# The worker ---------------------------------------------------------------------
+
+
+def repair(backend, write=print) -> None:
+    """Creates missing indices and fills missing or unfilled ones; never raises.
+
+    ``write`` gets the progress lines (the command's stdout); the log gets them
+    too."""
+    es = getattr(backend, "es", None)
+    if es is None or not issubclass(
+        getattr(backend, "index_class", object), GuardedIndex
+    ):
+        return
+    grouped = group_models_by_index(backend, get_indexed_models())
+    for index, models in grouped.items():
+        try:
+            state = inspect(es, backend, index.name, models)
+            if state.status == WRONG:
+                logger.error("Search index %s: %s; %s.", index.name, state.reason, FIX)
+            elif state.status in (MISSING, UNFILLED):
+                if state.status == MISSING:
+                    create(es, backend, index.name, models)
+                fill(es, backend, index.name, models, write)
+        except (TransportError, ApiError) as error:
+            logger.warning("Search index %s not repaired: %s", index.name, error)
+            write(f"Search index {index.name}: not repaired ({error}); will retry.")
+            return
+
+
+def fill(es, backend, name: str, models: list[type], write) -> int:
+    """Every indexed object into ``name``, a chunk at a time; then marked filled."""
+    index = Elasticsearch9Index(backend, name)
+    index.es = es
+    total = sum(model.get_indexed_objects().count() for model in models)
+    done = 0
+    say = _progress(name, total, write)
+    say(done)
+    for model in models:
+        objects = model.get_indexed_objects().order_by("pk")
+        for start in range(0, objects.count(), FILL_CHUNK):
+            chunk = list(objects[start : start + FILL_CHUNK])
+            index.add_items(model, chunk)
+            done += len(chunk)
+            say(done)
+    es.indices.refresh(index=name)
+    es.indices.put_mapping(index=name, meta={META_KEY: {"filled": True}})
+    with _lock:
+        _checked.discard(_key(backend, name))
+    return done
+
+
+def _progress(name: str, total: int, write):
+    def say(done: int) -> None:
+        line = f"Search index {name}: {done} of {total} objects indexed."
+        logger.info(line)
+        write(line)
+
+    return say
