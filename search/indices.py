@@ -206,6 +206,11 @@ class GuardedIndex(Elasticsearch9Index):
                 _checked.discard(_key(self.backend, self.name))
             raise
 
+    def readiness(self) -> str:
+        """For /readyz (core.health, which may not import this app): READY,
+        MISSING, UNFILLED or WRONG; raises on a cluster failure."""
+        return inspect(self.es, self.backend, self.name).status
+
     def add_item(self, item):
         return self._guarded(super().add_item, item)
 
