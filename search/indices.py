@@ -112,6 +112,8 @@ def inspect(es, backend, name: str, models: list[type] | None = None) -> IndexSt
     incomplete = []
     unfilled = False
     for spec in described.values():
+        if not isinstance(spec, dict):
+            continue  # not an index description (a recording test server)
         if KEYS_ANALYZER not in _analyzers(spec.get("settings", {})):
             return IndexState(WRONG, f"no {KEYS_ANALYZER} analyzer: auto-created")
         mappings = spec.get("mappings", {})
