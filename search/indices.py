@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, TransportError
 from elasticsearch import ApiError, NotFoundError
 from modelsearch.backends.elasticsearch9 import Elasticsearch9Index
@@ -42,6 +43,7 @@ READY, MISSING, UNFILLED, WRONG = "ready", "missing", "unfilled", "wrong mapping
 #: Our key in an index's mapping ``_meta``; absent means "built by update_index".
 META_KEY = "kmpress"
 FILL_CHUNK = 500
+FILL_PER_TICK = 5000
 FIX = "run `manage.py update_index` to rebuild it"
 
 
@@ -72,6 +74,8 @@ class IndexState:
     reason: str = ""
     #: Models whose mapping lacks fields (put_mapping adds them).
     incomplete: tuple = ()
+    #: An unfilled index: the last primary key indexed, by model label.
+    progress: dict = field(default_factory=dict)
 
 
 def models_of(backend, name: str) -> list[type]:
@@ -90,14 +94,14 @@ def _analyzers(settings: dict) -> dict:
 
 def _conflict(ours: dict, theirs: dict) -> str:
     """Why the existing mapping cannot take our fields ("" if it can)."""
-    for name, field in ours.items():
+    for name, spec in ours.items():
         existing = theirs.get(name)
         if existing is None:
             continue
-        kind, their_kind = field.get("type", "object"), existing.get("type", "object")
+        kind, their_kind = spec.get("type", "object"), existing.get("type", "object")
         if kind != their_kind:
             return f"field {name} is {their_kind}, not {kind}"
-        if field.get("analyzer", "default") != existing.get("analyzer", "default"):
+        if spec.get("analyzer", "default") != existing.get("analyzer", "default"):
             return f"field {name} has analyzer {existing.get('analyzer', 'default')}"
     return ""
 
@@ -110,14 +114,14 @@ def inspect(es, backend, name: str, models: list[type] | None = None) -> IndexSt
         return IndexState(MISSING)
     models = models_of(backend, name) if models is None else models
     incomplete = []
-    unfilled = False
+    ours_meta = None
     for spec in described.values():
         if not isinstance(spec, dict):
             continue  # not an index description (a recording test server)
         if KEYS_ANALYZER not in _analyzers(spec.get("settings", {})):
             return IndexState(WRONG, f"no {KEYS_ANALYZER} analyzer: auto-created")
         mappings = spec.get("mappings", {})
-        unfilled |= mappings.get("_meta", {}).get(META_KEY, {}).get("filled") is False
+        ours_meta = mappings.get("_meta", {}).get(META_KEY) or ours_meta
         theirs = mappings.get("properties", {})
         for model in models:
             ours = backend.mapping_class(model).get_mapping()["properties"]
@@ -126,7 +130,10 @@ def inspect(es, backend, name: str, models: list[type] | None = None) -> IndexSt
                 return IndexState(WRONG, reason)
             if set(ours) - set(theirs) and model not in incomplete:
                 incomplete.append(model)
-    return IndexState(UNFILLED if unfilled else READY, incomplete=tuple(incomplete))
+    if ours_meta and ours_meta.get("filled") is False:
+        progress = dict(ours_meta.get("progress") or {})
+        return IndexState(UNFILLED, incomplete=tuple(incomplete), progress=progress)
+    return IndexState(READY, incomplete=tuple(incomplete))
 
 
 def create(es, backend, name: str, models: list[type]) -> None:
@@ -236,6 +243,7 @@ def repair(backend, write=print) -> None:
         getattr(backend, "index_class", object), GuardedIndex
     ):
         return
+    budget = fill_per_tick()
     grouped = group_models_by_index(backend, get_indexed_models())
     for index, models in grouped.items():
         try:
@@ -245,38 +253,62 @@ def repair(backend, write=print) -> None:
             elif state.status in (MISSING, UNFILLED):
                 if state.status == MISSING:
                     create(es, backend, index.name, models)
-                fill(es, backend, index.name, models, write)
+                budget -= fill(
+                    es, backend, index.name, models, state.progress, budget, write
+                )
         except (TransportError, ApiError) as error:
             logger.warning("Search index %s not repaired: %s", index.name, error)
             write(f"Search index {index.name}: not repaired ({error}); will retry.")
             return
 
 
-def fill(es, backend, name: str, models: list[type], write) -> int:
-    """Every indexed object into ``name``, a chunk at a time; then marked filled."""
+def fill_per_tick() -> int:
+    """Objects a worker tick indexes at most (``KMPRESS_SEARCH_FILL_PER_TICK``),
+    so a big site's fill never holds up scheduled publishing for long."""
+    return max(1, int(getattr(settings, "KMPRESS_SEARCH_FILL_PER_TICK", FILL_PER_TICK)))
+
+
+def fill(es, backend, name: str, models, progress: dict, budget: int, write) -> int:
+    """Indexed objects into ``name``, a chunk at a time from where the last tick
+    stopped (``progress`` in the index's ``_meta``), at most ``budget``; the
+    index is marked filled once every model is through. Returns how many."""
     index = Elasticsearch9Index(backend, name)
     index.es = es
     total = sum(model.get_indexed_objects().count() for model in models)
-    done = 0
     say = _progress(name, total, write)
-    say(done)
+    done = 0
     for model in models:
+        label = model._meta.label_lower
         objects = model.get_indexed_objects().order_by("pk")
-        for start in range(0, objects.count(), FILL_CHUNK):
-            chunk = list(objects[start : start + FILL_CHUNK])
+        while True:
+            if budget - done <= 0:
+                say(done, finished=False)
+                return done
+            after = progress.get(label)
+            todo = objects if after is None else objects.filter(pk__gt=after)
+            chunk = list(todo[: min(FILL_CHUNK, budget - done)])
+            if not chunk:
+                break
             index.add_items(model, chunk)
             done += len(chunk)
-            say(done)
+            progress[label] = chunk[-1].pk
+            es.indices.put_mapping(
+                index=name, meta={META_KEY: {"filled": False, "progress": progress}}
+            )
     es.indices.refresh(index=name)
     es.indices.put_mapping(index=name, meta={META_KEY: {"filled": True}})
     with _lock:
         _checked.discard(_key(backend, name))
+    say(done, finished=True)
     return done
 
 
 def _progress(name: str, total: int, write):
-    def say(done: int) -> None:
-        line = f"Search index {name}: {done} of {total} objects indexed."
+    def say(done: int, *, finished: bool) -> None:
+        rest = "done" if finished else "the next tick goes on"
+        line = (
+            f"Search index {name}: {done} objects indexed this tick of {total}; {rest}."
+        )
         logger.info(line)
         write(line)
 

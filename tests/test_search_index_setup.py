@@ -251,3 +251,26 @@ def test_a_write_after_a_wipe_is_checked_again_once_a_write_failed(tree, committ
         third = publish(tree.section_ru, "Третья")
     assert f"{third.pk}" in es.documents(PAGES)
     assert KEYS_ANALYZER in es.indices[PAGES].analyzers
+
+
+def test_the_worker_fills_a_big_index_a_bounded_share_per_tick_and_resumes(
+    tree, committed, es, settings
+):
+    with committed():
+        articles = [publish(tree.section_ru, f"Статья {n}") for n in range(5)]
+    wipe(es)
+    settings.KMPRESS_SEARCH_FILL_PER_TICK = 3
+    output = worker_tick()
+    assert "the next tick goes on" in output
+    meta = es.indices[PAGES].mappings["_meta"]["kmpress"]
+    assert meta["filled"] is False and meta["progress"]
+    assert len(es.documents(PAGES)) == 3
+    ticks = 1
+    while es.indices[PAGES].mappings["_meta"]["kmpress"]["filled"] is False:
+        worker_tick()
+        ticks += 1
+        assert ticks < 20, "the fill never finishes"
+    ids = set(es.documents(PAGES))
+    assert {str(a.pk) for a in articles} <= ids
+    assert len(ids) == Page.objects.filter(depth__gt=1).count() + 1  # and the root
+    assert ticks > 2
