@@ -15,6 +15,8 @@ does it:
   alias of several indices without a write index is a 400; searching such an
   alias returns every index's hits (duplicates); deleting an alias by name is
   a 400;
+* **aggregations**: ``terms`` (Wagtail's ``facet()``, used by the admin's page
+  search), a 400 on a text field as in ES;
 * **result window**: ``from + size`` past ``index.max_result_window`` (10,000)
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
@@ -407,6 +409,43 @@ def sort_hits(
     return hits
 
 
+def aggregate(targets: list[Index], hits: list[tuple[Index, str, dict]], aggs: dict):
+    """``terms`` aggregations (Wagtail's ``facet()``), as ES 9 answers them: a text
+    field is a 400, buckets by count then key, ``missing`` counts documents
+    without a value. Other aggregation types and sub-aggregations are a 400."""
+    result = {}
+    for name, spec in aggs.items():
+        kinds = [key for key in spec if key != "meta"]
+        if kinds != ["terms"]:
+            raise EsError(
+                400,
+                "parsing_exception",
+                f"stand-in: unsupported aggregation [{name}]: {sorted(spec)}",
+            )
+        terms = spec["terms"]
+        field_name = terms["field"]
+        for index in targets:
+            mapped = field_mapping(index.mappings, field_name)
+            if mapped is not None:
+                sort_key_check(index, field_name)
+        counts: dict[Any, int] = {}
+        for _index, _doc_id, source in hits:
+            values = values_at(source, field_name)
+            if not values and "missing" in terms:
+                values = [terms["missing"]]
+            for value in {json.dumps(v): v for v in values}.values():
+                counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        size = int(terms.get("size", 10))
+        shown = ranked[:size]
+        result[name] = {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": sum(c for _k, c in ranked[size:]),
+            "buckets": [{"key": key, "doc_count": count} for key, count in shown],
+        }
+    return result
+
+
 # The server -----------------------------------------------------------------
 
 
@@ -706,6 +745,9 @@ class ElasticsearchStandIn:
             page, extra = hits[:size], {"_scroll_id": scroll_id}
         else:
             page, extra = hits[start : start + size], {}
+        aggs = body.get("aggregations", body.get("aggs"))
+        if aggs:
+            extra["aggregations"] = aggregate(targets, hits, aggs)
         return {
             "took": 1,
             "timed_out": False,
