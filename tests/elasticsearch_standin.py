@@ -21,8 +21,11 @@ does it:
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
-  callable naming the error for a document ES would refuse (a 400 item).
+* **faults**: ``write_delay``/``read_delay`` seconds, ``reject`` — a
+  callable naming the error for a document ES would refuse (a 400 item) —
+  and ``write_status`` (429 or 503): every write answers what an overloaded or
+  unavailable cluster answers (``es_rejected_execution_exception``,
+  ``unavailable_shards_exception``).
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -482,6 +485,7 @@ class ElasticsearchStandIn:
         self.write_delay = 0.0
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
+        self.write_status: int | None = None
         self.indices: dict[str, Index] = {}
         self.requests: list[Request] = []
         self.lock = threading.RLock()
@@ -958,6 +962,22 @@ def _route(es: ElasticsearchStandIn, request: Request) -> tuple[int, Any]:
 
 
 WRITES = ("_doc", "_create", "_bulk")
+CLUSTER_FAILURES = {
+    429: (
+        "es_rejected_execution_exception",
+        "rejected execution of coordinating operation [shard_detail=[kmpress][0]]",
+    ),
+    503: (
+        "unavailable_shards_exception",
+        "[kmpress][0] primary shard is not active Timeout: [1m]",
+    ),
+}
+
+
+def cluster_failure(status: int) -> dict:
+    """The body ES 9 sends when the cluster, not the document, fails a write."""
+    kind, reason = CLUSTER_FAILURES.get(status, ("exception", "stand-in failure"))
+    return EsError(status, kind, reason).body()
 
 
 def _authorised(es: ElasticsearchStandIn, header: str) -> bool:
@@ -1002,6 +1022,8 @@ def _handler(es: ElasticsearchStandIn):
             delay = es.write_delay if is_write else es.read_delay
             if delay:
                 time.sleep(delay)
+            if is_write and es.write_status:
+                return self._send(es.write_status, cluster_failure(es.write_status))
             try:
                 with es.lock:
                     status, payload = _route(es, request)
