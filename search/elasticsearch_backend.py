@@ -14,15 +14,6 @@
   a failure is logged and queued in ``PendingIndexUpdate`` for
   ``retry_search_index`` (search.resilience). Searches raise
   ``SearchUnavailable``, which the search page turns into a friendly 503.
-* **Why writes stay in the request.** A publish writes one small document,
-  milliseconds on a healthy cluster, and readers expect the article to be
-  findable at once; moving it to the worker would delay every publish by up to
-  a worker tick and make search depend on the worker running. The timeout
-  (5 s by default) covers a cluster that is busy (merges, a rebuild, a GC
-  pause) rather than down; when it is down, the first write waits that long
-  and opens the write circuit, so later publishes queue without waiting.
-  Nothing is lost either way: a timed-out write is queued and replayed (an
-  index write is idempotent, so replaying one that did land is harmless).
 
 Selected in settings with ``"BACKEND": "search.elasticsearch_backend"``.
 """
@@ -73,7 +64,7 @@ INDEX_SETTINGS = {
 }
 
 READ_ERRORS = (TransportError, ApiError)
-#: Seconds a publish waits for its one write (see "Why writes stay in the request").
+#: Seconds a publish waits for its one write (see ``SearchBackend._write``).
 DEFAULT_INDEX_TIMEOUT = 5.0
 
 
@@ -181,6 +172,18 @@ class SearchBackend(Elasticsearch9SearchBackend):
         self._write(PendingIndexUpdate.Action.DELETE, type(obj), [obj])
 
     def _write(self, action: str, model, objects: list) -> None:
+        """Writes from the request, never raising; a failure is queued.
+
+        Why in the request, not the worker: a publish writes one small
+        document, milliseconds on a healthy cluster, and readers expect the
+        article to be findable at once; the worker would delay every publish
+        by up to a tick and make search depend on it running. ``INDEX_TIMEOUT``
+        (5 s by default) covers a cluster that is busy (merges, a rebuild, a GC
+        pause) rather than down; a down one costs the first write that long,
+        then the write circuit queues later publishes without waiting. Nothing
+        is lost: a timed-out write is queued and replayed (an index write is
+        idempotent, so replaying one that did land is harmless).
+        """
         if not objects:
             return
         if breaker.is_open(self.write_circuit):

@@ -142,6 +142,17 @@ def test_rows_whose_object_no_longer_exists_are_dropped(tree, cluster):
     assert "2 dropped" in out
 
 
+@override_settings(KMPRESS_SEARCH_PARK_AFTER=1)
+def test_a_parked_row_starts_over_when_a_new_version_fails_to_index(queued, cluster):
+    bad, _good = queued
+    cluster.reject = refusing(bad)
+    retry()
+    assert PendingIndexUpdate.objects.get(object_id=str(bad.pk)).parked_at
+    record_pending(backend="default", action="add", objects=[bad], error="timeout")
+    row = PendingIndexUpdate.objects.get(object_id=str(bad.pk))
+    assert (row.parked_at, row.refusals) == (None, 0)
+
+
 # The admin report ----------------------------------------------------------
 
 
