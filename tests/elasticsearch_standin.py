@@ -15,12 +15,17 @@ does it:
   alias of several indices without a write index is a 400; searching such an
   alias returns every index's hits (duplicates); deleting an alias by name is
   a 400;
+* **aggregations**: ``terms`` (Wagtail's ``facet()``, used by the admin's page
+  search), a 400 on a text field as in ES;
 * **result window**: ``from + size`` past ``index.max_result_window`` (10,000)
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
-  callable naming the error for a document ES would refuse (a 400 item).
+* **faults**: ``write_delay``/``read_delay`` seconds, ``reject`` — a
+  callable naming the error for a document ES would refuse (a 400 item) —
+  and ``write_status`` (429 or 503): every write answers what an overloaded or
+  unavailable cluster answers (``es_rejected_execution_exception``,
+  ``unavailable_shards_exception``).
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -407,6 +412,43 @@ def sort_hits(
     return hits
 
 
+def aggregate(targets: list[Index], hits: list[tuple[Index, str, dict]], aggs: dict):
+    """``terms`` aggregations (Wagtail's ``facet()``), as ES 9 answers them: a text
+    field is a 400, buckets by count then key, ``missing`` counts documents
+    without a value. Other aggregation types and sub-aggregations are a 400."""
+    result = {}
+    for name, spec in aggs.items():
+        kinds = [key for key in spec if key != "meta"]
+        if kinds != ["terms"]:
+            raise EsError(
+                400,
+                "parsing_exception",
+                f"stand-in: unsupported aggregation [{name}]: {sorted(spec)}",
+            )
+        terms = spec["terms"]
+        field_name = terms["field"]
+        for index in targets:
+            mapped = field_mapping(index.mappings, field_name)
+            if mapped is not None:
+                sort_key_check(index, field_name)
+        counts: dict[Any, int] = {}
+        for _index, _doc_id, source in hits:
+            values = values_at(source, field_name)
+            if not values and "missing" in terms:
+                values = [terms["missing"]]
+            for value in {json.dumps(v): v for v in values}.values():
+                counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        size = int(terms.get("size", 10))
+        shown = ranked[:size]
+        result[name] = {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": sum(c for _k, c in ranked[size:]),
+            "buckets": [{"key": key, "doc_count": count} for key, count in shown],
+        }
+    return result
+
+
 # The server -----------------------------------------------------------------
 
 
@@ -443,6 +485,7 @@ class ElasticsearchStandIn:
         self.write_delay = 0.0
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
+        self.write_status: int | None = None
         self.indices: dict[str, Index] = {}
         self.requests: list[Request] = []
         self.lock = threading.RLock()
@@ -706,6 +749,9 @@ class ElasticsearchStandIn:
             page, extra = hits[:size], {"_scroll_id": scroll_id}
         else:
             page, extra = hits[start : start + size], {}
+        aggs = body.get("aggregations", body.get("aggs"))
+        if aggs:
+            extra["aggregations"] = aggregate(targets, hits, aggs)
         return {
             "took": 1,
             "timed_out": False,
@@ -916,6 +962,22 @@ def _route(es: ElasticsearchStandIn, request: Request) -> tuple[int, Any]:
 
 
 WRITES = ("_doc", "_create", "_bulk")
+CLUSTER_FAILURES = {
+    429: (
+        "es_rejected_execution_exception",
+        "rejected execution of coordinating operation [shard_detail=[kmpress][0]]",
+    ),
+    503: (
+        "unavailable_shards_exception",
+        "[kmpress][0] primary shard is not active Timeout: [1m]",
+    ),
+}
+
+
+def cluster_failure(status: int) -> dict:
+    """The body ES 9 sends when the cluster, not the document, fails a write."""
+    kind, reason = CLUSTER_FAILURES.get(status, ("exception", "stand-in failure"))
+    return EsError(status, kind, reason).body()
 
 
 def _authorised(es: ElasticsearchStandIn, header: str) -> bool:
@@ -960,6 +1022,8 @@ def _handler(es: ElasticsearchStandIn):
             delay = es.write_delay if is_write else es.read_delay
             if delay:
                 time.sleep(delay)
+            if is_write and es.write_status:
+                return self._send(es.write_status, cluster_failure(es.write_status))
             try:
                 with es.lock:
                     status, payload = _route(es, request)

@@ -476,7 +476,9 @@ if ELASTICSEARCH_URL:
             "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX", "kmpress") + "_",
             "TIMEOUT": 30,  # bulk writes of update_index
-            "INDEX_TIMEOUT": 0.5,  # one write while an editor publishes
+            # One write while an editor publishes: long enough for a busy cluster,
+            # short enough to wait once; a timed-out write is queued, not lost.
+            "INDEX_TIMEOUT": 5,
             "SEARCH_TIMEOUT": 3,
             "RETRY_AFTER": 30,
             "OPTIONS": {},
@@ -491,6 +493,9 @@ else:
             "SEARCH_CONFIG": "simple",
         },
     }
+# A queued index write Elasticsearch refuses this many times (a 4xx) is parked:
+# retry_search_index skips it and the admin's "Search index queue" report shows it.
+KMPRESS_SEARCH_PARK_AFTER = int(os.environ.get("KMPRESS_SEARCH_PARK_AFTER", "5"))
 # Hits of readers' queries kept for the popular-queries report, in days.
 WAGTAILSEARCH_HITS_MAX_AGE = 90
 
