@@ -11,8 +11,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -26,6 +24,7 @@ from search.models import PendingIndexUpdate
 from site_project.settings import base
 from tests.elasticsearch_standin import ElasticsearchStandIn
 from tests.test_search_morphology import add_article
+from tests.tls_support import make_certificates
 
 pytestmark = pytest.mark.django_db
 
@@ -43,33 +42,9 @@ ENVIRONMENT = (
 )
 
 
-def openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> dict[str, str]:
-    """A CA and a server certificate for 127.0.0.1 it signed (plus a stranger CA)."""
-    folder = tmp_path_factory.mktemp("es-tls")
-    for name in ("ca", "other-ca"):
-        openssl(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", f"/CN=kmpress test {name}", "-keyout", f"{name}.key",
-            "-out", f"{name}.crt", cwd=folder,
-        )  # fmt: skip
-    openssl(
-        "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-        "-keyout", "server.key", "-out", "server.csr", cwd=folder,
-    )  # fmt: skip
-    (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-    openssl(
-        "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt",
-        cwd=folder,
-    )  # fmt: skip
-    return {
-        name: str(folder / f"{name}.crt") for name in ("ca", "other-ca", "server")
-    } | {"key": str(folder / "server.key")}
+    return make_certificates(tmp_path_factory.mktemp("es-tls"))
 
 
 @pytest.fixture
