@@ -677,6 +677,14 @@ def test_env_example_lists_every_deploy_setting():
         "TLS_IN_FRONT",
         "EMAIL_URL",
         "DEFAULT_FROM_EMAIL",
+        "ELASTICSEARCH_USERNAME",
+        "ELASTICSEARCH_PASSWORD",
+        "ELASTICSEARCH_API_KEY",
+        "ELASTICSEARCH_CA_CERTS",
+        "ELASTICSEARCH_VERIFY_CERTS",
+        "ELASTICSEARCH_REPLICAS",
+        "POSTGRES_PASSWORD",
+        "ELASTIC_PASSWORD",
     ):
         assert f"{name}=" in example
 

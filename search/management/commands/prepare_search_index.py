@@ -21,6 +21,11 @@ from wagtail.search.backends import get_search_backends_with_name
 logger = logging.getLogger("search")
 
 ERRORS = (TransportError, ApiError)
+REFUSED = (401, 403)  # waiting does not mend credentials
+
+
+class Refused(Exception):
+    pass
 
 
 def cluster_ready(client, seconds: float) -> bool:
@@ -35,7 +40,10 @@ def cluster_ready(client, seconds: float) -> bool:
             ).cluster.health(wait_for_status="yellow", timeout=f"{wait}s")
             if not health.get("timed_out") and health["status"] != "red":
                 return True
-        except ERRORS:
+        except ApiError as error:
+            if error.meta.status in REFUSED:
+                raise Refused from error
+        except TransportError:
             pass
         if time.monotonic() + 1 >= deadline:
             return False
@@ -63,7 +71,16 @@ class Command(BaseCommand):
             if hasattr(backend, "es")
         ]
         for name, client in clients:
-            if not cluster_ready(client, options["wait"]):
+            try:
+                ready = cluster_ready(client, options["wait"])
+            except Refused:
+                self.warn(
+                    f"Search backend {name!r} refused our credentials "
+                    "(ELASTICSEARCH_USERNAME/PASSWORD, _API_KEY or the URL's): "
+                    "the search index was not built."
+                )
+                return
+            if not ready:
                 self.warn(
                     f"Search backend {name!r} did not answer within "
                     f"{options['wait']:g} s: the search index was not built."
