@@ -26,6 +26,10 @@ does it:
   and ``write_status`` (429 or 503): every write answers what an overloaded or
   unavailable cluster answers (``es_rejected_execution_exception``,
   ``unavailable_shards_exception``).
+* **cluster health**: one node, so an index asking for replicas
+  (``number_of_replicas``, 1 when unset, as in ES) leaves the cluster yellow;
+  ``health = "red"`` forces a status. ``wait_for_status`` not reached within
+  ``timeout`` answers 408 with ``timed_out: true``, as ES does.
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -486,6 +490,8 @@ class ElasticsearchStandIn:
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
         self.write_status: int | None = None
+        #: None: computed (green, or yellow while replicas cannot be placed).
+        self.health: str | None = None
         self.indices: dict[str, Index] = {}
         self.requests: list[Request] = []
         self.lock = threading.RLock()
@@ -819,6 +825,40 @@ def _info(es, request, m):
     }
 
 
+HEALTH_ORDER = ("red", "yellow", "green")
+
+
+def _replicas(index: Index) -> int:
+    settings = index.settings.get("index", index.settings)
+    value = settings.get(
+        "number_of_replicas", index.settings.get("index.number_of_replicas", 1)
+    )
+    return int(value)
+
+
+def _cluster_health(es, request, m):
+    """One node: replicas are never placed, so any index wanting one is yellow."""
+    with es.lock:
+        status = es.health or (
+            "yellow" if any(_replicas(i) > 0 for i in es.indices.values()) else "green"
+        )
+    wanted = request.query.get("wait_for_status")
+    timed_out = bool(wanted) and (
+        HEALTH_ORDER.index(status) < HEALTH_ORDER.index(wanted)
+    )
+    if timed_out:  # ES waits ``timeout`` (30s by default); bounded here
+        seconds = re.fullmatch(r"(\d+)(ms|s)?", request.query.get("timeout", "30s"))
+        time.sleep(min(1.0, int(seconds[1]) / (1000 if seconds[2] == "ms" else 1)))
+    body = {
+        "cluster_name": "kmpress-standin",
+        "status": status,
+        "timed_out": timed_out,
+        "number_of_nodes": 1,
+        "number_of_data_nodes": 1,
+    }
+    return (408 if timed_out else 200), body
+
+
 def _get_alias(es, request, m):
     names = es.aliased(m["alias"])
     if not names:
@@ -875,7 +915,7 @@ INDEX = r"(?P<index>[^_/][^/]*)"
 #: (methods, path pattern, handler): the first match answers.
 ROUTES = [
     ("GET HEAD", r"", _info),
-    ("GET", r"_cluster/health", lambda es, r, m: (200, {"status": "green"})),
+    ("GET", r"_cluster/health", _cluster_health),
     ("POST PUT", r"_bulk", lambda es, r, m: (200, es.bulk(r, None))),
     ("POST", r"_aliases", lambda es, r, m: (200, es.update_aliases(r.json()))),
     ("GET HEAD", r"_alias/(?P<alias>[^/]+)", _get_alias),

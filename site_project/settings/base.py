@@ -16,6 +16,8 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
+from site_project.settings.elasticsearch import elasticsearch_connection
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -473,7 +475,6 @@ if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.elasticsearch_backend",
-            "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX", "kmpress") + "_",
             "TIMEOUT": 30,  # bulk writes of update_index
             # One write while an editor publishes: long enough for a busy cluster,
@@ -481,8 +482,10 @@ if ELASTICSEARCH_URL:
             "INDEX_TIMEOUT": 5,
             "SEARCH_TIMEOUT": 3,
             "RETRY_AFTER": 30,
-            "OPTIONS": {},
-            "INDEX_SETTINGS": {},
+            # URLS without credentials; OPTIONS: basic_auth or api_key, ca_certs,
+            # verify_certs; INDEX_SETTINGS: number_of_replicas
+            # (ELASTICSEARCH_REPLICAS, 0: a single node goes green).
+            **elasticsearch_connection(os.environ),
         }
     }
 else:
