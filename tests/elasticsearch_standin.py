@@ -43,6 +43,7 @@ import copy
 import json
 import re
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -471,6 +472,15 @@ class Request:
         return [json.loads(line) for line in self.body.splitlines() if line.strip()]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that gave up (its timeout, a write_delay fault) closes the
+    socket before the answer: expected here, so not printed as a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ElasticsearchStandIn:
     """``with ElasticsearchStandIn() as es: es.url``: ES 9 look-alike on loopback."""
 
@@ -496,7 +506,7 @@ class ElasticsearchStandIn:
         self.requests: list[Request] = []
         self.lock = threading.RLock()
         self._scrolls: dict[str, list] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         scheme = "http"
         if certfile:
