@@ -40,6 +40,7 @@ from wagtail.search.backends.elasticsearch9 import (
 from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
+from .fallback import DatabaseFallback
 from .models import PendingIndexUpdate
 from .resilience import SearchUnavailable, record_pending
 
@@ -90,7 +91,7 @@ class AutocompleteQueryCompiler(Elasticsearch9AutocompleteQueryCompiler):
     mapping_class = KeysMapping
 
 
-class SearchResults(Elasticsearch9SearchResults):
+class SearchResults(DatabaseFallback, Elasticsearch9SearchResults):
     """Reads with the search timeout; any failure becomes ``SearchUnavailable``."""
 
     def _guard(self, call):

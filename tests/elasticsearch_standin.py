@@ -19,6 +19,8 @@ does it:
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
+* **aggregations**: ``terms`` only (Wagtail's ``facet()``), buckets ordered
+  as ES orders them; any other aggregation is a 400;
 * **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
   callable naming the error for a document ES would refuse (a 400 item).
 
@@ -407,6 +409,51 @@ def sort_hits(
     return hits
 
 
+def _terms_buckets(
+    targets: list[Index], hits: list, spec: dict
+) -> tuple[list[dict], int]:
+    """A ``terms`` aggregation as ES 9 answers it: buckets by ``doc_count``
+    descending then key, ``size`` (10) of them, ``missing`` for documents
+    without a value; a ``text`` field without fielddata is a 400."""
+    name = spec["field"]
+    for index in targets:
+        mapped = field_mapping(index.mappings, name)
+        if mapped is not None:
+            sort_key_check(index, name)
+    counts: dict[Any, int] = {}
+    for _index, _doc_id, source in hits:
+        values = values_at(source, name)
+        if not values and "missing" in spec:
+            values = [spec["missing"]]
+        for value in dict.fromkeys(json.dumps(v) for v in values):
+            counts[value] = counts.get(value, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    size = int(spec.get("size", 10))
+    return [
+        {"key": json.loads(key), "doc_count": count} for key, count in ordered[:size]
+    ], sum(count for _key, count in ordered[size:])
+
+
+def aggregate(targets: list[Index], hits: list, aggregations: dict) -> dict:
+    """Only ``terms`` aggregations; any other kind is a 400, never ignored."""
+    answers = {}
+    for agg_name, spec in aggregations.items():
+        kinds = [kind for kind in spec if kind not in ("meta", "aggs", "aggregations")]
+        if kinds != ["terms"]:
+            raise EsError(
+                400,
+                "x_content_parse_exception",
+                f"stand-in: unsupported aggregation {kinds} in [{agg_name}]",
+            )
+        buckets, others = _terms_buckets(targets, hits, spec["terms"])
+        answers[agg_name] = {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": others,
+            "buckets": buckets,
+        }
+    return answers
+
+
 # The server -----------------------------------------------------------------
 
 
@@ -697,6 +744,11 @@ class ElasticsearchStandIn:
             for doc_id, source in index.searchable.items()
             if matches(body.get("query"), {**source, "_id": doc_id})
         ]
+        aggregations = body.get("aggregations", body.get("aggs"))
+        if aggregations:
+            extra_aggs = {"aggregations": aggregate(targets, hits, aggregations)}
+        else:
+            extra_aggs = {}
         if "sort" in body:
             hits = sort_hits(targets, hits, body["sort"])
         total = len(hits)
@@ -719,6 +771,7 @@ class ElasticsearchStandIn:
                 "max_score": 1.0 if page else None,
                 "hits": [_hit(index, doc_id, source) for index, doc_id, source in page],
             },
+            **extra_aggs,
         }
 
     def scroll(self, body: dict, params: dict) -> dict:
