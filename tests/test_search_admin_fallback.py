@@ -271,3 +271,24 @@ def test_fallback_keeps_the_operator_and_the_slice(content, elasticsearch_down):
     assert {page.title for page in either} == {FOUND["page"], NOT_FOUND["page"]}
     assert either.count() == 2
     assert len(list(either[:1])) == 1
+
+
+def test_a_hung_cluster_costs_the_admin_one_short_read_then_the_circuit_answers(
+    client, content, admin_user, tree
+):
+    with (
+        SilentPeer() as peer,
+        override_settings(
+            WAGTAILSEARCH_BACKENDS=elasticsearch_settings(
+                f"http://127.0.0.1:{peer.port}"
+            )
+        ),
+    ):
+        backend = get_search_backend()
+        assert backend.read_es._request_timeout <= 0.5
+        assert backend.read_es._max_retries == 0
+        client.force_login(admin_user)
+        for path, _kind, headers in endpoints(tree.section_ru.pk).values():
+            assert client.get(path, {"q": WORD}, **headers).status_code == 200
+        # One read waited for the timeout; every later one fell back at once.
+        assert len(peer.accepted) == 1
