@@ -9,6 +9,8 @@ readers' search page keeps its friendly 503 (search.fallback).
 
 from __future__ import annotations
 
+import os
+import uuid
 from contextlib import ExitStack
 from io import StringIO
 
@@ -21,6 +23,7 @@ from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page
 from wagtail.search.backends import get_search_backend
+from wagtail.search.index import get_indexed_models
 
 from core.caching.breaker import breaker, search_circuit
 from news.models import Author, NewsPage
@@ -49,6 +52,7 @@ NOT_FOUND = {
 MESSAGES = "django.contrib.messages.middleware.MessageMiddleware"
 NOTICE_MIDDLEWARE = "search.fallback.FallbackNoticeMiddleware"
 AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
 @pytest.fixture(autouse=True)
@@ -292,3 +296,43 @@ def test_a_hung_cluster_costs_the_admin_one_short_read_then_the_circuit_answers(
             assert client.get(path, {"q": WORD}, **headers).status_code == 200
         # One read waited for the timeout; every later one fell back at once.
         assert len(peer.accepted) == 1
+
+
+def delete_indexes(es, names) -> None:
+    """``update_index`` leaves aliases over suffixed indices: delete those."""
+    es = es.options(ignore_status=404)
+    for name in names:
+        aliased = es.indices.get_alias(name=name)
+        concrete = list(aliased.body) if aliased.meta.status == 200 else [name]
+        for index in concrete:
+            es.indices.delete(index=index)
+
+
+@pytest.mark.skipif(
+    not ELASTICSEARCH_URL,
+    reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
+)
+def test_on_a_real_cluster_admin_page_search_answers_without_the_fallback(
+    client, content, admin_user
+):
+    """Live tier: the page-type filter is a ``terms`` aggregation, which the
+    stand-in imitates; a real ES 9 must answer it with no fallback either."""
+    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
+    config = elasticsearch_settings(
+        ELASTICSEARCH_URL, INDEX_PREFIX=prefix, TIMEOUT=30, INDEX_TIMEOUT=10
+    )
+    with override_settings(WAGTAILSEARCH_BACKENDS=config):
+        backend = get_search_backend()
+        indexes = {backend.get_index_for_model(m).name for m in get_indexed_models()}
+        try:
+            call_command("update_index", stdout=StringIO(), stderr=StringIO())
+            client.force_login(admin_user)
+            response = client.get("/admin/pages/search/", {"q": WORD})
+            assert not breaker.is_open(search_circuit("default"))
+        finally:
+            delete_indexes(backend.es, indexes)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert FOUND["page"] in html
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        assert str(NOTICE) not in html
