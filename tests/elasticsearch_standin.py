@@ -19,8 +19,6 @@ does it:
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **aggregations**: ``terms`` only (Wagtail's ``facet()``), buckets ordered
-  as ES orders them; any other aggregation is a 400;
 * **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
   callable naming the error for a document ES would refuse (a 400 item).
 
@@ -409,49 +407,44 @@ def sort_hits(
     return hits
 
 
-def _terms_buckets(
-    targets: list[Index], hits: list, spec: dict
-) -> tuple[list[dict], int]:
-    """A ``terms`` aggregation as ES 9 answers it: buckets by ``doc_count``
-    descending then key, ``size`` (10) of them, ``missing`` for documents
-    without a value; a ``text`` field without fielddata is a 400."""
-    name = spec["field"]
-    for index in targets:
-        mapped = field_mapping(index.mappings, name)
-        if mapped is not None:
-            sort_key_check(index, name)
-    counts: dict[Any, int] = {}
-    for _index, _doc_id, source in hits:
-        values = values_at(source, name)
-        if not values and "missing" in spec:
-            values = [spec["missing"]]
-        for value in dict.fromkeys(json.dumps(v) for v in values):
-            counts[value] = counts.get(value, 0) + 1
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    size = int(spec.get("size", 10))
-    return [
-        {"key": json.loads(key), "doc_count": count} for key, count in ordered[:size]
-    ], sum(count for _key, count in ordered[size:])
-
-
-def aggregate(targets: list[Index], hits: list, aggregations: dict) -> dict:
-    """Only ``terms`` aggregations; any other kind is a 400, never ignored."""
-    answers = {}
-    for agg_name, spec in aggregations.items():
-        kinds = [kind for kind in spec if kind not in ("meta", "aggs", "aggregations")]
-        if kinds != ["terms"]:
-            raise EsError(
-                400,
-                "x_content_parse_exception",
-                f"stand-in: unsupported aggregation {kinds} in [{agg_name}]",
-            )
-        buckets, others = _terms_buckets(targets, hits, spec["terms"])
-        answers[agg_name] = {
+def aggregate(targets: list[Index], hits: list, spec: dict | None) -> dict:
+    """``terms`` aggregations over every hit (not just the page), as the admin's
+    content-type facet asks; a text field is a 400 as in ES, any other
+    aggregation type too (not imitated)."""
+    if not spec:
+        return {}
+    results = {}
+    for name, aggregation in spec.items():
+        if set(aggregation) != {"terms"}:
+            raise EsError(400, "parsing_exception", f"unsupported aggregation [{name}]")
+        terms = aggregation["terms"]
+        field_name = terms["field"]
+        for index in targets:
+            mapped = field_mapping(index.mappings, field_name)
+            if mapped and mapped.get("type") == "text" and not mapped.get("fielddata"):
+                raise EsError(
+                    400,
+                    "illegal_argument_exception",
+                    "Fielddata is disabled on text fields by default. Set "
+                    f"fielddata=true on [{field_name}] in order to load field data.",
+                )
+        counts: dict = {}
+        for _index, _doc_id, source in hits:
+            values = values_at(source, field_name)
+            if not values and "missing" in terms:
+                values = [terms["missing"]]
+            for value in dict.fromkeys(values):
+                counts[value] = counts.get(value, 0) + 1
+        buckets = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        results[name] = {
             "doc_count_error_upper_bound": 0,
-            "sum_other_doc_count": others,
-            "buckets": buckets,
+            "sum_other_doc_count": sum(c for _k, c in buckets[terms.get("size", 10) :]),
+            "buckets": [
+                {"key": key, "doc_count": count}
+                for key, count in buckets[: terms.get("size", 10)]
+            ],
         }
-    return answers
+    return {"aggregations": results}
 
 
 # The server -----------------------------------------------------------------
@@ -744,13 +737,11 @@ class ElasticsearchStandIn:
             for doc_id, source in index.searchable.items()
             if matches(body.get("query"), {**source, "_id": doc_id})
         ]
-        aggregations = body.get("aggregations", body.get("aggs"))
-        if aggregations:
-            extra_aggs = {"aggregations": aggregate(targets, hits, aggregations)}
-        else:
-            extra_aggs = {}
         if "sort" in body:
             hits = sort_hits(targets, hits, body["sort"])
+        aggregations = aggregate(
+            targets, hits, body.get("aggregations", body.get("aggs"))
+        )
         total = len(hits)
         if "scroll" in params:
             scroll_id = f"scroll{len(self._scrolls) + 1}"
@@ -771,7 +762,7 @@ class ElasticsearchStandIn:
                 "max_score": 1.0 if page else None,
                 "hits": [_hit(index, doc_id, source) for index, doc_id, source in page],
             },
-            **extra_aggs,
+            **aggregations,
         }
 
     def scroll(self, body: dict, params: dict) -> dict:
