@@ -41,6 +41,7 @@ from wagtail.search.backends.elasticsearch9 import (
 from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
+from .fallback import DatabaseFallback
 from .models import PendingIndexUpdate
 from .resilience import WRITE_ERRORS, SearchUnavailable, cluster_failed, record_pending
 
@@ -92,7 +93,7 @@ class AutocompleteQueryCompiler(Elasticsearch9AutocompleteQueryCompiler):
     mapping_class = KeysMapping
 
 
-class SearchResults(Elasticsearch9SearchResults):
+class SearchResults(DatabaseFallback, Elasticsearch9SearchResults):
     """Reads with the search timeout; any failure becomes ``SearchUnavailable``.
 
     Only the read circuit counts here: a write that timed out says nothing
