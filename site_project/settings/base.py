@@ -100,6 +100,9 @@ MIDDLEWARE = [
     # The admin in the user's preferred language, also outside Wagtail's views.
     "translations.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin searches answered by the database while Elasticsearch is down say
+    # so (search.fallback).
+    "search.fallback.FallbackNoticeMiddleware",
     # A media storage that fails mid-upload: a message, not a 500 (core.media).
     "core.media.StorageUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
