@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, TransportError
 from elasticsearch import ApiError, NotFoundError
+from elasticsearch.helpers import BulkIndexError
 from modelsearch.backends.elasticsearch9 import Elasticsearch9Index
 from modelsearch.index import get_indexed_models
 from modelsearch.management.commands.rebuild_modelsearch_index import (
@@ -36,6 +37,9 @@ from modelsearch.management.commands.rebuild_modelsearch_index import (
 )
 
 from linguistics.keys import KEYS_ANALYZER
+
+from .models import PendingIndexUpdate
+from .resilience import cluster_failed, record_pending
 
 logger = logging.getLogger("search")
 
@@ -256,7 +260,7 @@ def repair(backend, write=print) -> None:
                 budget -= fill(
                     es, backend, index.name, models, state.progress, budget, write
                 )
-        except (TransportError, ApiError) as error:
+        except (TransportError, ApiError, BulkIndexError) as error:
             logger.warning("Search index %s not repaired: %s", index.name, error)
             write(f"Search index {index.name}: not repaired ({error}); will retry.")
             return
@@ -289,7 +293,12 @@ def fill(es, backend, name: str, models, progress: dict, budget: int, write) -> 
             chunk = list(todo[: min(FILL_CHUNK, budget - done)])
             if not chunk:
                 break
-            index.add_items(model, chunk)
+            try:
+                index.add_items(model, chunk)
+            except BulkIndexError as error:
+                if cluster_failed(error):
+                    raise
+                queue_refused(backend, model, chunk, error)
             done += len(chunk)
             progress[label] = chunk[-1].pk
             es.indices.put_mapping(
@@ -301,6 +310,25 @@ def fill(es, backend, name: str, models, progress: dict, budget: int, write) -> 
         _checked.discard(_key(backend, name))
     say(done, finished=True)
     return done
+
+
+def queue_refused(backend, model, chunk: list, error: BulkIndexError) -> None:
+    """Documents Elasticsearch refused during a fill go to the retry queue (and
+    its report), so that one bad document neither stops the fill nor goes
+    missing unnoticed."""
+    refused = {
+        str(result.get("_id")) for item in error.errors for result in item.values()
+    }
+    mapping = backend.mapping_class(model)
+    objects = [obj for obj in chunk if str(mapping.get_document_id(obj)) in refused]
+    reason = str(error.errors[0])[:500] if error.errors else str(error)
+    queued = record_pending(
+        backend=getattr(backend, "name", "default"),
+        action=PendingIndexUpdate.Action.ADD,
+        objects=objects,
+        error=reason,
+    )
+    logger.warning("Search index fill: %d document(s) refused and queued.", queued)
 
 
 def _progress(name: str, total: int, write):

@@ -22,7 +22,8 @@ does it:
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **faults**: ``write_delay``/``read_delay`` seconds, ``reject`` — a
+* **faults**: ``write_delay`` seconds (document writes), ``read_delay``
+  seconds (searches and counts, not index metadata), ``reject`` — a
   callable naming the error for a document ES would refuse (a 400 item) —
   and ``write_status`` (429 or 503): every write answers what an overloaded or
   unavailable cluster answers (``es_rejected_execution_exception``,
@@ -1022,6 +1023,10 @@ def _route(es: ElasticsearchStandIn, request: Request) -> tuple[int, Any]:
 
 
 WRITES = ("_doc", "_create", "_bulk")
+#: What ``read_delay`` slows: query execution. Index metadata (``GET index``,
+#: mappings, aliases, cluster health) comes from the cluster state and stays
+#: fast on a cluster whose searches are slow, as in ES.
+SEARCHES = ("_search", "_count", "_msearch")
 CLUSTER_FAILURES = {
     429: (
         "es_rejected_execution_exception",
@@ -1079,7 +1084,8 @@ def _handler(es: ElasticsearchStandIn):
                     {"WWW-Authenticate": 'Basic realm="security", ApiKey'},
                 )
             is_write = any(w in url.path for w in WRITES) and self.command != "GET"
-            delay = es.write_delay if is_write else es.read_delay
+            is_search = any(r in url.path for r in SEARCHES)
+            delay = es.write_delay if is_write else es.read_delay if is_search else 0
             if delay:
                 time.sleep(delay)
             if is_write and es.write_status:

@@ -9,6 +9,7 @@ Each case names the ES 9 behaviour it imitates.
 from __future__ import annotations
 
 import pytest
+from elastic_transport import ConnectionTimeout
 from elasticsearch import (
     ApiError,
     AuthenticationException,
@@ -212,3 +213,13 @@ def test_an_unknown_endpoint_or_query_is_a_400_never_silently_ignored(client):
         client.search(index="news", query={"more_like_this": {"like": "x"}})
     with pytest.raises(ApiError):
         client.perform_request("GET", "/_nonsense/endpoint")
+
+
+def test_read_delay_slows_searches_not_index_metadata(es, client):
+    """A cluster busy with queries still answers from its cluster state."""
+    client.indices.create(index="news")
+    es.read_delay = 5
+    quick = client.options(request_timeout=1, max_retries=0)
+    assert "news" in quick.indices.get(index="news")
+    with pytest.raises(ConnectionTimeout):
+        quick.search(index="news")

@@ -275,3 +275,20 @@ def test_the_worker_fills_a_big_index_a_bounded_share_per_tick_and_resumes(
     assert {str(a.pk) for a in articles} <= ids
     assert len(ids) == Page.objects.filter(depth__gt=1).count() + 1  # and the root
     assert ticks > 2
+
+
+def test_a_document_refused_during_the_fill_is_queued_and_the_fill_completes(
+    tree, committed, es
+):
+    with committed():
+        bad = publish(tree.section_ru, "Испорченная статья")
+        good = publish(tree.section_ru, "Хорошая статья")
+    wipe(es)
+    es.reject = lambda index, doc_id, source: (
+        "failed to parse field [title]" if doc_id == str(bad.pk) else None
+    )
+    worker_tick()
+    assert es.indices[PAGES].mappings["_meta"]["kmpress"]["filled"] is True
+    assert str(good.pk) in es.documents(PAGES)
+    row = PendingIndexUpdate.objects.get(object_id=str(bad.pk))
+    assert "failed to parse field" in row.last_error
