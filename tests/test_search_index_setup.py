@@ -95,6 +95,16 @@ def test_readers_find_an_article_published_before_any_update_index(
     assert "Профессия машиниста" in response.content.decode()
 
 
+def test_suggestions_offer_an_article_published_before_any_update_index(
+    client, tree, committed, es
+):
+    with committed():
+        publish(tree.section_ru, "Профессия машиниста", "Машинисты работают.")
+    response = client.get("/ru/search/suggest/", {"q": "Профессия"})
+    assert response.status_code == 200
+    assert "Профессия машиниста" in str(response.json()["suggestions"])
+
+
 def test_the_admin_title_sorted_search_answers_before_any_update_index(
     client, django_user_model, tree, committed, es
 ):
