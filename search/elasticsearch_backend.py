@@ -41,6 +41,7 @@ from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
 from .models import PendingIndexUpdate
+from .rebuild import JournallingRebuilder, journal
 from .resilience import SearchUnavailable, record_pending
 
 logger = logging.getLogger("search")
@@ -129,6 +130,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
     query_compiler_class = SearchQueryCompiler
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
     results_class = SearchResults
+    #: Swaps the alias in one request and replays writes made during the rebuild.
+    atomic_rebuilder_class = JournallingRebuilder
     #: ``manage.py retry_search_index`` replays the queue of such backends.
     replays_pending_writes = True
     settings = deep_update(
@@ -142,6 +145,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
         self.index_timeout = float(params.pop("INDEX_TIMEOUT", 0.5))
         self.search_timeout = float(params.pop("SEARCH_TIMEOUT", 3))
         self.retry_after = float(params.pop("RETRY_AFTER", 30))
+        self.rebuild_stale_after = float(params.pop("REBUILD_STALE_AFTER", 900))
         super().__init__(params)
         self.write_es = self.es.options(
             request_timeout=self.index_timeout, max_retries=0
@@ -198,6 +202,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
 
     def write(self, action: str, model, objects: list, *, client=None) -> None:
         """One write, raising on failure; the retry command calls it directly."""
+        journal(self, action, model, objects)  # replayed if a rebuild is running
         index = self.get_index_for_model(model)
         index.es = client or self.es
         if action == PendingIndexUpdate.Action.DELETE:

@@ -20,7 +20,10 @@ does it:
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
 * **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
-  callable naming the error for a document ES would refuse (a 400 item).
+  callable naming the error for a document ES would refuse (a 400 item);
+* **hooks**: ``before`` — a callable given each ``Request`` before it is
+  answered (outside the lock, other requests go on), so a test can hold one
+  request (say, the refresh that ends a rebuild's bulk load) at a known point.
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -443,6 +446,7 @@ class ElasticsearchStandIn:
         self.write_delay = 0.0
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
+        self.before: Callable[[Request], None] | None = None
         self.indices: dict[str, Index] = {}
         self.requests: list[Request] = []
         self.lock = threading.RLock()
@@ -642,10 +646,24 @@ class ElasticsearchStandIn:
         return {"acknowledged": True}
 
     def update_aliases(self, body: dict) -> dict:
-        """All actions or none, as one cluster-state update."""
+        """All actions or none, as one cluster-state update.
+
+        As ES (MetadataIndexAliasesService): ``remove_index`` actions apply
+        first, so an alias may take the name of an index the same request
+        deletes, and an ``add``/``remove`` naming such an index is a 404; an
+        alias may not take the name of an index that stays.
+        """
         indices = copy.deepcopy(self.indices)
-        for entry in body.get("actions", []):
-            ((action, spec),) = entry.items()
+        actions = [next(iter(entry.items())) for entry in body.get("actions", [])]
+        for action, spec in actions:
+            if action == "remove_index":
+                for name in spec.get("indices") or [spec.get("index")]:
+                    if name not in indices:
+                        raise not_found(name)
+                    del indices[name]
+        for action, spec in actions:
+            if action == "remove_index":
+                continue
             names = spec.get("indices") or [spec.get("index")]
             aliases = spec.get("aliases") or [spec.get("alias")]
             for name in names:
@@ -653,6 +671,13 @@ class ElasticsearchStandIn:
                     raise not_found(name)
                 if action == "add":
                     for alias in aliases:
+                        if alias in indices:
+                            raise EsError(
+                                400,
+                                "invalid_alias_name_exception",
+                                f"Invalid alias name [{alias}]: an index or data "
+                                "stream exists with the same name as the alias",
+                            )
                         extra = {k: v for k, v in spec.items() if k == "is_write_index"}
                         indices[name].aliases[alias] = extra
                 elif action == "remove":
@@ -664,8 +689,6 @@ class ElasticsearchStandIn:
                                 f"aliases [{alias}] missing",
                             )
                         del indices[name].aliases[alias]
-                elif action == "remove_index":
-                    del indices[name]
                 else:
                     raise EsError(
                         400, "parsing_exception", f"unknown alias action [{action}]"
@@ -956,6 +979,8 @@ def _handler(es: ElasticsearchStandIn):
                     error.body(),
                     {"WWW-Authenticate": 'Basic realm="security", ApiKey'},
                 )
+            if es.before is not None:
+                es.before(request)
             is_write = any(w in url.path for w in WRITES) and self.command != "GET"
             delay = es.write_delay if is_write else es.read_delay
             if delay:
