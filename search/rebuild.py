@@ -38,6 +38,7 @@ setting, default 900): writers ignore it and the next rebuild replaces it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import os
@@ -273,10 +274,8 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
         es = self.backend.es
         if not name or name in aliased(es, self.alias.name):
             return
-        try:
+        with contextlib.suppress(NotFoundError):
             es.indices.delete(index=name)
-        except NotFoundError:
-            pass
 
     def _report(self, message: str) -> None:
         context = command_context.get()

@@ -662,37 +662,8 @@ class ElasticsearchStandIn:
                         raise not_found(name)
                     del indices[name]
         for action, spec in actions:
-            if action == "remove_index":
-                continue
-            names = spec.get("indices") or [spec.get("index")]
-            aliases = spec.get("aliases") or [spec.get("alias")]
-            for name in names:
-                if name not in indices:
-                    raise not_found(name)
-                if action == "add":
-                    for alias in aliases:
-                        if alias in indices:
-                            raise EsError(
-                                400,
-                                "invalid_alias_name_exception",
-                                f"Invalid alias name [{alias}]: an index or data "
-                                "stream exists with the same name as the alias",
-                            )
-                        extra = {k: v for k, v in spec.items() if k == "is_write_index"}
-                        indices[name].aliases[alias] = extra
-                elif action == "remove":
-                    for alias in aliases:
-                        if alias not in indices[name].aliases:
-                            raise EsError(
-                                404,
-                                "aliases_not_found_exception",
-                                f"aliases [{alias}] missing",
-                            )
-                        del indices[name].aliases[alias]
-                else:
-                    raise EsError(
-                        400, "parsing_exception", f"unknown alias action [{action}]"
-                    )
+            if action != "remove_index":
+                _alias_change(indices, action, spec)
         self.indices = indices
         return {"acknowledged": True}
 
@@ -776,6 +747,34 @@ class ElasticsearchStandIn:
             "count": total,
             "_shards": {"total": len(targets), "successful": len(targets), "failed": 0},
         }
+
+
+def _alias_change(indices: dict[str, Index], action: str, spec: dict) -> None:
+    """One ``add`` or ``remove`` action of ``_aliases``, applied to ``indices``."""
+    if action not in ("add", "remove"):
+        raise EsError(400, "parsing_exception", f"unknown alias action [{action}]")
+    names = spec.get("indices") or [spec.get("index")]
+    aliases = spec.get("aliases") or [spec.get("alias")]
+    for name in names:
+        if name not in indices:
+            raise not_found(name)
+        for alias in aliases:
+            if action == "remove":
+                if alias not in indices[name].aliases:
+                    raise EsError(
+                        404, "aliases_not_found_exception", f"aliases [{alias}] missing"
+                    )
+                del indices[name].aliases[alias]
+            elif alias in indices:
+                raise EsError(
+                    400,
+                    "invalid_alias_name_exception",
+                    f"Invalid alias name [{alias}]: an index or data stream exists "
+                    "with the same name as the alias",
+                )
+            else:
+                extra = {k: v for k, v in spec.items() if k == "is_write_index"}
+                indices[name].aliases[alias] = extra
 
 
 def _hit(index: Index, doc_id: str, source: dict) -> dict:

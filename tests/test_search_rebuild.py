@@ -129,8 +129,11 @@ class Rebuild:
 @pytest.fixture
 def es(tree):
     breaker.reset()
-    with ElasticsearchStandIn() as standin, override_settings(
-        WAGTAILSEARCH_BACKENDS=elasticsearch_settings(standin.url, TIMEOUT=WAIT)
+    with (
+        ElasticsearchStandIn() as standin,
+        override_settings(
+            WAGTAILSEARCH_BACKENDS=elasticsearch_settings(standin.url, TIMEOUT=WAIT)
+        ),
     ):
         call_command("update_index", stdout=StringIO())  # the index serving now
         yield standin
@@ -187,9 +190,7 @@ def test_edits_made_while_the_rebuild_runs_are_in_the_new_index(tree, es):
     assert not IndexRebuildWrite.objects.exists()
 
 
-def test_the_alias_moves_in_one_aliases_request_and_never_names_two_indices(
-    tree, es
-):
+def test_the_alias_moves_in_one_aliases_request_and_never_names_two_indices(tree, es):
     add_article(tree.section_ru, "Ремонт дороги")
     (old,) = es.aliased(ALIAS)
     start = len(es.requests)
@@ -199,10 +200,9 @@ def test_the_alias_moves_in_one_aliases_request_and_never_names_two_indices(
 
     (new,) = es.aliased(ALIAS)
     requests = es.requests[start:]
-    alias_requests = [r for r in requests if "_alias" in r.path]
-    assert [r.path for r in alias_requests if r.method != "GET"] == [
-        "/_aliases"
-    ] * len([r for r in alias_requests if r.path == "/_aliases"])
+    assert not [
+        r for r in requests if "/_alias/" in r.path and r.method in ("PUT", "DELETE")
+    ]
     (swap,) = [r for r in requests if alias_swap(r)]
     assert swap.method == "POST"
     assert json.loads(swap.body)["actions"] == [
@@ -286,9 +286,7 @@ def test_a_stale_marker_of_a_killed_rebuild_blocks_nothing(tree, es):
     assert_new_index_alone(es, old)
 
 
-def test_a_second_rebuild_of_the_same_index_is_refused_with_a_clear_message(
-    tree, es
-):
+def test_a_second_rebuild_of_the_same_index_is_refused_with_a_clear_message(tree, es):
     (old,) = es.aliased(ALIAS)
     IndexRebuild.objects.create(
         backend="default",
@@ -337,6 +335,7 @@ def test_a_publish_from_another_process_during_the_rebuild_is_replayed(tree, es)
             cwd=Path(settings.BASE_DIR),
             env=env,
             capture_output=True,
+            check=False,
             text=True,
             timeout=WAIT * 4,
         )
