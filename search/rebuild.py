@@ -11,9 +11,12 @@ duplicates). ``JournallingRebuilder`` replaces it:
    index and bulk-loading it. Every ``SearchBackend.write`` (web nodes, worker,
    shell) checks the marker in the database and, while it is fresh, journals
    the object and action (``IndexRebuildWrite``, latest action per object)
-   *before* writing to the alias. Indexing runs after the publish commits
-   (search.signal_handlers), so a change committed before the marker is read
-   by the bulk load, and one committed after it is journalled.
+   *before* writing to the alias. A write that checked before the marker
+   existed is of a change the bulk load reads, provided that change committed
+   before the load: articles are indexed after commit (search.signal_handlers),
+   but a delete is written from ``post_delete``, inside its transaction. So
+   ``start()`` then waits (PostgreSQL, at most ``SETTLE_TIMEOUT`` seconds) for
+   every transaction that began before the marker to end; later ones see it.
 2. ``finish()`` replays the journal into the new index once (so it is nearly
    current), then swaps the alias in ONE ``_aliases`` request (``add`` the new
    index, ``remove_index`` the old ones, which also drops their alias: ES
@@ -43,11 +46,12 @@ import contextvars
 import logging
 import os
 import socket
+import time
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from elasticsearch import NotFoundError
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
@@ -57,6 +61,8 @@ from .models import IndexRebuild, IndexRebuildWrite, PendingIndexUpdate
 logger = logging.getLogger("search")
 
 DEFAULT_STALE_AFTER = 900
+#: Seconds ``start()`` waits for transactions older than the marker to end.
+SETTLE_TIMEOUT = 30
 #: Replay passes after the swap before giving up on quiet (writes keep coming).
 MAX_PASSES = 10
 
@@ -147,6 +153,7 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
 
     def start(self):
         self._claim()
+        self._settle()
         context = command_context.get()
         if context is not None:
             context.rebuilders.append(self)
@@ -188,6 +195,34 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
                 raise CommandError(
                     f"A rebuild of {self.alias.name} is already running."
                 ) from error
+
+    def _settle(self) -> None:
+        """Waits until no transaction that began before the marker is open."""
+        if connection.vendor != "postgresql":
+            return  # SQLite: one writer at a time, nothing is in flight
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            (marked,) = cursor.fetchone()
+            while time.monotonic() < deadline:
+                # Within a transaction PostgreSQL keeps one statistics snapshot.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND xact_start < %s",
+                    [marked],
+                )
+                if not cursor.fetchone()[0]:
+                    return
+                time.sleep(0.05)
+        logger.warning(
+            "Transactions older than the rebuild of %s are still open after %d s; "
+            "going on (a delete they make may survive in the new index until the "
+            "next write of that page).",
+            self.alias.name,
+            SETTLE_TIMEOUT,
+        )
 
     def beat(self) -> None:
         IndexRebuild.objects.filter(pk=self.marker.pk).update(

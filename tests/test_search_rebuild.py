@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -24,7 +25,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -347,4 +348,42 @@ def test_a_publish_from_another_process_during_the_rebuild_is_replayed(tree, es)
     assert done.returncode == 0, done.stderr
     assert seen, "the other process did not see the rebuild marker"
     assert titles(es)[str(article.pk)] == "Колледж выпустил мастеров"
+    assert_new_index_alone(es, old)
+
+
+def rebuild_waits_for_older_transactions() -> bool:
+    """The rebuild's connection is asking PostgreSQL which transactions are open."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh inside a transaction
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+            " AND datname = current_database() AND query LIKE %s",
+            ["%xact_start <%"],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def test_a_delete_in_a_transaction_open_when_the_rebuild_starts_is_not_in_the_new_index(
+    tree, es
+):
+    deleted = add_article(tree.section_ru, "Удалённая заметка")
+    (old,) = es.aliased(ALIAS)
+    loaded = Hold(bulk_load_done)
+    Hooks(es, loaded)
+
+    rebuild = Rebuild()
+    with transaction.atomic():
+        NewsPage.objects.get(pk=deleted.pk).delete()  # written to the old index now
+        rebuild.thread.start()
+        # Either the rebuild waits for this transaction, or (upstream) it has
+        # bulk-loaded the page this transaction is deleting.
+        for _step in range(WAIT * 20):
+            if loaded.reached.is_set() or rebuild_waits_for_older_transactions():
+                break
+            time.sleep(0.05)
+        # The delete commits only now, after the rebuild started.
+    loaded.release()
+    rebuild.join()
+
+    assert str(deleted.pk) not in titles(es)
     assert_new_index_alone(es, old)
