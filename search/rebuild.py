@@ -94,8 +94,15 @@ def _fresh(backend, alias: str):
 
 
 def journal(backend, action: str, model, objects: list) -> None:
-    """Records the writes if a rebuild of their index is running (one query if not)."""
+    """Records the writes if a rebuild of their index is running (one query if not).
+
+    The first check takes no lock: a writer that finds no marker wrote a change
+    committed before the marker (articles index after commit), or is inside a
+    transaction that ``_settle`` waits for; either way the bulk load reads it.
+    """
     alias = backend.get_index_for_model(model).name
+    if not _fresh(backend, alias).exists():
+        return
     with transaction.atomic():
         rebuild = _fresh(backend, alias).select_for_update().first()
         if rebuild is None:
