@@ -53,10 +53,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from elasticsearch import NotFoundError
+from elastic_transport import TransportError
+from elasticsearch import ApiError, NotFoundError
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
 
 from .models import IndexRebuild, IndexRebuildWrite, PendingIndexUpdate
+from .resilience import record_pending
 
 logger = logging.getLogger("search")
 
@@ -153,7 +155,8 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
         super().__init__(index)
         self.backend = index.backend
         self.marker: IndexRebuild | None = None
-        self.replayed = 0
+        #: (content type, object id) of every object replayed.
+        self.replayed_objects: set[tuple[int, str]] = set()
         self.finished = False
 
     # Start ------------------------------------------------------------------
@@ -248,14 +251,15 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
                 break
         else:
             logger.warning(
-                "Writes kept coming while replaying %s; the marker goes stale.",
+                "Writes kept coming while replaying %s; replaying the rest once.",
                 self.alias.name,
             )
+            self._replay_entries(self._release_anyway(seen))
         self.finished = True
         self.index.refresh()
         self._report(
-            f"{self.backend.name}: replayed {self.replayed} write(s) made during "
-            f"the rebuild of {self.alias.name}"
+            f"{self.backend.name}: replayed {len(self.replayed_objects)} write(s) "
+            f"made during the rebuild of {self.alias.name}"
         )
 
     def _swap(self) -> None:
@@ -272,17 +276,17 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
         """Replays entries journalled after ``after``; returns the counter seen."""
         self.marker.refresh_from_db(fields=["writes"])
         seen = self.marker.writes
-        entries = (
-            IndexRebuildWrite.objects.filter(rebuild=self.marker, seq__gt=after)
-            .select_related("content_type")
-            .order_by("seq")
-        )
-        for entry in entries.iterator():
-            self._replay_one(entry)
-            self.replayed += 1
+        entries = IndexRebuildWrite.objects.filter(rebuild=self.marker, seq__gt=after)
+        self._replay_entries(entries.select_related("content_type").order_by("seq"))
         return seen
 
+    def _replay_entries(self, entries) -> None:
+        for entry in entries:
+            self._replay_one(entry)
+            self.replayed_objects.add((entry.content_type_id, entry.object_id))
+
     def _replay_one(self, entry: IndexRebuildWrite) -> None:
+        """Writes the object's current state; a failure goes to the retry queue."""
         model = entry.content_type.model_class()
         if model is None:
             return
@@ -290,10 +294,20 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
         if entry.action == PendingIndexUpdate.Action.ADD:
             indexed = getattr(model, "get_indexed_objects", model._default_manager.all)
             obj = indexed().filter(pk=entry.object_id).first()
-        if obj is not None:
-            self.index.add_item(obj)
-        else:  # deleted, or no longer indexed (unpublished)
-            self.index.delete_item(model(pk=entry.object_id))
+        try:
+            if obj is not None:
+                self.index.add_item(obj)
+            else:  # deleted, or no longer indexed (unpublished)
+                self.index.delete_item(model(pk=entry.object_id))
+        except (ApiError, TransportError) as error:
+            action = PendingIndexUpdate.Action
+            record_pending(
+                backend=self.backend.name,
+                action=action.ADD if obj is not None else action.DELETE,
+                objects=[obj if obj is not None else model(pk=entry.object_id)],
+                error=str(error),
+            )
+            logger.warning("Replaying %s failed (%s): queued for retry.", entry, error)
 
     def _release(self, seen: int) -> bool:
         """Deletes the marker unless a write was journalled since ``seen``."""
@@ -303,6 +317,18 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
                 return False
             marker.delete()
         return True
+
+    def _release_anyway(self, seen: int) -> list[IndexRebuildWrite]:
+        """Deletes the marker; returns the entries journalled since ``seen``."""
+        with transaction.atomic():
+            marker = IndexRebuild.objects.select_for_update().get(pk=self.marker.pk)
+            rest = list(
+                marker.journal.filter(seq__gt=seen)
+                .select_related("content_type")
+                .order_by("seq")
+            )
+            marker.delete()
+        return rest
 
     # Failure ----------------------------------------------------------------
 
