@@ -8,9 +8,13 @@ marker and half-built index go, and the old index keeps serving.
 
 from __future__ import annotations
 
+import logging
+
 from wagtail.search.management.commands.update_index import Command as Upstream
 
 from search.rebuild import command_context
+
+logger = logging.getLogger("search")
 
 
 class Command(Upstream):
@@ -22,7 +26,10 @@ class Command(Upstream):
         except BaseException:
             for rebuilder in self.rebuilders:
                 if rebuilder.marker is not None and not rebuilder.finished:
-                    rebuilder.abandon()
+                    try:
+                        rebuilder.abandon()
+                    except Exception:  # ES down too: the marker goes stale
+                        logger.exception("Could not clean up after %s", rebuilder)
             raise
         finally:
             command_context.reset(token)
