@@ -30,7 +30,10 @@ duplicates). ``JournallingRebuilder`` replaces it:
 4. The marker is deleted (journal with it) under its row lock, and only if
    the counter did not move since the last pass: a writer holding the lock has
    journalled (and we pass again), a writer waiting for it finds no marker and
-   writes through the alias, which already names the new index.
+   writes through the alias, which already names the new index. After
+   ``MAX_PASSES`` busy passes the marker goes anyway and what was journalled
+   since the last pass is replayed once more. A replayed write that fails is
+   queued for ``retry_search_index`` like any other failed write.
 
 A rebuild that fails keeps the old index serving: the alias is untouched until
 the swap. ``abandon()`` (called by our ``update_index`` on error) removes the
