@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('search', '0001_pending_index_update'),
+        ('search', '0002_pending_index_update_parked'),
     ]
 
     operations = [
