@@ -44,6 +44,7 @@ from linguistics.keys import KEYS_ANALYZER
 from .fallback import DatabaseFallback
 from .indices import GuardedIndex
 from .models import PendingIndexUpdate
+from .rebuild import JournallingRebuilder, journal
 from .resilience import WRITE_ERRORS, SearchUnavailable, cluster_failed, record_pending
 
 logger = logging.getLogger("search")
@@ -142,6 +143,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
     index_class = GuardedIndex
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
     results_class = SearchResults
+    #: Swaps the alias in one request and replays writes made during the rebuild.
+    atomic_rebuilder_class = JournallingRebuilder
     #: ``manage.py retry_search_index`` replays the queue of such backends.
     replays_pending_writes = True
     settings = deep_update(
@@ -156,6 +159,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
         self.index_timeout = float(params.pop("INDEX_TIMEOUT", DEFAULT_INDEX_TIMEOUT))
         self.search_timeout = float(params.pop("SEARCH_TIMEOUT", 3))
         self.retry_after = float(params.pop("RETRY_AFTER", 30))
+        self.rebuild_stale_after = float(params.pop("REBUILD_STALE_AFTER", 900))
         super().__init__(params)
         self.write_es = self.es.options(
             request_timeout=self.index_timeout, max_retries=0
@@ -224,6 +228,7 @@ class SearchBackend(Elasticsearch9SearchBackend):
 
     def write(self, action: str, model, objects: list, *, client=None) -> None:
         """One write, raising on failure; the retry command calls it directly."""
+        journal(self, action, model, objects)  # replayed if a rebuild is running
         index = self.get_index_for_model(model)
         index.es = client or self.es
         if action == PendingIndexUpdate.Action.DELETE:

@@ -27,11 +27,14 @@ does it:
   callable naming the error for a document ES would refuse (a 400 item) —
   and ``write_status`` (429 or 503): every write answers what an overloaded or
   unavailable cluster answers (``es_rejected_execution_exception``,
-  ``unavailable_shards_exception``).
+  ``unavailable_shards_exception``);
 * **cluster health**: one node, so an index asking for replicas
   (``number_of_replicas``, 1 when unset, as in ES) leaves the cluster yellow;
   ``health = "red"`` forces a status. ``wait_for_status`` not reached within
   ``timeout`` answers 408 with ``timed_out: true``, as ES does.
+* **hooks**: ``before`` — a callable given each ``Request`` before it is
+  answered (outside the lock, other requests go on), so a test can hold one
+  request (say, the refresh that ends a rebuild's bulk load) at a known point.
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -501,6 +504,7 @@ class ElasticsearchStandIn:
         self.write_delay = 0.0
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
+        self.before: Callable[[Request], None] | None = None
         self.write_status: int | None = None
         #: None: computed (green, or yellow while replicas cannot be placed).
         self.health: str | None = None
@@ -704,34 +708,24 @@ class ElasticsearchStandIn:
         return {"acknowledged": True}
 
     def update_aliases(self, body: dict) -> dict:
-        """All actions or none, as one cluster-state update."""
+        """All actions or none, as one cluster-state update.
+
+        As ES (MetadataIndexAliasesService): ``remove_index`` actions apply
+        first, so an alias may take the name of an index the same request
+        deletes, and an ``add``/``remove`` naming such an index is a 404; an
+        alias may not take the name of an index that stays.
+        """
         indices = copy.deepcopy(self.indices)
-        for entry in body.get("actions", []):
-            ((action, spec),) = entry.items()
-            names = spec.get("indices") or [spec.get("index")]
-            aliases = spec.get("aliases") or [spec.get("alias")]
-            for name in names:
-                if name not in indices:
-                    raise not_found(name)
-                if action == "add":
-                    for alias in aliases:
-                        extra = {k: v for k, v in spec.items() if k == "is_write_index"}
-                        indices[name].aliases[alias] = extra
-                elif action == "remove":
-                    for alias in aliases:
-                        if alias not in indices[name].aliases:
-                            raise EsError(
-                                404,
-                                "aliases_not_found_exception",
-                                f"aliases [{alias}] missing",
-                            )
-                        del indices[name].aliases[alias]
-                elif action == "remove_index":
+        actions = [next(iter(entry.items())) for entry in body.get("actions", [])]
+        for action, spec in actions:
+            if action == "remove_index":
+                for name in spec.get("indices") or [spec.get("index")]:
+                    if name not in indices:
+                        raise not_found(name)
                     del indices[name]
-                else:
-                    raise EsError(
-                        400, "parsing_exception", f"unknown alias action [{action}]"
-                    )
+        for action, spec in actions:
+            if action != "remove_index":
+                _alias_change(indices, action, spec)
         self.indices = indices
         return {"acknowledged": True}
 
@@ -818,6 +812,34 @@ class ElasticsearchStandIn:
             "count": total,
             "_shards": {"total": len(targets), "successful": len(targets), "failed": 0},
         }
+
+
+def _alias_change(indices: dict[str, Index], action: str, spec: dict) -> None:
+    """One ``add`` or ``remove`` action of ``_aliases``, applied to ``indices``."""
+    if action not in ("add", "remove"):
+        raise EsError(400, "parsing_exception", f"unknown alias action [{action}]")
+    names = spec.get("indices") or [spec.get("index")]
+    aliases = spec.get("aliases") or [spec.get("alias")]
+    for name in names:
+        if name not in indices:
+            raise not_found(name)
+        for alias in aliases:
+            if action == "remove":
+                if alias not in indices[name].aliases:
+                    raise EsError(
+                        404, "aliases_not_found_exception", f"aliases [{alias}] missing"
+                    )
+                del indices[name].aliases[alias]
+            elif alias in indices:
+                raise EsError(
+                    400,
+                    "invalid_alias_name_exception",
+                    f"Invalid alias name [{alias}]: an index or data stream exists "
+                    "with the same name as the alias",
+                )
+            else:
+                extra = {k: v for k, v in spec.items() if k == "is_write_index"}
+                indices[name].aliases[alias] = extra
 
 
 def _hit(index: Index, doc_id: str, source: dict) -> dict:
@@ -1083,6 +1105,8 @@ def _handler(es: ElasticsearchStandIn):
                     error.body(),
                     {"WWW-Authenticate": 'Basic realm="security", ApiKey'},
                 )
+            if es.before is not None:
+                es.before(request)
             is_write = any(w in url.path for w in WRITES) and self.command != "GET"
             is_search = any(r in url.path for r in SEARCHES)
             delay = es.write_delay if is_write else es.read_delay if is_search else 0
