@@ -302,3 +302,16 @@ def test_a_document_refused_during_the_fill_is_queued_and_the_fill_completes(
     assert str(good.pk) in es.documents(PAGES)
     row = PendingIndexUpdate.objects.get(object_id=str(bad.pk))
     assert "failed to parse field" in row.last_error
+
+
+def test_update_index_replaces_an_index_the_backend_created_and_the_worker_rests(
+    tree, committed, es
+):
+    with committed():
+        article = publish(tree.section_ru, "Профессия машиниста")
+    assert es.aliased(PAGES) == []  # a concrete index of the alias's name
+    call_command("update_index", stdout=StringIO(), stderr=StringIO())
+    (rebuilt,) = es.aliased(PAGES)
+    assert "_meta" not in es.indices[rebuilt].mappings  # built whole: nothing to fill
+    assert str(article.pk) in es.documents(PAGES)
+    assert "objects indexed" not in worker_tick()
