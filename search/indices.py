@@ -15,7 +15,10 @@ fresh ``docker compose up``, a wiped data volume), so the backend sees to it:
   error names the fix, ``manage.py update_index``.
 * **The worker** (``retry_search_index``, every tick) creates a missing index
   and indexes everything into a missing or unfilled one, in chunks, logging
-  its progress, stopping at the first failure (the next tick starts again).
+  its progress: at most ``KMPRESS_SEARCH_FILL_PER_TICK`` objects a tick, the
+  next tick resuming from the progress kept in the index's ``_meta``; it stops
+  at a cluster failure, and a document Elasticsearch refuses goes to the retry
+  queue while the fill goes on.
 * **Readiness** (core.health) reports the page index as missing, empty,
   unfilled or wrongly mapped.
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -147,11 +151,9 @@ def create(es, backend, name: str, models: list[type]) -> None:
     it agree (the loser's "already exists" is success); ``update_index`` later
     replaces it with an aliased one as usual."""
     try:
-        es.indices.create(
-            index=name,
-            **backend.settings,
-            mappings={"_meta": {META_KEY: {"filled": False}}},
-        )
+        body = deepcopy(backend.settings)
+        body.setdefault("mappings", {})["_meta"] = {META_KEY: {"filled": False}}
+        es.indices.create(index=name, **body)
     except ApiError as error:
         if "resource_already_exists_exception" not in str(error):
             raise
