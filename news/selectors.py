@@ -179,12 +179,15 @@ def searchable_articles(
     """Live public articles of one language in the shape search backends accept.
 
     Search backends take plain filters only: no annotations, no subqueries.
+    A section is matched by its id (the ``section`` column), not by tree
+    path: moving or reordering sections shifts paths, and an index that still
+    held the old ones would answer with another section's articles.
     """
     queryset = exclude_private(
         ArticlePage.objects.live().filter(locale=locale)
     ).exclude(id__in=foreign_aliases())
     if section is not None:
-        queryset = queryset.descendant_of(section)
+        queryset = queryset.filter(section_id=section.pk)
     return queryset
 
 
