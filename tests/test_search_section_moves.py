@@ -23,6 +23,7 @@ from wagtail.search.backends import get_search_backend
 
 from core.caching.breaker import breaker
 from news.models import ArticlePage
+from search.models import PendingIndexUpdate
 from tests.elasticsearch_standin import ElasticsearchStandIn
 from tests.factories import SectionPageFactory
 from tests.search_support import elasticsearch_settings
@@ -226,3 +227,35 @@ def test_on_the_database_backend_a_reordered_section_searches_exactly(
     with committed():
         sections["Б"].move(sections["А"], pos="left")
     assert_sections_exact(admin_client, sections)
+
+
+def test_paths_a_move_shifts_while_elasticsearch_is_down_are_queued_for_retry(
+    client, es_paper, committed
+):
+    backend = get_search_backend()
+    breaker.trip(backend.circuit, 30)
+    with committed():
+        es_paper["В"].move(es_paper["А"], pos="left")
+    queued = {
+        int(pk) for pk in PendingIndexUpdate.objects.values_list("object_id", flat=True)
+    }
+    shifted = Page.objects.descendant_of(es_paper["А"].get_parent())
+    assert set(shifted.values_list("pk", flat=True)) == queued
+    breaker.reset()
+    call_command("retry_search_index", stdout=StringIO(), stderr=StringIO())
+    assert not PendingIndexUpdate.objects.exists()
+    assert_sections_exact(client, es_paper)
+
+
+def test_a_shifted_page_missing_from_the_index_is_queued_whole(
+    client, standin, es_paper, committed
+):
+    lost = ArticlePage.objects.get(title="Комбинат Б1")
+    (index,) = standin.aliased(get_search_backend().get_index_for_model(Page).name)
+    standin.delete_document(index, str(lost.pk))
+    with committed():
+        es_paper["В"].move(es_paper["А"], pos="left")
+    queued = PendingIndexUpdate.objects.values_list("object_id", flat=True)
+    assert list(queued) == [str(lost.pk)]
+    call_command("retry_search_index", stdout=StringIO(), stderr=StringIO())
+    assert_sections_exact(client, es_paper)
