@@ -198,15 +198,16 @@ def search_sections(*, locale: Locale) -> QuerySet[SectionPage]:
     ).only("id", "title", "path", "locale_id")
 
 
-def section_titles(*, articles: list[Page]) -> dict[int, str]:
-    """Section title of each article (by article pk), in one query."""
-    paths = {article.pk: article.path[:SECTION_PATH_LENGTH] for article in articles}
-    if not paths:
+def section_titles(*, articles: list[ArticlePage]) -> dict[int, str]:
+    """Section title of each article (by article pk), in one query, by the
+    ``section`` column that search filters on too."""
+    sections = {article.pk: article.section_id for article in articles}
+    if not sections:
         return {}
     titles = dict(
-        Page.objects.filter(path__in=set(paths.values())).values_list("path", "title")
+        Page.objects.filter(pk__in=set(sections.values())).values_list("pk", "title")
     )
-    return {pk: titles.get(path, "") for pk, path in paths.items()}
+    return {pk: titles.get(section, "") for pk, section in sections.items()}
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:
