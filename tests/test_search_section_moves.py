@@ -10,6 +10,7 @@ stand-in and on the database backend, through the admin's own endpoints.
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 
@@ -27,6 +28,7 @@ from search.models import PendingIndexUpdate
 from tests.elasticsearch_standin import ElasticsearchStandIn
 from tests.factories import SectionPageFactory
 from tests.search_support import elasticsearch_settings
+from tests.test_search_elasticsearch_mapping import collect
 from tests.test_search_morphology import add_article
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,17 @@ def test_a_shifted_page_missing_from_the_index_is_queued_whole(
     assert list(queued) == [str(lost.pk)]
     call_command("retry_search_index", stdout=StringIO(), stderr=StringIO())
     assert_sections_exact(client, es_paper)
+
+
+def test_a_section_search_asks_elasticsearch_for_the_section_id_not_a_path(
+    client, standin, es_paper
+):
+    section = es_paper["Б"]
+    standin.requests.clear()
+    found(client, section)
+    bodies = [r.json() for r in standin.requests if "_search" in r.path]
+    assert bodies
+    for body in bodies:
+        terms = collect(body, "term")
+        assert {"news_articlepage__section_id_filter": section.pk} in terms
+        assert "path_filter" not in json.dumps(body)
