@@ -7,11 +7,13 @@
   split on whitespace, lower-case, nothing else (no stemming, no folding, no
   stop words). Elasticsearch ships no Kazakh analyzer; with this choice SQLite,
   PostgreSQL and Elasticsearch find the same articles.
-* **Outages.** Writes use a short timeout and no retries; a failure is logged,
-  queued in ``PendingIndexUpdate`` for ``retry_search_index`` and trips the
-  backend's circuit (core.caching.breaker), so publishing never waits on a
-  dead cluster. Searches raise ``SearchUnavailable``, which the search page
-  turns into a friendly 503.
+* **Outages.** Reads and writes have a circuit each (core.caching.breaker):
+  a slow or failed write opens only the write circuit, so search keeps
+  answering while a publish's write is queued, and a failed search never
+  stops publishes from indexing. A write has ``INDEX_TIMEOUT`` and no retries;
+  a failure is logged and queued in ``PendingIndexUpdate`` for
+  ``retry_search_index`` (search.resilience). Searches raise
+  ``SearchUnavailable``, which the search page turns into a friendly 503.
 
 Selected in settings with ``"BACKEND": "search.elasticsearch_backend"``.
 """
@@ -23,7 +25,6 @@ from copy import deepcopy
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError
-from elasticsearch.helpers import BulkIndexError
 from modelsearch.backends.base import get_model_root
 from modelsearch.backends.elasticsearch9 import (
     Elasticsearch9Mapping,
@@ -40,8 +41,9 @@ from wagtail.search.backends.elasticsearch9 import (
 from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
+from .fallback import DatabaseFallback
 from .models import PendingIndexUpdate
-from .resilience import SearchUnavailable, record_pending
+from .resilience import WRITE_ERRORS, SearchUnavailable, cluster_failed, record_pending
 
 logger = logging.getLogger("search")
 
@@ -62,8 +64,9 @@ INDEX_SETTINGS = {
     },
 }
 
-WRITE_ERRORS = (TransportError, ApiError, BulkIndexError)
 READ_ERRORS = (TransportError, ApiError)
+#: Seconds a publish waits for its one write (see ``SearchBackend._write``).
+DEFAULT_INDEX_TIMEOUT = 5.0
 
 
 class KeysMapping(Elasticsearch9Mapping):
@@ -90,8 +93,12 @@ class AutocompleteQueryCompiler(Elasticsearch9AutocompleteQueryCompiler):
     mapping_class = KeysMapping
 
 
-class SearchResults(Elasticsearch9SearchResults):
-    """Reads with the search timeout; any failure becomes ``SearchUnavailable``."""
+class SearchResults(DatabaseFallback, Elasticsearch9SearchResults):
+    """Reads with the search timeout; any failure becomes ``SearchUnavailable``.
+
+    Only the read circuit counts here: a write that timed out says nothing
+    about whether the cluster can answer a search.
+    """
 
     def _guard(self, call):
         backend = self.backend
@@ -122,8 +129,11 @@ class SearchResults(Elasticsearch9SearchResults):
 
 class SearchBackend(Elasticsearch9SearchBackend):
     """Extra settings: ``NAME`` (the alias, for the retry queue), ``INDEX_TIMEOUT``
-    (seconds a publish may wait for one write), ``SEARCH_TIMEOUT`` and
-    ``RETRY_AFTER`` (seconds the breaker stays open after a failure)."""
+    (seconds a publish may wait for one write, default 5), ``SEARCH_TIMEOUT``
+    and ``RETRY_AFTER`` (seconds a circuit stays open after a failure).
+
+    ``circuit`` guards reads, ``write_circuit`` writes.
+    """
 
     mapping_class = KeysMapping
     query_compiler_class = SearchQueryCompiler
@@ -139,7 +149,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
         params = dict(params)
         self.name = params.pop("NAME", "default")
         self.circuit = search_circuit(self.name)
-        self.index_timeout = float(params.pop("INDEX_TIMEOUT", 0.5))
+        self.write_circuit = f"{self.circuit} writes"
+        self.index_timeout = float(params.pop("INDEX_TIMEOUT", DEFAULT_INDEX_TIMEOUT))
         self.search_timeout = float(params.pop("SEARCH_TIMEOUT", 3))
         self.retry_after = float(params.pop("RETRY_AFTER", 30))
         super().__init__(params)
@@ -162,9 +173,21 @@ class SearchBackend(Elasticsearch9SearchBackend):
         self._write(PendingIndexUpdate.Action.DELETE, type(obj), [obj])
 
     def _write(self, action: str, model, objects: list) -> None:
+        """Writes from the request, never raising; a failure is queued.
+
+        Why in the request, not the worker: a publish writes one small
+        document, milliseconds on a healthy cluster, and readers expect the
+        article to be findable at once; the worker would delay every publish
+        by up to a tick and make search depend on it running. ``INDEX_TIMEOUT``
+        (5 s by default) covers a cluster that is busy (merges, a rebuild, a GC
+        pause) rather than down; a down one costs the first write that long,
+        then the write circuit queues later publishes without waiting. Nothing
+        is lost: a timed-out write is queued and replayed (an index write is
+        idempotent, so replaying one that did land is harmless).
+        """
         if not objects:
             return
-        if breaker.is_open(self.circuit):
+        if breaker.is_open(self.write_circuit):
             queued = record_pending(
                 backend=self.name,
                 action=action,
@@ -183,8 +206,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
         try:
             self.write(action, model, objects, client=client)
         except WRITE_ERRORS as error:
-            if isinstance(error, TransportError):
-                breaker.trip(self.circuit, self.retry_after)
+            if cluster_failed(error):
+                breaker.trip(self.write_circuit, self.retry_after)
             queued = record_pending(
                 backend=self.name, action=action, objects=objects, error=str(error)
             )

@@ -9,6 +9,13 @@ class PendingIndexUpdate(models.Model):
     One row per object: a later failure for the same object replaces the action,
     since only the latest state matters. ``manage.py retry_search_index`` (run
     by the worker) replays and deletes the rows.
+
+    ``attempts`` counts every failure; ``refusals`` only those where
+    Elasticsearch answered and refused the document (a 4xx), since an outage
+    says nothing about the document. After ``KMPRESS_SEARCH_PARK_AFTER``
+    refusals the row is parked: later runs skip it, so one bad document never
+    holds up the queue, and the error waits in the admin report
+    (search.admin_views) for a superuser to retry or discard it.
     """
 
     class Action(models.TextChoices):
@@ -22,7 +29,9 @@ class PendingIndexUpdate(models.Model):
     action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     backend = models.CharField(_("search backend"), max_length=64, default="default")
     attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    refusals = models.PositiveIntegerField(_("refusals"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    parked_at = models.DateTimeField(_("parked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -24,6 +24,7 @@ from news import selectors
 from news.models import ArticlePage
 
 from .analysis import AnalysedQuery, first_match, highlight
+from .fallback import strict_results
 
 logger = logging.getLogger("search")
 
@@ -78,6 +79,7 @@ def result_excerpt(
     return highlight((ELLIPSIS if start else "") + snippet, query, language)
 
 
+@strict_results()
 def search_results(
     request: HttpRequest,
     *,
@@ -144,6 +146,7 @@ def record_hit(text: str) -> None:
         logger.warning("Could not record the search query hit.", exc_info=True)
 
 
+@strict_results()
 def suggestions(
     request: HttpRequest, *, text: str, locale: Locale
 ) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 Wagtail's own "Search terms" report is for superusers only; editors who manage
 promotions need to see what readers look for, so this report replaces it in
 the Reports menu and also shows how many promoted results each query has.
+Superusers also get the search index queue (search.admin_views).
 """
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -15,6 +16,8 @@ from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
+
+from . import admin_views
 
 PROMOTION_PERMISSIONS = (
     "wagtailsearchpromotions.add_searchpromotion",
@@ -97,3 +100,41 @@ def register_popular_queries_menu_item():
 def hide_superuser_only_search_terms(request, menu_items):
     """Ours lists the same queries for more editors; one report is enough."""
     menu_items[:] = [item for item in menu_items if item.name != "search-terms"]
+
+
+@hooks.register("register_admin_urls")
+def register_index_queue_urls():
+    queue = admin_views.INDEX_URL
+    return [
+        path(
+            "reports/search-index-queue/",
+            admin_views.IndexQueueReportView.as_view(),
+            name=queue,
+        ),
+        path(
+            "reports/search-index-queue/results/",
+            admin_views.IndexQueueReportView.as_view(results_only=True),
+            name=f"{queue}_results",
+        ),
+        path(
+            "reports/search-index-queue/<int:pk>/retry/",
+            admin_views.retry,
+            name=f"{queue}_retry",
+        ),
+        path(
+            "reports/search-index-queue/<int:pk>/discard/",
+            admin_views.discard,
+            name=f"{queue}_discard",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_index_queue_menu_item():
+    return admin_views.IndexQueueMenuItem(
+        _("Search index queue"),
+        reverse(admin_views.INDEX_URL),
+        name="search-index-queue",
+        icon_name="warning",
+        order=1295,
+    )

@@ -15,12 +15,21 @@ does it:
   alias of several indices without a write index is a 400; searching such an
   alias returns every index's hits (duplicates); deleting an alias by name is
   a 400;
+* **aggregations**: ``terms`` (Wagtail's ``facet()``, used by the admin's page
+  search), a 400 on a text field as in ES;
 * **result window**: ``from + size`` past ``index.max_result_window`` (10,000)
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **faults**: ``write_delay``/``read_delay`` seconds, and ``reject`` — a
-  callable naming the error for a document ES would refuse (a 400 item).
+* **faults**: ``write_delay``/``read_delay`` seconds, ``reject`` — a
+  callable naming the error for a document ES would refuse (a 400 item) —
+  and ``write_status`` (429 or 503): every write answers what an overloaded or
+  unavailable cluster answers (``es_rejected_execution_exception``,
+  ``unavailable_shards_exception``).
+* **cluster health**: one node, so an index asking for replicas
+  (``number_of_replicas``, 1 when unset, as in ES) leaves the cluster yellow;
+  ``health = "red"`` forces a status. ``wait_for_status`` not reached within
+  ``timeout`` answers 408 with ``timed_out: true``, as ES does.
 
 Every request is recorded (``requests``) so a test can also assert on what
 kmpress sent. Unknown endpoints and query types answer 400, so a test never
@@ -34,6 +43,7 @@ import copy
 import json
 import re
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -407,6 +417,43 @@ def sort_hits(
     return hits
 
 
+def aggregate(targets: list[Index], hits: list[tuple[Index, str, dict]], aggs: dict):
+    """``terms`` aggregations (Wagtail's ``facet()``), as ES 9 answers them: a text
+    field is a 400, buckets by count then key, ``missing`` counts documents
+    without a value. Other aggregation types and sub-aggregations are a 400."""
+    result = {}
+    for name, spec in aggs.items():
+        kinds = [key for key in spec if key != "meta"]
+        if kinds != ["terms"]:
+            raise EsError(
+                400,
+                "parsing_exception",
+                f"stand-in: unsupported aggregation [{name}]: {sorted(spec)}",
+            )
+        terms = spec["terms"]
+        field_name = terms["field"]
+        for index in targets:
+            mapped = field_mapping(index.mappings, field_name)
+            if mapped is not None:
+                sort_key_check(index, field_name)
+        counts: dict[Any, int] = {}
+        for _index, _doc_id, source in hits:
+            values = values_at(source, field_name)
+            if not values and "missing" in terms:
+                values = [terms["missing"]]
+            for value in {json.dumps(v): v for v in values}.values():
+                counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        size = int(terms.get("size", 10))
+        shown = ranked[:size]
+        result[name] = {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": sum(c for _k, c in ranked[size:]),
+            "buckets": [{"key": key, "doc_count": count} for key, count in shown],
+        }
+    return result
+
+
 # The server -----------------------------------------------------------------
 
 
@@ -423,6 +470,15 @@ class Request:
 
     def json_lines(self) -> list:
         return [json.loads(line) for line in self.body.splitlines() if line.strip()]
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that gave up (its timeout, a write_delay fault) closes the
+    socket before the answer: expected here, so not printed as a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class ElasticsearchStandIn:
@@ -443,11 +499,14 @@ class ElasticsearchStandIn:
         self.write_delay = 0.0
         self.read_delay = 0.0
         self.reject: Callable[[str, str, dict], str | None] | None = None
+        self.write_status: int | None = None
+        #: None: computed (green, or yellow while replicas cannot be placed).
+        self.health: str | None = None
         self.indices: dict[str, Index] = {}
         self.requests: list[Request] = []
         self.lock = threading.RLock()
         self._scrolls: dict[str, list] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = QuietServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
         scheme = "http"
         if certfile:
@@ -729,6 +788,9 @@ class ElasticsearchStandIn:
             page, extra = hits[:size], {"_scroll_id": scroll_id}
         else:
             page, extra = hits[start : start + size], {}
+        aggs = body.get("aggregations", body.get("aggs"))
+        if aggs:
+            extra["aggregations"] = aggregate(targets, hits, aggs)
         return {
             "took": 1,
             "timed_out": False,
@@ -807,6 +869,40 @@ def _info(es, request, m):
     }
 
 
+HEALTH_ORDER = ("red", "yellow", "green")
+
+
+def _replicas(index: Index) -> int:
+    settings = index.settings.get("index", index.settings)
+    value = settings.get(
+        "number_of_replicas", index.settings.get("index.number_of_replicas", 1)
+    )
+    return int(value)
+
+
+def _cluster_health(es, request, m):
+    """One node: replicas are never placed, so any index wanting one is yellow."""
+    with es.lock:
+        status = es.health or (
+            "yellow" if any(_replicas(i) > 0 for i in es.indices.values()) else "green"
+        )
+    wanted = request.query.get("wait_for_status")
+    timed_out = bool(wanted) and (
+        HEALTH_ORDER.index(status) < HEALTH_ORDER.index(wanted)
+    )
+    if timed_out:  # ES waits ``timeout`` (30s by default); bounded here
+        seconds = re.fullmatch(r"(\d+)(ms|s)?", request.query.get("timeout", "30s"))
+        time.sleep(min(1.0, int(seconds[1]) / (1000 if seconds[2] == "ms" else 1)))
+    body = {
+        "cluster_name": "kmpress-standin",
+        "status": status,
+        "timed_out": timed_out,
+        "number_of_nodes": 1,
+        "number_of_data_nodes": 1,
+    }
+    return (408 if timed_out else 200), body
+
+
 def _get_alias(es, request, m):
     names = es.aliased(m["alias"])
     if not names:
@@ -863,7 +959,7 @@ INDEX = r"(?P<index>[^_/][^/]*)"
 #: (methods, path pattern, handler): the first match answers.
 ROUTES = [
     ("GET HEAD", r"", _info),
-    ("GET", r"_cluster/health", lambda es, r, m: (200, {"status": "green"})),
+    ("GET", r"_cluster/health", _cluster_health),
     ("POST PUT", r"_bulk", lambda es, r, m: (200, es.bulk(r, None))),
     ("POST", r"_aliases", lambda es, r, m: (200, es.update_aliases(r.json()))),
     ("GET HEAD", r"_alias/(?P<alias>[^/]+)", _get_alias),
@@ -950,6 +1046,22 @@ def _route(es: ElasticsearchStandIn, request: Request) -> tuple[int, Any]:
 
 
 WRITES = ("_doc", "_create", "_bulk")
+CLUSTER_FAILURES = {
+    429: (
+        "es_rejected_execution_exception",
+        "rejected execution of coordinating operation [shard_detail=[kmpress][0]]",
+    ),
+    503: (
+        "unavailable_shards_exception",
+        "[kmpress][0] primary shard is not active Timeout: [1m]",
+    ),
+}
+
+
+def cluster_failure(status: int) -> dict:
+    """The body ES 9 sends when the cluster, not the document, fails a write."""
+    kind, reason = CLUSTER_FAILURES.get(status, ("exception", "stand-in failure"))
+    return EsError(status, kind, reason).body()
 
 
 def _authorised(es: ElasticsearchStandIn, header: str) -> bool:
@@ -994,6 +1106,8 @@ def _handler(es: ElasticsearchStandIn):
             delay = es.write_delay if is_write else es.read_delay
             if delay:
                 time.sleep(delay)
+            if is_write and es.write_status:
+                return self._send(es.write_status, cluster_failure(es.write_status))
             try:
                 with es.lock:
                     status, payload = _route(es, request)

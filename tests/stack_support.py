@@ -14,6 +14,7 @@ temporary STATIC_ROOT (production's manifest storage).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import secrets
@@ -21,6 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -443,3 +445,36 @@ def wait_for(condition, seconds: float = 10, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return bool(condition())
+
+
+class ReaderThreads:
+    """Reader threads for the stack's tests and benchmarks: each calls
+    ``read_once(number)`` until stopped, and for ``seconds`` at most, so no
+    load loop outlives its run."""
+
+    def __init__(self, threads: int = 3, seconds: float = 90) -> None:
+        self.seconds = seconds
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.counter = itertools.count()
+        self.threads = [
+            threading.Thread(target=self._run, daemon=True) for _ in range(threads)
+        ]
+
+    def read_once(self, number: int) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + self.seconds
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            self.read_once(next(self.counter))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)

@@ -200,12 +200,16 @@ def test_web_nodes_and_the_worker_wait_for_the_one_shot_migration(compose):
     script = " ".join(migrate["command"])
     steps = re.findall(r"manage\.py (\w+)", script)
     assert steps[:2] == ["migrate", "setup_newsroom"]
-    assert "update_index" in steps
+    # update_index after a bounded wait for Elasticsearch (tests/test_compose_stack.py).
+    assert steps[-1] == "prepare_search_index"
     # Every step is a command this repository has (the job fails otherwise).
     missing = [step for step in steps if step not in get_commands()]
     assert missing == []
     for name, condition in migrate["depends_on"].items():
-        assert condition == {"condition": "service_healthy"}, name
+        expected = (
+            "service_completed_successfully" if "certs" in name else ("service_healthy")
+        )
+        assert condition == {"condition": expected}, name
 
 
 def test_every_app_service_gets_the_service_addresses_of_the_stack(compose):
@@ -231,12 +235,18 @@ def test_every_app_service_gets_the_service_addresses_of_the_stack(compose):
     assert "-s3" in " ".join(services["seaweedfs"]["command"])
 
 
-def test_compose_speaks_plain_http_and_its_settings_pass_the_deploy_check(compose):
-    """The web node's resolved environment (only a real secret key added) starts
-    production settings with no HTTPS redirect and a clean `check --deploy`."""
+def test_compose_speaks_plain_http_and_its_settings_pass_the_deploy_check(
+    compose, tmp_path
+):
+    """The web node's resolved environment (only a real secret key added, and
+    Elasticsearch's CA, which compose mounts, as a file here) starts production
+    settings with no HTTPS redirect and a clean `check --deploy`."""
     env = {k: str(v) for k, v in compose["services"]["web1"]["environment"].items()}
     assert env.get("TLS_IN_FRONT", "false").lower() in {"", "0", "false", "no", "off"}
     env["SECRET_KEY"] = STRONG_KEY
+    if env.get("ELASTICSEARCH_CA_CERTS"):
+        (tmp_path / "ca.crt").write_text("the CA compose mounts")
+        env["ELASTICSEARCH_CA_CERTS"] = str(tmp_path / "ca.crt")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         check=False,
@@ -667,6 +677,14 @@ def test_env_example_lists_every_deploy_setting():
         "TLS_IN_FRONT",
         "EMAIL_URL",
         "DEFAULT_FROM_EMAIL",
+        "ELASTICSEARCH_USERNAME",
+        "ELASTICSEARCH_PASSWORD",
+        "ELASTICSEARCH_API_KEY",
+        "ELASTICSEARCH_CA_CERTS",
+        "ELASTICSEARCH_VERIFY_CERTS",
+        "ELASTICSEARCH_REPLICAS",
+        "POSTGRES_PASSWORD",
+        "ELASTIC_PASSWORD",
     ):
         assert f"{name}=" in example
 

@@ -3,7 +3,6 @@ on loopback (tests/smtp_support.py)."""
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from news.models import NewsPage
-from site_project.settings import base
 from tests.embedded import without_services
 from tests.newsroom_support import article_form_data, make_staff
+from tests.settings_support import base_settings_reloader
 from tests.smtp_support import running_smtp_sink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,17 +29,8 @@ def smtp_sink():
 
 @pytest.fixture
 def reload_base(monkeypatch):
-    def reload(**env):
-        for name in MAIL_ENV:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return importlib.reload(base)
-
-    yield reload
-    for name in MAIL_ENV:
-        monkeypatch.delenv(name, raising=False)
-    importlib.reload(base)
+    with base_settings_reloader(monkeypatch, MAIL_ENV) as reload:
+        yield reload
 
 
 def test_without_email_url_mail_goes_to_the_console(reload_base):

@@ -1,12 +1,10 @@
 """Where media live: MEDIA_ROOT unset, an S3 bucket when S3_* (or AWS_*) name one."""
 
-import importlib
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from core.storage import MediaStorage
-from site_project.settings import base
+from tests.settings_support import base_settings_reloader
 
 S3_NAMES = (
     "S3_BUCKET",
@@ -28,17 +26,8 @@ S3_NAMES = (
 
 @pytest.fixture
 def reload_base(monkeypatch):
-    def reload(**env):
-        for name in S3_NAMES:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return importlib.reload(base)
-
-    yield reload
-    for name in S3_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    importlib.reload(base)
+    with base_settings_reloader(monkeypatch, S3_NAMES) as reload:
+        yield reload
 
 
 SEAWEED = {

@@ -1,25 +1,19 @@
 """Every deploy value comes from the environment, with the embedded default unset."""
 
-import importlib
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from core.caching.frontend import check_frontend_caches, frontend_backends
 from site_project.settings import base
+from tests.settings_support import base_settings_reloader
 
 
 @pytest.fixture
 def reload_base(monkeypatch):
-    def reload(**env):
-        for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        return importlib.reload(base)
-
-    yield reload
-    importlib.reload(base)
+    with base_settings_reloader(
+        monkeypatch, ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
+    ) as reload:
+        yield reload
 
 
 def test_embedded_default_is_sqlite_database_search_and_file_caches(reload_base):

@@ -27,6 +27,7 @@ from tests.embedded import free_port
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+VARNISHADM = shutil.which("varnishadm") or "/usr/bin/varnishadm"
 # The VCL's own probe: the process is alive (core.health), no I/O.
 PROBE_URL = "/healthz"
 BACKEND_OPTIONS = """    .probe = health;
@@ -137,6 +138,22 @@ class Varnish:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=20)
+
+    def healthy_backends(self) -> list[str]:
+        """Backends (and directors) Varnish calls healthy now, by VCL name
+        (``varnishadm backend.list`` prefixes them with the VCL's: ``boot.web1``)."""
+        listing = subprocess.run(
+            [VARNISHADM, "-n", str(self.workdir / "instance"), "backend.list"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+        return [
+            line.split()[0].split(".", 1)[-1]
+            for line in listing.splitlines()[1:]
+            if " healthy " in f" {line} ".lower()
+        ]
 
     def ban_everything(self) -> None:
         status, _headers, _body = request(self, "BAN", "/")

@@ -16,6 +16,8 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
+from site_project.settings.elasticsearch import elasticsearch_connection
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -98,6 +100,9 @@ MIDDLEWARE = [
     # The admin in the user's preferred language, also outside Wagtail's views.
     "translations.admin_language.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Admin searches answered by the database while Elasticsearch is down say
+    # so (search.fallback).
+    "search.fallback.FallbackNoticeMiddleware",
     # A media storage that fails mid-upload: a message, not a 500 (core.media).
     "core.media.StorageUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -473,14 +478,17 @@ if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.elasticsearch_backend",
-            "URLS": [ELASTICSEARCH_URL],
             "INDEX_PREFIX": os.environ.get("ELASTICSEARCH_INDEX", "kmpress") + "_",
             "TIMEOUT": 30,  # bulk writes of update_index
-            "INDEX_TIMEOUT": 0.5,  # one write while an editor publishes
+            # One write while an editor publishes: long enough for a busy cluster,
+            # short enough to wait once; a timed-out write is queued, not lost.
+            "INDEX_TIMEOUT": 5,
             "SEARCH_TIMEOUT": 3,
             "RETRY_AFTER": 30,
-            "OPTIONS": {},
-            "INDEX_SETTINGS": {},
+            # URLS without credentials; OPTIONS: basic_auth or api_key, ca_certs,
+            # verify_certs; INDEX_SETTINGS: number_of_replicas
+            # (ELASTICSEARCH_REPLICAS, 0: a single node goes green).
+            **elasticsearch_connection(os.environ),
         }
     }
 else:
@@ -491,6 +499,9 @@ else:
             "SEARCH_CONFIG": "simple",
         },
     }
+# A queued index write Elasticsearch refuses this many times (a 4xx) is parked:
+# retry_search_index skips it and the admin's "Search index queue" report shows it.
+KMPRESS_SEARCH_PARK_AFTER = int(os.environ.get("KMPRESS_SEARCH_PARK_AFTER", "5"))
 # Hits of readers' queries kept for the popular-queries report, in days.
 WAGTAILSEARCH_HITS_MAX_AGE = 90
 

@@ -48,6 +48,7 @@ import requests
 from tests.bench import pages
 from tests.stack_support import (
     Browser,
+    ReaderThreads,
     Stack,
     collect_static,
     get,
@@ -270,39 +271,24 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-class VersionReaders:
+class VersionReaders(ReaderThreads):
     """Threads reading the article and its section through Varnish; each
     response noted with when its request began and the version it showed."""
 
     def __init__(self, endpoint: Endpoint, paths: list[str], threads: int = 3):
+        super().__init__(threads, seconds=1800)
         self.endpoint, self.paths = endpoint, paths
-        self.stop = threading.Event()
         self.seen: list[tuple[float, int | None, int]] = []
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.read) for _ in range(threads)]
 
-    def read(self) -> None:
-        number = 0
-        while not self.stop.is_set():
-            number += 1
-            began = time.monotonic()
-            try:
-                answer = self.endpoint.get(self.paths[number % len(self.paths)])
-                note = (began, seen_version(answer.text), answer.status_code)
-            except requests.RequestException:
-                note = (began, None, 0)
-            with self.lock:
-                self.seen.append(note)
-
-    def __enter__(self) -> VersionReaders:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=60)
+    def read_once(self, number: int) -> None:
+        began = time.monotonic()
+        try:
+            answer = self.endpoint.get(self.paths[number % len(self.paths)])
+            note = (began, seen_version(answer.text), answer.status_code)
+        except requests.RequestException:
+            note = (began, None, 0)
+        with self.lock:
+            self.seen.append(note)
 
 
 def stale_under_load(stack: Stack, editor: Browser, page_id: int) -> dict:

@@ -1,20 +1,23 @@
 """Replays the search index writes that failed while Elasticsearch was down.
 
-The worker runs it every minute. It stops at the first connection failure
-(the service is still down) and leaves the rest queued.
+The worker runs it every minute. A run stops at the first failure of the
+cluster (connection, timeout, 5xx, 429: search.resilience.cluster_failed) and
+leaves the rest queued; a document Elasticsearch refuses is counted and passed
+over, and parked after ``KMPRESS_SEARCH_PARK_AFTER`` refusals, so one bad
+document never holds up the queue. Parked rows wait in the admin
+(Reports → Search index queue) and are skipped here.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.management.base import BaseCommand
-from django.db.models import F
 from modelsearch.backends import get_search_backends_with_name
 
-from core.caching.breaker import breaker, search_circuit
-from search.elasticsearch_backend import WRITE_ERRORS
+from core.caching.breaker import breaker
 from search.models import PendingIndexUpdate
-
-BATCH = 200
+from search.resilience import Outcome, replay
 
 
 class Command(BaseCommand):
@@ -29,48 +32,38 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        done = failed = 0
+        counts: Counter[Outcome] = Counter()
         for name, backend in get_search_backends_with_name(with_auto_update=True):
             if not getattr(backend, "replays_pending_writes", False):
                 continue
-            breaker.reset(search_circuit(name))
-            queued = PendingIndexUpdate.objects.filter(backend=name).select_related(
-                "content_type"
-            )
-            for row in queued.order_by("updated_at")[: options["limit"]]:
-                if replay(backend, row):
-                    row.delete()
-                    done += 1
-                else:
-                    failed += 1
-                    break
-        remaining = PendingIndexUpdate.objects.count()
+            # This run is the probe: its writes go to the cluster even if this
+            # process's write circuit is open.
+            breaker.reset(backend.write_circuit)
+            counts.update(replay_queue(name, backend, options["limit"]))
+        queued = PendingIndexUpdate.objects.filter(parked_at__isnull=True).count()
+        parked = PendingIndexUpdate.objects.filter(parked_at__isnull=False).count()
+        failed = counts[Outcome.REFUSED] + counts[Outcome.UNAVAILABLE]
         self.stdout.write(
-            f"Search index: {done} update(s) replayed, {remaining} still queued."
+            f"Search index: {counts[Outcome.REPLAYED]} update(s) replayed, "
+            f"{counts[Outcome.DROPPED]} dropped (object gone), {failed} failed, "
+            f"{counts[Outcome.PARKED]} parked now; {queued} still queued, "
+            f"{parked} parked in all."
         )
-        if failed:
+        if counts[Outcome.UNAVAILABLE]:
             self.stderr.write("The search service is still unavailable; will retry.")
 
 
-def replay(backend, row: PendingIndexUpdate) -> bool:
-    """One queued write; False (and the row kept) if the service failed again."""
-    model = row.content_type.model_class()
-    if model is None:
-        return True  # the model is gone: nothing left to index
-    action = row.action
-    obj = None
-    if action == PendingIndexUpdate.Action.ADD:
-        # The queue names the specific model, so this is the indexed instance.
-        obj = model._default_manager.filter(pk=row.object_id).first()
-        if obj is None:
-            action = PendingIndexUpdate.Action.DELETE
-    if obj is None:
-        obj = model(pk=row.object_id)
-    try:
-        backend.write(action, model, [obj])
-    except WRITE_ERRORS as error:
-        PendingIndexUpdate.objects.filter(pk=row.pk).update(
-            attempts=F("attempts") + 1, last_error=str(error)[:500]
-        )
-        return False
-    return True
+def replay_queue(name: str, backend, limit: int) -> Counter[Outcome]:
+    """The backend's queue, oldest first, until the cluster fails or ``limit``."""
+    counts: Counter[Outcome] = Counter()
+    rows = (
+        PendingIndexUpdate.objects.filter(backend=name, parked_at__isnull=True)
+        .select_related("content_type")
+        .order_by("updated_at", "pk")
+    )
+    for row in rows[:limit]:
+        outcome = replay(backend, row)
+        counts[outcome] += 1
+        if outcome is Outcome.UNAVAILABLE:
+            break
+    return counts
