@@ -25,9 +25,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from elastic_transport import TransportError
-from elasticsearch import ApiError
-from elasticsearch.helpers import BulkIndexError, bulk
+from elasticsearch.helpers import bulk
 from modelsearch.backends import get_search_backends_with_name
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
 from modelsearch.index import FilterField
@@ -36,7 +34,7 @@ from wagtail.models import Page
 from core.caching.breaker import breaker
 
 from .models import PendingIndexUpdate
-from .resilience import record_pending
+from .resilience import WRITE_ERRORS, cluster_failed, record_pending
 
 logger = logging.getLogger("search")
 
@@ -82,7 +80,8 @@ def _columns(backend) -> dict[str, str]:
 
 
 def _refresh(name: str, backend, rows: list[Row]) -> None:
-    circuit = getattr(backend, "circuit", None)
+    # Ours has a write circuit apart from the read one (search.elasticsearch_backend).
+    circuit = getattr(backend, "write_circuit", None)
     if circuit is not None and breaker.is_open(circuit):
         _queue(backend, name, rows, "search backend marked down")
         return
@@ -100,8 +99,8 @@ def _refresh(name: str, backend, rows: list[Row]) -> None:
         ]
         try:
             _done, errors = bulk(backend.es, actions, raise_on_error=False)
-        except (TransportError, ApiError, BulkIndexError) as error:
-            if circuit is not None and isinstance(error, TransportError):
+        except WRITE_ERRORS as error:
+            if circuit is not None and cluster_failed(error):
                 breaker.trip(circuit, getattr(backend, "retry_after", 30))
             _queue(backend, name, rows[start:], str(error))
             return

@@ -235,7 +235,7 @@ def test_paths_a_move_shifts_while_elasticsearch_is_down_are_queued_for_retry(
     client, es_paper, committed
 ):
     backend = get_search_backend()
-    breaker.trip(backend.circuit, 30)
+    breaker.trip(backend.write_circuit, 30)
     with committed():
         es_paper["В"].move(es_paper["А"], pos="left")
     queued = {
