@@ -4,6 +4,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 MAX_PAGE_PARAM_LENGTH = 12
 
@@ -16,13 +17,53 @@ def page_number(request: HttpRequest) -> int:
         return 1
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> PaginatorPage:
+class CappedPaginator(Paginator):
+    """Pages over the first ``max_results`` items only; ``total`` is the true count.
+
+    Elasticsearch refuses ``from + size`` past ``index.max_result_window``
+    (10,000 by default) with a 400: a deep page of a broad search would be an
+    error. Pages past the cap do not exist (``num_pages`` stops there), so a
+    link is never made to one and ``?page=`` beyond lands on the last page
+    within it. A last page short of ``per_page`` ends exactly at the cap.
+    """
+
+    def __init__(self, object_list, per_page, *, max_results: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_results = max(int(max_results), 1)
+
+    @cached_property
+    def total(self) -> int:
+        """How many items there are, the ones past the cap included."""
+        return Paginator.count.func(self)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.total, self.max_results)
+
+    @property
+    def capped(self) -> bool:
+        """Whether items past the cap are left out."""
+        return self.total > self.max_results
+
+
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int,
+    *,
+    max_results: int | None = None,
+) -> PaginatorPage:
     """Page ``?page=`` of the queryset; garbage → first page, too far → last.
 
-    The number served is noted on the request: the page cache keeps a
-    ``?page=`` only when it is the page shown (core.caching.hooks).
+    With ``max_results`` only the first that many items are paged
+    (``CappedPaginator``). The number served is noted on the request: the
+    page cache keeps a ``?page=`` only when it is the page shown
+    (core.caching.hooks).
     """
-    paginator = Paginator(queryset, per_page)
+    if max_results is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = CappedPaginator(queryset, per_page, max_results=max_results)
     page = paginator.get_page(page_number(request))
     request.page_number_served = page.number
     return page

@@ -215,6 +215,9 @@ class ArticlePage(BasePage):
         ),
         index.FilterField("publication_date"),
         index.FilterField("featured"),
+        # Search narrows to a section by its id, which no move changes; a
+        # tree path shifts whenever a section before it is moved (issue 15).
+        index.FilterField("section"),
     ]
     # A type's own fields that readers search too (interviewee, period…).
     extra_search_text: tuple[str, ...] = ()

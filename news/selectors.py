@@ -179,12 +179,15 @@ def searchable_articles(
     """Live public articles of one language in the shape search backends accept.
 
     Search backends take plain filters only: no annotations, no subqueries.
+    A section is matched by its id (the ``section`` column), not by tree
+    path: moving or reordering sections shifts paths, and an index that still
+    held the old ones would answer with another section's articles.
     """
     queryset = exclude_private(
         ArticlePage.objects.live().filter(locale=locale)
     ).exclude(id__in=foreign_aliases())
     if section is not None:
-        queryset = queryset.descendant_of(section)
+        queryset = queryset.filter(section_id=section.pk)
     return queryset
 
 
@@ -195,15 +198,16 @@ def search_sections(*, locale: Locale) -> QuerySet[SectionPage]:
     ).only("id", "title", "path", "locale_id")
 
 
-def section_titles(*, articles: list[Page]) -> dict[int, str]:
-    """Section title of each article (by article pk), in one query."""
-    paths = {article.pk: article.path[:SECTION_PATH_LENGTH] for article in articles}
-    if not paths:
+def section_titles(*, articles: list[ArticlePage]) -> dict[int, str]:
+    """Section title of each article (by article pk), in one query, by the
+    ``section`` column that search filters on too."""
+    sections = {article.pk: article.section_id for article in articles}
+    if not sections:
         return {}
     titles = dict(
-        Page.objects.filter(path__in=set(paths.values())).values_list("path", "title")
+        Page.objects.filter(pk__in=set(sections.values())).values_list("pk", "title")
     )
-    return {pk: titles.get(path, "") for pk, path in paths.items()}
+    return {pk: titles.get(section, "") for pk, section in sections.items()}
 
 
 def section_articles(*, section: SectionPage) -> QuerySet[ArticlePage]:

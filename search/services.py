@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.db import DatabaseError
 from django.db.models import Q
@@ -35,6 +36,15 @@ EXCERPT_LEAD_IN = 60
 MAX_SUGGESTIONS = 8
 MAX_SUGGEST_QUERY_LENGTH = 60
 MIN_SUGGEST_QUERY_LENGTH = 2
+#: Results a reader can page through (``settings.KMPRESS_SEARCH_MAX_RESULTS``):
+#: Elasticsearch's ``index.max_result_window``, past which ``from + size`` is
+#: refused. The count shown stays the true one.
+MAX_RESULTS = 10_000
+
+
+def max_results() -> int:
+    """The pagination cap; keep it at or below the index's result window."""
+    return int(getattr(settings, "KMPRESS_SEARCH_MAX_RESULTS", MAX_RESULTS))
 
 
 def clean_query(raw: str, max_length: int = MAX_QUERY_LENGTH) -> str:
@@ -78,14 +88,15 @@ def search_results(
     section: Page | None,
     per_page: int,
 ) -> tuple[PaginatorPage, list[SearchHit]]:
-    """One page of results with their sections and excerpts.
+    """One page of results with their sections and excerpts, within the first
+    ``max_results()`` (``page.paginator.capped`` says whether more matched).
 
     Raises ``SearchUnavailable`` when the search service is down.
     """
     results = selectors.searchable_articles(locale=locale, section=section).search(
         query.search_query()
     )
-    page = paginate(request, results, per_page)
+    page = paginate(request, results, per_page, max_results=max_results())
     articles = list(page.object_list)
     page.object_list = articles
     titles = selectors.section_titles(articles=articles)

@@ -20,6 +20,8 @@ from wagtail.signals import post_page_move
 
 from news.models import ArticlePage, Author
 
+from .moved_paths import refresh_moved_paths
+
 _paused = 0
 
 
@@ -54,10 +56,24 @@ def remove_from_index(sender, instance, **kwargs) -> None:
 
 
 def reindex_moved_article(sender, instance, **kwargs) -> None:
-    """A moved article changes section: Elasticsearch filters sections by path."""
-    if isinstance(instance, ArticlePage) and not _paused:
-        model, pk = type(instance), instance.pk
+    """A moved article changes section (its ``section`` filter field).
+
+    Wagtail sends the moved page as a plain ``Page`` (``MovePageAction``
+    reloads it) and indexes it from that save, before news.apps notes the new
+    section: the specific class is the ``sender``.
+    """
+    if isinstance(sender, type) and issubclass(sender, ArticlePage) and not _paused:
+        model, pk = sender, instance.pk
         transaction.on_commit(lambda: _reindex(model, pk))
+
+
+def refresh_paths_after_move(sender, instance, **kwargs) -> None:
+    """A move shifts the paths of later siblings too; Wagtail reindexes only
+    the moved page (search.moved_paths)."""
+    if _paused:
+        return
+    page_id = instance.pk
+    transaction.on_commit(lambda: refresh_moved_paths(page_id))
 
 
 def reindex_articles_of_author(sender, instance, raw=False, **kwargs) -> None:
@@ -86,4 +102,5 @@ def register_signal_handlers() -> None:
             post_save.connect(index_after_commit, sender=model)
             post_delete.connect(remove_from_index, sender=model)
     post_page_move.connect(reindex_moved_article)
+    post_page_move.connect(refresh_paths_after_move)
     post_save.connect(reindex_articles_of_author, sender=Author)

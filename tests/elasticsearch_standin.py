@@ -626,6 +626,29 @@ class ElasticsearchStandIn:
             "_shards": {"total": 1, "successful": 1, "failed": 0},
         }
 
+    def update_document(self, name: str, doc_id: str, body: dict) -> tuple[int, dict]:
+        """A partial update, as ES 9 does it: ``doc`` is merged into the stored
+        source (objects deeply); a missing document is a 404 unless
+        ``doc_as_upsert``; an update that changes nothing is a ``noop``."""
+        index = self.write_index(name)
+        partial = body.get("doc", {})
+        current = index.docs.get(doc_id)
+        if current is None:
+            if not body.get("doc_as_upsert"):
+                raise EsError(
+                    404,
+                    "document_missing_exception",
+                    f"[{doc_id}]: document missing",
+                    index=index.name,
+                    shard="0",
+                )
+            return self.put_document(index.name, doc_id, partial)
+        merged = _merged(current, partial)
+        if merged == current:
+            return 200, {"_index": index.name, "_id": doc_id, "result": "noop"}
+        _status, result = self.put_document(index.name, doc_id, merged)
+        return 200, {**result, "result": "updated"}
+
     def delete_document(self, name: str, doc_id: str) -> tuple[int, dict]:
         index = self.write_index(name)
         found = index.docs.pop(doc_id, None) is not None
@@ -646,13 +669,13 @@ class ElasticsearchStandIn:
             if action in ("index", "create", "update"):
                 source = lines[i]
                 i += 1
-                if action == "update":
-                    source = source.get("doc", {})
             name = meta.get("_index") or default_index
             doc_id = str(meta.get("_id"))
             try:
                 if action == "delete":
                     status, result = self.delete_document(name, doc_id)
+                elif action == "update":
+                    status, result = self.update_document(name, doc_id, source)
                 else:
                     status, result = self.put_document(name, doc_id, source)
             except EsError as error:
@@ -840,6 +863,17 @@ def _alias_change(indices: dict[str, Index], action: str, spec: dict) -> None:
             else:
                 extra = {k: v for k, v in spec.items() if k == "is_write_index"}
                 indices[name].aliases[alias] = extra
+
+
+def _merged(source: dict, partial: dict) -> dict:
+    """``partial`` merged into a copy of ``source``, objects field by field."""
+    merged = copy.deepcopy(source)
+    for name, value in partial.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = _merged(merged[name], value)
+        else:
+            merged[name] = copy.deepcopy(value)
+    return merged
 
 
 def _hit(index: Index, doc_id: str, source: dict) -> dict:

@@ -28,11 +28,13 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.models import Page
 
 from core.caching.breaker import breaker
 from news.models import NewsPage
 from search.models import IndexRebuild, IndexRebuildWrite, PendingIndexUpdate
 from tests.elasticsearch_standin import ElasticsearchStandIn
+from tests.factories import SectionPageFactory
 from tests.search_support import elasticsearch_settings
 from tests.test_search_morphology import add_article
 
@@ -410,3 +412,21 @@ def test_a_replayed_write_the_new_index_refuses_goes_to_the_retry_queue(tree, es
     assert "refused" in queued.last_error
     assert not IndexRebuild.objects.exists()
     assert_new_index_alone(es, old)
+
+
+def test_paths_a_section_move_shifts_during_the_rebuild_reach_the_new_index(tree, es):
+    article = add_article(tree.section_ru, "Статья в разделе")
+    newer = SectionPageFactory(parent=tree.home_ru, locale=tree.section_ru.locale)
+    hold = Hold(bulk_load_done)
+    Hooks(es, hold)
+
+    with Rebuild() as rebuild:
+        hold.wait()  # the new index was loaded with the paths before the move
+        Page.objects.get(pk=newer.pk).move(tree.section_ru, pos="left")
+        hold.release()
+        rebuild.join()
+
+    moved = Page.objects.get(pk=article.pk)
+    assert moved.path != article.path  # the section, article and all, shifted
+    indexed = es.documents(ALIAS)[str(article.pk)]
+    assert indexed["path_filter"] == moved.path

@@ -502,6 +502,9 @@ else:
 # A queued index write Elasticsearch refuses this many times (a 4xx) is parked:
 # retry_search_index skips it and the admin's "Search index queue" report shows it.
 KMPRESS_SEARCH_PARK_AFTER = int(os.environ.get("KMPRESS_SEARCH_PARK_AFTER", "5"))
+# Results a reader can page through: at most Elasticsearch's
+# index.max_result_window (10,000), past which it refuses a page.
+KMPRESS_SEARCH_MAX_RESULTS = int(os.environ.get("KMPRESS_SEARCH_MAX_RESULTS", "10000"))
 # Hits of readers' queries kept for the popular-queries report, in days.
 WAGTAILSEARCH_HITS_MAX_AGE = 90
 
