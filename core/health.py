@@ -4,8 +4,9 @@ Varnish's backend probe ask a web node.
 ``/healthz`` says the process answers: no database, no cache, no file; an
 orchestrator restarts a node only when this fails. ``/readyz`` says whether
 the node can serve now: the database, Redis, object storage and search, each
-with its own status ("ok", "down", "timeout" or "not configured"), 200 when
-every configured one is ok, 503 otherwise. The checks run at once, each in a
+with its own status ("ok", "down", "timeout" or "not configured"; search
+also "missing", "unfilled", "wrong mapping" or "empty" for its page index),
+200 when every configured one is ok, 503 otherwise. The checks run at once, each in a
 thread of its own, and the answer comes by ``READYZ_TIMEOUT`` seconds
 whatever a hung service does; a check still running from an earlier probe is
 not started again (a hung service never piles up threads). The body names
@@ -31,11 +32,13 @@ from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.http import HttpResponse
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 logger = logging.getLogger(__name__)
 
 OK, DOWN, TIMEOUT, NOT_CONFIGURED = "ok", "down", "timeout", "not configured"
+EMPTY = "empty"
 PATHS = {"/healthz": "healthz", "/readyz": "readyz"}
 
 
@@ -131,15 +134,41 @@ def check_storage(timeout: float) -> str:
 
 
 def check_search(timeout: float) -> str:
-    """Elasticsearch's cluster health (red is down); the database backend
-    is the database's check."""
-    es = getattr(get_search_backend(), "es", None)
+    """Elasticsearch's cluster health (red is down), then the page index
+    (``search_index``); the database backend is the database's check."""
+    backend = get_search_backend()
+    es = getattr(backend, "es", None)
     if es is None:
         return NOT_CONFIGURED
-    health = es.options(request_timeout=timeout, max_retries=0).cluster.health()
+    client = es.options(request_timeout=timeout, max_retries=0)
+    health = client.cluster.health()
     if health["status"] == "red":
         raise RuntimeError("cluster health is red")
-    return OK
+    return search_index(backend, client)
+
+
+def search_index(backend, client) -> str:
+    """The page index as readers need it: "missing", "unfilled" (created at a
+    first write, the worker has not indexed everything yet), "wrong mapping"
+    (auto-created by Elasticsearch: ``manage.py update_index``), "empty" (no
+    document while the database has live pages) or ok. A healthy cluster
+    without our index serves no search result, so the node is not ready."""
+    index = backend.get_index_for_model(Page)
+    readiness = getattr(index, "readiness", None)  # search.indices.GuardedIndex
+    if readiness is None:
+        return OK
+    index.es = client
+    state = readiness()
+    if state == "ready" and not client.count(index=index.name)["count"]:
+        try:
+            pages = Page.objects.live().filter(depth__gt=1).exists()
+        finally:
+            connections.close_all()
+        state = EMPTY if pages else state
+    if state == "ready":
+        return OK
+    logger.warning("readyz: the search index is %s", state)
+    return state
 
 
 CHECKS: dict[str, Callable[[float], str]] = {

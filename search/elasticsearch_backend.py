@@ -42,6 +42,7 @@ from core.caching.breaker import breaker, search_circuit
 from linguistics.keys import KEYS_ANALYZER
 
 from .fallback import DatabaseFallback
+from .indices import GuardedIndex
 from .models import PendingIndexUpdate
 from .rebuild import JournallingRebuilder, journal
 from .resilience import WRITE_ERRORS, SearchUnavailable, cluster_failed, record_pending
@@ -138,6 +139,8 @@ class SearchBackend(Elasticsearch9SearchBackend):
 
     mapping_class = KeysMapping
     query_compiler_class = SearchQueryCompiler
+    #: Never lets Elasticsearch auto-create our indices (search.indices).
+    index_class = GuardedIndex
     autocomplete_query_compiler_class = AutocompleteQueryCompiler
     results_class = SearchResults
     #: Swaps the alias in one request and replays writes made during the rebuild.

@@ -10,7 +10,8 @@ does it:
   mappings (strings become ``text`` with a ``keyword`` sub-field, no analyzers),
   unless ``auto_create=False`` (``action.auto_create_index: false``);
 * **mappings**: ``PUT _mapping`` refuses to change a field's type; sorting on a
-  ``text`` field or an unmapped one is a 400, as in ES;
+  ``text`` field or an unmapped one is a 400, as in ES; a mapping's ``_meta``
+  is kept and a ``PUT _mapping`` carrying one replaces it whole;
 * **aliases**: ``_aliases`` applies its actions atomically; a write through an
   alias of several indices without a write index is a 400; searching such an
   alias returns every index's hits (duplicates); deleting an alias by name is
@@ -21,7 +22,8 @@ does it:
   is a 400 ``Result window is too large``;
 * **security**: optional HTTP basic or API-key authentication (401 otherwise)
   and TLS with a certificate the test provides;
-* **faults**: ``write_delay``/``read_delay`` seconds, ``reject`` — a
+* **faults**: ``write_delay`` seconds (document writes), ``read_delay``
+  seconds (searches and counts, not index metadata), ``reject`` — a
   callable naming the error for a document ES would refuse (a 400 item) —
   and ``write_status`` (429 or 503): every write answers what an overloaded or
   unavailable cluster answers (``es_rejected_execution_exception``,
@@ -707,6 +709,7 @@ class ElasticsearchStandIn:
         merge_properties(
             index.mappings["properties"], body.get("mappings", {}).get("properties", {})
         )
+        put_meta(index, body.get("mappings", {}))
         for alias, spec in body.get("aliases", {}).items():
             index.aliases[alias] = spec or {}
         self.indices[name] = index
@@ -950,7 +953,15 @@ def _put_mapping(es, request, m):
             index.mappings.setdefault("properties", {}),
             request.json().get("properties", {}),
         )
+        put_meta(index, request.json())
     return 200, {"acknowledged": True}
+
+
+def put_meta(index: Index, mappings: dict) -> None:
+    """``_meta``: stored as given and returned with the mapping; a later
+    ``PUT _mapping`` carrying ``_meta`` replaces it whole, as in ES."""
+    if "_meta" in mappings:
+        index.mappings["_meta"] = copy.deepcopy(mappings["_meta"])
 
 
 def _get_document(es, request, m):
@@ -1068,6 +1079,10 @@ def _route(es: ElasticsearchStandIn, request: Request) -> tuple[int, Any]:
 
 
 WRITES = ("_doc", "_create", "_bulk")
+#: What ``read_delay`` slows: query execution. Index metadata (``GET index``,
+#: mappings, aliases, cluster health) comes from the cluster state and stays
+#: fast on a cluster whose searches are slow, as in ES.
+SEARCHES = ("_search", "_count", "_msearch")
 CLUSTER_FAILURES = {
     429: (
         "es_rejected_execution_exception",
@@ -1127,7 +1142,8 @@ def _handler(es: ElasticsearchStandIn):
             if es.before is not None:
                 es.before(request)
             is_write = any(w in url.path for w in WRITES) and self.command != "GET"
-            delay = es.write_delay if is_write else es.read_delay
+            is_search = any(r in url.path for r in SEARCHES)
+            delay = es.write_delay if is_write else es.read_delay if is_search else 0
             if delay:
                 time.sleep(delay)
             if is_write and es.write_status:

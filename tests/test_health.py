@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import json
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from elasticsearch import Elasticsearch
+from wagtail.search.backends import get_search_backend
 
 from core.health import warm_up
+from search import indices
 from site_project.settings.base import redis_caches
+from tests.elasticsearch_standin import ElasticsearchStandIn
 from tests.embedded import HungPort, free_port, running_redis
+from tests.search_support import elasticsearch_settings
 
 DATABASE_SEARCH = {
     "default": {"BACKEND": "search.database_backend", "SEARCH_CONFIG": "simple"}
@@ -217,3 +224,58 @@ def test_a_check_still_hanging_is_not_started_again(services, hung):
     assert (first, second) == ("timeout", "timeout")
     hanging = [t for t in threading.enumerate() if t.name == "readyz-storage"]
     assert len(hanging) == 1
+
+
+# The search index (issue 15, item 1) ---------------------------------------------
+
+
+@pytest.fixture
+def cluster(services):
+    """A healthy cluster (the stand-in) with no index yet."""
+    indices.forget()
+    with ElasticsearchStandIn() as es:
+        services.WAGTAILSEARCH_BACKENDS = elasticsearch_settings(es.url)
+        yield es
+    indices.forget()
+
+
+@pytest.mark.django_db
+def test_a_healthy_cluster_without_the_page_index_says_missing(cluster, caplog):
+    status, body, _text = readyz()
+    assert (status, body["checks"]["search"]) == (503, "missing")
+    assert body["checks"]["database"] == "ok"
+    assert body["seconds"] <= 2
+    assert "readyz: the search index is missing" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_page_index_with_no_document_while_pages_are_live_says_empty(cluster, tree):
+    call_command("update_index", "--schema-only", stdout=StringIO())
+    status, body, _text = readyz()
+    assert (status, body["checks"]["search"]) == (503, "empty")
+
+
+@pytest.mark.django_db
+def test_a_page_index_elasticsearch_auto_created_says_wrong_mapping(cluster):
+    Elasticsearch(cluster.url).index(
+        index="kmpresstest_wagtailcore_page", id="1", document={"title": "x"}
+    )
+    status, body, _text = readyz()
+    assert (status, body["checks"]["search"]) == (503, "wrong mapping")
+
+
+@pytest.mark.django_db
+def test_a_page_index_the_worker_has_not_filled_yet_says_unfilled(cluster, tree):
+    get_search_backend().add(tree.section_ru)  # the first write creates the index
+    status, body, _text = readyz()
+    assert (status, body["checks"]["search"]) == (503, "unfilled")
+    call_command("retry_search_index", stdout=StringIO(), stderr=StringIO())
+    assert readyz()[1]["checks"]["search"] == "ok"
+
+
+@pytest.mark.django_db
+def test_a_built_page_index_is_ok(cluster, tree):
+    call_command("update_index", stdout=StringIO())
+    status, body, _text = readyz()
+    assert body["checks"]["search"] == "ok"
+    assert status == 200

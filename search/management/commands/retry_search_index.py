@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from modelsearch.backends import get_search_backends_with_name
 
 from core.caching.breaker import breaker
+from search.indices import repair
 from search.models import PendingIndexUpdate
 from search.resilience import Outcome, replay
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts: Counter[Outcome] = Counter()
         for name, backend in get_search_backends_with_name(with_auto_update=True):
+            repair(backend, self.stdout.write)  # a missing index first (search.indices)
             if not getattr(backend, "replays_pending_writes", False):
                 continue
             # This run is the probe: its writes go to the cluster even if this
