@@ -12,6 +12,7 @@ evaluated as Docker evaluates them.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shlex
@@ -658,3 +659,19 @@ def test_the_certs_job_makes_what_elasticsearch_and_the_app_read(stack, tmp_path
         url = server.url.replace("127.0.0.1", "localhost") + "/_cluster/health"
         with urllib.request.urlopen(url, context=context, timeout=10) as answer:
             assert answer.status == 200
+
+
+def test_elasticsearch_never_auto_creates_the_apps_indices(stack):
+    """ES takes the first pattern that matches a name (``action.auto_create_index``)."""
+    patterns = stack["elasticsearch"]["environment"]["action.auto_create_index"]
+    prefix = env_example()["ELASTICSEARCH_INDEX"]
+
+    def allowed(name: str) -> bool:
+        for pattern in patterns.split(","):
+            if fnmatch.fnmatchcase(name, pattern[1:]):
+                return pattern[0] == "+"
+        return False
+
+    assert not allowed(f"{prefix}_wagtailcore_page")
+    assert not allowed(f"{prefix}_wagtailimages_image")
+    assert allowed(".security-7") and allowed("another_app")

@@ -502,6 +502,11 @@ else:
 # A queued index write Elasticsearch refuses this many times (a 4xx) is parked:
 # retry_search_index skips it and the admin's "Search index queue" report shows it.
 KMPRESS_SEARCH_PARK_AFTER = int(os.environ.get("KMPRESS_SEARCH_PARK_AFTER", "5"))
+# Objects a worker tick indexes at most while it fills a missing search index
+# (search/indices.py), so a big site's fill never holds up scheduled publishing.
+KMPRESS_SEARCH_FILL_PER_TICK = int(
+    os.environ.get("KMPRESS_SEARCH_FILL_PER_TICK", "5000")
+)
 # Results a reader can page through: at most Elasticsearch's
 # index.max_result_window (10,000), past which it refuses a page.
 KMPRESS_SEARCH_MAX_RESULTS = int(os.environ.get("KMPRESS_SEARCH_MAX_RESULTS", "10000"))
