@@ -158,7 +158,9 @@ ROLES: tuple[Role, ...] = (
             "wagtailcore.change_workflow",
             "wagtailcore.add_task",
             "wagtailcore.change_task",
-            "questions.change_questionsettings",
+            "questions.add_questiondesk",
+            "questions.change_questiondesk",
+            "questions.delete_questiondesk",
         )
         + QUESTIONS_MODERATE
         + ("questions.delete_question",),

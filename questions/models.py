@@ -13,7 +13,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class Status(models.TextChoices):
@@ -103,6 +102,11 @@ class Question(models.Model):
         return instance
 
     @property
+    def locale(self):
+        """The language asked in (translations.guards reads every snippet's)."""
+        return self.section.locale
+
+    @property
     def is_public(self) -> bool:
         return self.status == Status.ANSWERED and bool(self.answer)
 
@@ -119,27 +123,38 @@ class Question(models.Model):
     was_public = False
 
 
-@register_setting(icon="help")
-class QuestionSettings(BaseGenericSetting):
-    """Which section takes readers' questions (its translations do too)."""
+class QuestionDesk(models.Model):
+    """A section taking readers' questions (its translations take them too).
 
-    section = models.ForeignKey(
+    A plain snippet, not a Wagtail setting: the project runs without
+    wagtail.contrib.settings, and more than one section may take questions.
+    """
+
+    section = models.OneToOneField(
         "news.SectionPage",
         verbose_name=_("section taking questions"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         related_name="+",
         help_text=_("The question form and answers appear on this section's pages."),
     )
 
-    panels = [FieldPanel("section", heading=_("section taking questions"))]
+    panels = [FieldPanel("section")]
 
     class Meta:
-        verbose_name = _("reader questions")
+        verbose_name = _("questions section")
+        verbose_name_plural = _("questions sections")
+
+    def __str__(self):
+        return str(self.section)
+
+    @property
+    def locale(self):
+        """translations.guards reads every snippet's language."""
+        return self.section.locale
 
 
 def takes_questions(page) -> bool:
-    """The page is the questions section or one of its translations."""
-    section = QuestionSettings.load().section
-    return section is not None and section.translation_key == page.translation_key
+    """The page is a questions section or one of their translations."""
+    return QuestionDesk.objects.filter(
+        section__translation_key=page.translation_key
+    ).exists()

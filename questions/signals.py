@@ -12,9 +12,9 @@ from core.caching.invalidation import content_changed
 from core.caching.signals import watch
 
 from .mail import notify_reader
-from .models import Question, QuestionSettings
+from .models import Question, QuestionDesk
 
-watch(QuestionSettings)
+watch(QuestionDesk)
 
 
 @receiver(post_save, sender=Question, dispatch_uid="questions-saved")

@@ -7,7 +7,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Question
+from .models import Question, QuestionDesk
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -31,3 +31,13 @@ class QuestionViewSet(SnippetViewSet):
 
 
 register_snippet(QuestionViewSet)
+
+
+class QuestionDeskViewSet(SnippetViewSet):
+    model = QuestionDesk
+    icon = "help"
+    menu_label = _("Questions sections")
+    list_display = ["__str__"]
+
+
+register_snippet(QuestionDeskViewSet)
