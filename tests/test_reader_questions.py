@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale
 
 from newsroom.management.commands.run_worker import jobs
 from questions import spam
@@ -400,3 +401,22 @@ def test_the_worker_runs_the_purge():
 
 def test_the_stamp_is_signed():
     assert spam.filled_too_fast("not-a-stamp")
+
+
+# ------------------------------------------------------------------- demo
+
+
+def test_the_demo_problems_section_takes_questions_and_shows_answers_in_each_language(
+    client,
+):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # idempotent
+    assert QuestionDesk.objects.count() == 1
+    assert Question.objects.count() == 3
+    ru = QuestionDesk.objects.get().section
+    kk = ru.get_translation(Locale.objects.get(language_code="kk"))
+    ru_page = client.get(ru.url).content.decode()
+    kk_page = client.get(kk.url).content.decode()
+    assert 'class="question-form"' in ru_page and 'class="question-form"' in kk_page
+    assert "заменили щиток" in ru_page and "екі шам орнатылды" not in ru_page
+    assert "екі шам орнатылды" in kk_page and "заменили щиток" not in kk_page
