@@ -33,6 +33,11 @@ class QuestionForm(forms.ModelForm):
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 6, "maxlength": 4000})}
 
+    def __init__(self, *args, **kwargs):
+        # The same ids on the section page and the form page.
+        kwargs.setdefault("auto_id", "question_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_text(self):
         text = " ".join(self.cleaned_data["text"].split())
         if len(text) < MIN_TEXT:

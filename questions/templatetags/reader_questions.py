@@ -18,6 +18,6 @@ def reader_questions(page):
     return {
         "shown": True,
         "page": page,
-        "form": QuestionForm(auto_id="question_%s"),
+        "form": QuestionForm(),
         "answered": list(answered[:ANSWERS_SHOWN]),
     }

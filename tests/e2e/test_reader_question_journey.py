@@ -110,3 +110,66 @@ def test_a_reader_asks_an_editor_answers_and_the_reader_sees_the_answer(
     shown = reader_reads(browser, url)
     assert ANSWER in shown and QUESTION in shown
     assert "reader@example.kz" not in shown
+
+
+KK_QUESTION = "Жеңіс көшесіндегі аялдамада кешке жарық жоқ, қараңғыда күтеміз."
+
+
+def kazakh_reader_without_javascript(browser, url: str, width: int) -> dict:
+    def run(chromium):
+        context = chromium.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=False
+        )
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.fill("#question_text", KK_QUESTION)
+            page.click(".question-form button[type=submit]")
+            page.wait_for_load_state()
+            # No token on the cached page: the form comes back with one.
+            first = page.locator(".form-message").inner_text()
+            kept = page.locator("#question_text").input_value()
+            page.click(".question-form button[type=submit]")  # consent not ticked
+            page.wait_for_load_state()
+            error = page.locator(".form-error").first.inner_text()
+            screenshot(page, f"questions-ask-kk-{width}")
+            page.check("#question_consent")
+            page.click(".question-form button[type=submit]")
+            page.wait_for_load_state()
+            screenshot(page, f"questions-thanks-kk-{width}")
+            heading = page.locator("h1").inner_text()
+            return {"first": first, "kept": kept, "error": error, "heading": heading}
+        finally:
+            context.close()
+
+    return browser.run(run)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_kazakh_reader_without_javascript_asks_in_kazakh(
+    browser, live_server, settings, width
+):
+    settings.WAGTAIL_CACHE = True
+    settings.READER_QUESTIONS_MIN_FILL_SECONDS = 0
+    tree = build_tree()
+    section = SectionPageFactory(
+        parent=tree.home_ru, title="Проблемная зона", slug="problemy"
+    )
+    twin = SectionPageFactory(
+        parent=tree.home_kk,
+        locale=tree.home_kk.locale,
+        title="Проблемалық аймақ",
+        slug="maseleler",
+        translation_key=section.translation_key,
+    )
+    QuestionDesk.objects.create(section=section)
+    reset_page_cache_health()
+    caches["pagecache"].clear()
+
+    seen = kazakh_reader_without_javascript(browser, live_server.url + twin.url, width)
+    assert seen["first"] == "Сұрағыңызды тексеріп, қайта жіберіңіз."
+    assert seen["kept"] == KK_QUESTION
+    assert seen["error"] == "Дербес деректерді өңдеуге келісім беріңіз."
+    assert seen["heading"] == "Рахмет, сұрағыңыз жіберілді"
+    question = Question.objects.get()
+    assert (question.text, question.section_id) == (KK_QUESTION, twin.pk)
