@@ -53,6 +53,9 @@ def over_limit(address: str | None) -> bool:
     window = settings.READER_QUESTIONS_RATE_WINDOW
     try:
         count = 1 if cache.add(key, 1, window) else cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        count = 1 if cache.add(key, 1, window) else None
     except Exception:  # noqa: BLE001 - a cache down degrades, never breaks
         return False
-    return count > settings.READER_QUESTIONS_RATE_LIMIT
+    # None: a Redis outage that the backend swallowed (IGNORE_EXCEPTIONS).
+    return count is not None and count > settings.READER_QUESTIONS_RATE_LIMIT

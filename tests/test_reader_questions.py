@@ -21,7 +21,9 @@ from wagtail.models import Locale
 from newsroom.management.commands.run_worker import jobs
 from questions import spam
 from questions.models import Question, QuestionDesk, Status
-from tests.cache_support import commit_set_up
+from site_project.settings.base import file_caches
+from tests.cache_support import commit_set_up, point_caches_at
+from tests.embedded import free_port
 from tests.factories import SectionPageFactory
 from tests.newsroom_support import make_staff
 
@@ -221,6 +223,25 @@ def test_one_address_is_limited_per_window_and_another_is_not(client, desk, sett
     assert Question.objects.count() == 2
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert ask_with_token(other, desk[0]).status_code == 200
+
+
+def test_the_limit_holds_on_the_file_cache_of_the_embedded_default(
+    client, desk, settings, tmp_path
+):
+    settings.CACHES = {**settings.CACHES, **file_caches(tmp_path)}
+    settings.READER_QUESTIONS_RATE_LIMIT = 1
+    assert ask_with_token(client, desk[0]).status_code == 200
+    assert ask_with_token(client, desk[0]).status_code == 429
+    assert Question.objects.count() == 1
+
+
+def test_with_redis_down_a_reader_still_asks(client, desk, settings):
+    settings.REDIS_REST_SECONDS = settings.PAGE_CACHE_RETRY_SECONDS = 600
+    point_caches_at(settings, free_port())
+    settings.READER_QUESTIONS_RATE_LIMIT = 1
+    assert ask_with_token(client, desk[0]).status_code == 200
+    assert ask_with_token(client, desk[0]).status_code == 200
+    assert Question.objects.count() == 2
 
 
 def test_a_submitted_question_does_not_empty_the_page_cache(client, desk):
