@@ -363,6 +363,18 @@ def test_release_editors_and_the_chief_moderate_and_answer(client, desk, staff, 
     assert question.text == TEXT  # the reader's words are not the editor's to change
 
 
+def test_marking_a_question_answered_without_an_answer_is_a_form_error(
+    client, desk, staff
+):
+    question = make_question(desk[0])
+    client.force_login(staff["moderator"])
+    response = client.post(edit_url(question), {"status": "answered", "answer": " "})
+    assert response.status_code == 200
+    assert "Напишите публичный ответ" in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == Status.NEW
+
+
 @pytest.mark.parametrize("role", ["editor", "translator"])
 def test_correspondents_and_translators_cannot_see_or_answer_questions(
     client, desk, staff, role
