@@ -90,16 +90,16 @@ class Question(models.Model):
     def __str__(self):
         return self.text[:60]
 
+    def save(self, *args, **kwargs):
+        if self.is_public and self.answered_at is None:
+            self.answered_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.status == Status.ANSWERED and not self.answer.strip():
             raise ValidationError(
                 {"answer": _("Write the public answer before marking it answered.")}
             )
-
-    def save(self, *args, **kwargs):
-        if self.is_public and self.answered_at is None:
-            self.answered_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):
