@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from wagtail.models import PageViewRestriction
 
+from tests.cache_support import commit_set_up, verdict
 from tests.factories import (
     AuthorFactory,
     HistoryPageFactory,
     ImageFactory,
     InterviewPageFactory,
     NewsPageFactory,
+    SiteSettingsFactory,
     locale,
 )
 
@@ -404,3 +406,24 @@ def test_news_sitemap_leaves_out_private_and_unpublished_articles(client, tree):
     entries = news_entries(client)
 
     assert list(entries) == [f"http://testserver{public.url}"]
+
+
+def test_a_cached_page_keeps_its_metadata_and_a_settings_change_reaches_it(
+    client, tree, page_cache, django_capture_on_commit_callbacks
+):
+    article = NewsPageFactory(parent=tree.section_ru)
+    commit_set_up()
+    first = client.get(article.url)
+    again = client.get(article.url)
+    assert verdict(again) == "hit"
+    assert again.content == first.content
+
+    settings_ = SiteSettingsFactory._meta.model.objects.get(locale=locale("ru"))
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_.newspaper_name = "Новое имя газеты"
+        settings_.save()
+
+    page = head(client, article.url)
+    assert page.og("og:site_name") == ["Новое имя газеты"]
+    (publisher,) = page.of_type("NewsMediaOrganization")
+    assert publisher["name"] == "Новое имя газеты"
