@@ -80,8 +80,16 @@ class Metadata:
         )
 
 
-def canonical_url(request) -> str:
-    """The address on screen without its query, but for a listing's page number."""
+def canonical_url(context, request) -> str:
+    """The address on screen without its query, but for a listing's page number.
+
+    An untranslated placeholder (core.twins) points at the original it shows; a
+    404 has none.
+    """
+    if context.get("original_url"):
+        return absolute(request, context["original_url"])
+    if is_not_found(context):
+        return ""
     url = absolute(request, request.path)
     number = request.GET.get("page", "")
     if number.isdigit() and int(number) > 1:
@@ -89,8 +97,15 @@ def canonical_url(request) -> str:
     return url
 
 
+def is_not_found(context) -> bool:
+    """Django's 404 view renders 404.html with these two (views.defaults)."""
+    return "exception" in context and "request_path" in context
+
+
 def view_title(context, page) -> str:
     """What the page's ``<title>`` says before the newspaper's name."""
+    if context.get("original_url"):
+        return _("Not translated yet")  # its original's words are Russian
     tag = context.get("tag")
     if tag is not None and getattr(tag, "name", None):
         return _("Tag: %(tag)s") % {"tag": tag.name}
@@ -232,7 +247,8 @@ def page_metadata(context, layout: Layout, twins: list[Page]) -> Metadata:
     site_settings = layout.settings
     title = view_title(context, page) or site_settings.newspaper_name
     description = ""
-    if isinstance(page, Page) and context.get("tag") is None:
+    own_words = not context.get("tag") and not context.get("original_url")
+    if isinstance(page, Page) and own_words:
         description = page.get_meta_description()
     description = description or excerpt(site_settings.about, DESCRIPTION_LENGTH)
     image, size = context.get("cover_absolute_url"), None
@@ -241,9 +257,15 @@ def page_metadata(context, layout: Layout, twins: list[Page]) -> Metadata:
         size = (cover.width, cover.height)
     if not image:
         image, size = absolute(request, static(FALLBACK_IMAGE)), FALLBACK_IMAGE_SIZE
-    is_article = isinstance(page, ArticlePage) and context.get("tag") is None
+    # A routed view (tag listing) or a placeholder is not the article itself.
+    is_article = (
+        isinstance(page, ArticlePage)
+        and context.get("tag") is None
+        and is_translated(page)
+        and not context.get("original_url")
+    )
     meta = Metadata(
-        canonical=canonical_url(request),
+        canonical=canonical_url(context, request),
         title=title,
         description=description,
         image=image,
@@ -258,7 +280,7 @@ def page_metadata(context, layout: Layout, twins: list[Page]) -> Metadata:
         publisher(request, layout, language_code),
     ]
     trail = breadcrumbs(request, page, layout, title, meta.canonical)
-    if trail is not None:
+    if trail is not None and meta.canonical and not context.get("original_url"):
         meta.graphs.append(trail)
     if is_article:
         meta.graphs.append(news_article(context, request, page, layout, meta))

@@ -427,3 +427,33 @@ def test_a_cached_page_keeps_its_metadata_and_a_settings_change_reaches_it(
     assert page.og("og:site_name") == ["Новое имя газеты"]
     (publisher,) = page.of_type("NewsMediaOrganization")
     assert publisher["name"] == "Новое имя газеты"
+
+
+def test_an_untranslated_placeholder_points_at_its_original_and_is_no_article(
+    client, tree, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        original = NewsPageFactory(parent=tree.section_ru, title="Только по-русски")
+        original.save_revision().publish()
+        alias = original.copy_for_translation(locale("kk"), alias=True)
+
+    page = head(client, alias.url)
+
+    (canonical,) = [link for link in page.links if link.get("rel") == "canonical"]
+    assert canonical["href"] == f"http://testserver{original.url}"
+    assert page.og("og:url") == [canonical["href"]]
+    # No Russian words presented as Kazakh, in the card either.
+    assert page.og("og:title") == ["Әлі аударылмаған"]
+    assert "Только по-русски" not in str(page.metas)
+    assert not page.of_type("NewsArticle")
+    assert not page.of_type("BreadcrumbList")
+
+
+def test_a_missing_page_has_no_canonical_address(client, tree):
+    response = client.get("/ru/no-such-page/")
+
+    assert response.status_code == 404
+    page = Head(response.content.decode())
+    assert not [link for link in page.links if link.get("rel") == "canonical"]
+    assert page.og("og:url") == []
+    validate(page.graph())

@@ -18,7 +18,7 @@ def page_metadata(context) -> str:
     properties = [
         ("og:type", meta.og_type),
         ("og:site_name", meta.site_name),
-        ("og:url", meta.canonical),
+        *([("og:url", meta.canonical)] if meta.canonical else []),
         ("og:title", meta.title),
         ("og:description", meta.description),
         ("og:image", meta.image),
@@ -37,7 +37,9 @@ def page_metadata(context) -> str:
         ("twitter:image", meta.image),
     ]
     parts = [
-        format_html('<link rel="canonical" href="{}">', meta.canonical),
+        format_html('<link rel="canonical" href="{}">', meta.canonical)
+        if meta.canonical
+        else "",
         format_html_join("\n", '<meta property="{}" content="{}">', properties),
         format_html_join("\n", '<meta name="{}" content="{}">', names),
         # json_ld() escapes <, > and & itself: the script cannot be closed early.
