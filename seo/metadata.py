@@ -127,6 +127,8 @@ def alternate_languages(context, page, layout: Layout, twins: list[Page]) -> lis
         codes = [twin.locale.language_code for twin in twins]
         if not is_translated(page):
             codes = []
+    elif is_not_found(context):
+        codes = []
     else:
         codes = [
             code

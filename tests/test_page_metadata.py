@@ -456,4 +456,5 @@ def test_a_missing_page_has_no_canonical_address(client, tree):
     page = Head(response.content.decode())
     assert not [link for link in page.links if link.get("rel") == "canonical"]
     assert page.og("og:url") == []
+    assert page.og("og:locale:alternate") == []
     validate(page.graph())
