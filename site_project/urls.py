@@ -36,6 +36,7 @@ urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.serve, name="media"))
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
+    path("questions/", include("questions.urls")),
     path("feed/", ArticlesFeed(), name="feed"),
     path("feed/<str:section>/", ArticlesFeed(), name="section_feed"),
     # Wagtail's own _util/ views (page passwords, front-end login) come next.

@@ -33,6 +33,7 @@ from demo.content import (
     load,
 )
 from demo.images import PALETTES, draw_cover
+from demo.questions import seed_questions
 from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             sections = self.seed_sections(homes)
             self.seed_contacts(homes)
             self.seed_articles(sections)
+            self.created += seed_questions(sections)
             # The Kazakh twins as wagtail-localize translations (_translations).
             link_demo_translations(
                 keys=self.translation_keys(),
