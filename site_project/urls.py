@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import media, router, sitemaps
 from news.feeds import ArticlesFeed
+from news.views import read_beacon
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
 
 # A database outage is a 503 with Retry-After, other errors Django's 500.
@@ -23,6 +24,8 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", media.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    # Uncached: counts readings of pages the page cache or Varnish served.
+    path("beacon/read/", read_beacon, name="read_beacon"),
 ]
 
 # One machine without object storage: public media from MEDIA_ROOT, in
