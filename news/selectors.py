@@ -319,6 +319,25 @@ def sidebar(*, page: Page, generation: int | None) -> Sidebar:
     )
 
 
+RELATED_ARTICLES = 4
+
+
+def related_articles(
+    *, page: ArticlePage, exclude: list[int] = (), limit: int = RELATED_ARTICLES
+) -> list[ArticlePage]:
+    """Live public articles of the page's language sharing a tag with it,
+    newest first, without the page and without ``exclude`` (the sidebar's):
+    one query, the tags read inside it."""
+    tags = ArticlePageTag.objects.filter(content_object_id=page.pk).values("tag_id")
+    tagged = ArticlePageTag.objects.filter(tag_id__in=tags).values("content_object_id")
+    candidates = (
+        _visible()
+        .filter(locale_id=page.locale_id, pk__in=tagged)
+        .exclude(pk__in=[page.pk, *exclude])
+    )
+    return list(_listed(candidates)[:limit])
+
+
 def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:
     return _with_cover(articles(locale=locale).filter(tags__slug=tag_slug).distinct())
 

@@ -43,3 +43,12 @@ def article_sidebar(context, page) -> selectors.Sidebar:
     return selectors.sidebar(
         page=page, generation=request_generation(context.get("request"))
     )
+
+
+@register.simple_tag
+def related_articles(page, sidebar: selectors.Sidebar) -> list:
+    """Articles sharing a tag with ``page``, none of them in its sidebar."""
+    shown = [
+        a.pk for a in (*sidebar.interesting, *sidebar.see_also, *sidebar.most_read)
+    ]
+    return selectors.related_articles(page=page, exclude=shown)
