@@ -15,11 +15,12 @@ reads more rows than it shows, whatever the planner believes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
@@ -317,6 +318,41 @@ def sidebar(*, page: Page, generation: int | None) -> Sidebar:
         most_read=[a for a in popular if a.pk not in taken][:SIDEBAR_MOST_READ],
         key=page.pk if page.pk in shown else 0,
     )
+
+
+def month_articles(
+    *, locale: Locale, year: int, month: int, section: Page | None = None
+) -> QuerySet[ArticlePage]:
+    """A month's live public articles of a language (or of one section),
+    newest first; the month in the site's time zone."""
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+    queryset = in_section(section=section) if section else articles(locale=locale)
+    return _with_cover(
+        queryset.filter(publication_date__gte=start, publication_date__lt=end)
+    )
+
+
+def archive_months(
+    *, locale: Locale, section: Page | None = None, generation: int | None = None
+) -> list[tuple[int, int]]:
+    """(year, month) of every month with a live public article of a language
+    (or section), newest first; read once per content generation."""
+
+    def read() -> list[tuple[int, int]]:
+        queryset = _visible().filter(locale=locale)
+        if section is not None:
+            queryset = queryset.filter(section_id=section.pk)
+        months = (
+            queryset.annotate(month=TruncMonth("publication_date"))
+            .order_by("-month")
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        return [(m.year, m.month) for m in (timezone.localtime(m) for m in months)]
+
+    key = ("archive_months", locale.pk, section.pk if section else None)
+    return memo.get(generation, key, read)
 
 
 RELATED_ARTICLES = 4

@@ -7,9 +7,12 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from core.addresses import client_address
+from core.caching.generation import request_generation
 from core.pagination import paginate
 
 from . import most_read, selectors
+from .dates import month_heading
+from .models import SectionPage
 
 
 def tag_listing(request, *, home, tag_slug: str):
@@ -61,3 +64,60 @@ def read_beacon(request):
         return HttpResponse(status=404)
     most_read.count_read(int(raw), address=address, user_agent=user_agent)
     return HttpResponse(status=204)
+
+
+def month_archive(request, *, home, year: str, month: str):
+    """A month's articles of the home page's language, ``?section=`` narrowing
+    them to one section; a month without any is a 404 (no endless calendar
+    for crawlers)."""
+    year_number, month_number = int(year), int(month)
+    if not (1 <= month_number <= 12 and 1900 <= year_number <= 2999):
+        raise Http404
+    section = None
+    slug = request.GET.get("section", "")
+    if slug:
+        section = (
+            SectionPage.objects.live()
+            .filter(locale=home.locale, slug=slug[:255])
+            .first()
+        )
+        if section is None:
+            raise Http404
+    found = selectors.month_articles(
+        locale=home.locale, year=year_number, month=month_number, section=section
+    )
+    articles = paginate(request, found, settings.KMPRESS_PAGE_SIZE)
+    if not articles.object_list:
+        raise Http404
+    language = home.locale.language_code
+    generation = request_generation(request)
+    months = selectors.archive_months(
+        locale=home.locale, section=section, generation=generation
+    )
+    return TemplateResponse(
+        request,
+        "news/month_archive.html",
+        {
+            "page": home,
+            "self": home,
+            "section": section,
+            "heading": month_heading(year_number, month_number, language),
+            "articles": articles,
+            "months": month_links(home, months, language, section),
+            "current": (year_number, month_number),
+        },
+    )
+
+
+def month_links(home, months, language: str, section=None) -> list[dict]:
+    """Links to an archive's months, as the month list shows them."""
+    query = f"?section={section.slug}" if section is not None else ""
+    return [
+        {
+            "year": year,
+            "month": month,
+            "label": month_heading(year, month, language),
+            "url": f"{home.url}archive/{year}/{month:02d}/{query}",
+        }
+        for year, month in months
+    ]
