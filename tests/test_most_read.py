@@ -318,3 +318,12 @@ def test_a_count_on_the_file_cache_keeps_for_days_after_it_grows(settings, tmp_p
     with open(default._key_to_file("mostread:test"), "rb") as f:
         expires = pickle.load(f)  # noqa: S301 - our own test file
     assert expires > time.time() + KEEP_SECONDS - 3600
+
+
+def test_the_demo_shows_most_read_lists_in_both_languages(client):
+    call_command("seed_demo", verbosity=0)
+    for code, heading in (("ru", "Популярное"), ("kk", "Көп оқылған")):
+        reads = ArticleReads.objects.filter(page__locale__language_code=code)
+        assert reads.exists()
+        article = reads.first().page.specific
+        assert heading in client.get(article.url).content.decode()
