@@ -8,6 +8,7 @@ from core import media, router, sitemaps
 from news.feeds import ArticlesFeed
 from news.views import read_beacon
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
+from seo import views as seo_views
 
 # A database outage is a 503 with Retry-After, other errors Django's 500.
 handler500 = "site_project.errors.server_error"
@@ -24,6 +25,10 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", media.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("news-sitemap.xml", seo_views.news_sitemap, name="news_sitemap"),
+    path("robots.txt", seo_views.robots_txt, name="robots_txt"),
+    path("manifest.webmanifest", seo_views.web_manifest, name="web_manifest"),
+    path("favicon.ico", seo_views.favicon, name="favicon"),
     # Uncached: counts readings of pages the page cache or Varnish served.
     path("beacon/read/", read_beacon, name="read_beacon"),
 ]

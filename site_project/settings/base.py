@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "core",
     "news",
     "search",
+    "seo",
     "home",
     "newsroom",
     "translations",
