@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
@@ -104,6 +104,11 @@ class HomePage(RoutablePageMixin, BasePage):
     def tag_listing(self, request, tag):
         """Articles of this language that carry a tag."""
         return news_views.tag_listing(request, home=self, tag_slug=tag)
+
+    @re_path(r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", name="archive")
+    def month_archive(self, request, year, month):
+        """Articles of this language published in one month."""
+        return news_views.month_archive(request, home=self, year=year, month=month)
 
 
 class StandardPage(BasePage):

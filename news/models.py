@@ -455,3 +455,27 @@ class HistoryPage(ArticlePage):
     class Meta:
         verbose_name = _("history page")
         verbose_name_plural = _("history pages")
+
+
+class ArticleReads(models.Model):
+    """How many readers opened an article on one day (the site's time zone).
+
+    Counted in the cache by the reader's beacon and written here by the
+    worker (news.most_read): the page itself is served from the page cache
+    or Varnish and never reaches Django to be counted.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "day"], name="news_reads_page_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="news_reads_day")]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.day}: {self.count}"

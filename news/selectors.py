@@ -15,10 +15,13 @@ reads more rows than it shows, whatever the planner believes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
@@ -30,7 +33,13 @@ from core.privacy import (
     public_listing,
 )
 
-from .models import SECTION_PATH_LENGTH, ArticlePage, ArticlePageTag, SectionPage
+from .models import (
+    SECTION_PATH_LENGTH,
+    ArticlePage,
+    ArticlePageTag,
+    ArticleReads,
+    SectionPage,
+)
 
 __all__ = ["SECTION_PATH_LENGTH"]
 
@@ -231,6 +240,39 @@ def latest_articles(
     return newest(locale=locale, limit=limit, exclude=exclude)
 
 
+#: Days a «most read» list covers, today included.
+MOST_READ_DAYS = 7
+#: Most-read candidates read: some may be unpublished or private meanwhile.
+MOST_READ_CANDIDATES = 30
+
+
+def most_read(*, locale: Locale, limit: int = 6) -> list[ArticlePage]:
+    """The language's live public articles most read in the last
+    ``MOST_READ_DAYS`` days (news.most_read counts them), most first.
+
+    Two queries: the window's totals (a few days of rows, by the day index),
+    then those articles as teasers; the ranking is the first query's.
+    """
+    since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
+    totals = dict(
+        ArticleReads.objects.filter(day__gte=since, page__locale=locale)
+        .values("page_id")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "-page_id")
+        .values_list("page_id", "total")[:MOST_READ_CANDIDATES]
+    )
+    if not totals:
+        return []
+    shown = _listed(_visible().filter(pk__in=list(totals)))
+    ranked = sorted(shown, key=lambda a: (-totals[a.pk], -a.pk))
+    return ranked[:limit]
+
+
+def countable(page_id: int) -> bool:
+    """Whether a reading of this page counts: a live public article."""
+    return _visible().filter(pk=page_id).exists()
+
+
 @dataclass(frozen=True)
 class Sidebar:
     """An article's sidebar lists, and the fragment key of that combination."""
@@ -238,9 +280,10 @@ class Sidebar:
     interesting: list[ArticlePage]
     see_also: list[ArticlePage]
     key: int
+    most_read: list[ArticlePage] = field(default_factory=list)
 
 
-SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO = 4, 6
+SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO, SIDEBAR_MOST_READ = 4, 6, 5
 
 
 def sidebar(*, page: Page, generation: int | None) -> Sidebar:
@@ -251,20 +294,84 @@ def sidebar(*, page: Page, generation: int | None) -> Sidebar:
     to drop the page) and every article outside them shares one fragment key.
     """
 
-    def read() -> tuple[list[ArticlePage], list[ArticlePage]]:
+    def read() -> tuple[list[ArticlePage], ...]:
         featured = featured_articles(
             locale=page.locale, limit=SIDEBAR_INTERESTING + 1, with_cover=False
         )
         latest = latest_articles(locale=page.locale, limit=SIDEBAR_SEE_ALSO + 1)
-        return list(featured), list(latest)
+        # Enough to fill the list after dropping the page and the other lists'.
+        popular = most_read(
+            locale=page.locale,
+            limit=SIDEBAR_MOST_READ + SIDEBAR_INTERESTING + SIDEBAR_SEE_ALSO + 1,
+        )
+        return list(featured), list(latest), popular
 
-    featured, latest = memo.get(generation, ("sidebar", page.locale_id), read)
-    shown = {article.pk for article in (*featured, *latest)}
+    featured, latest, popular = memo.get(generation, ("sidebar", page.locale_id), read)
+    shown = {article.pk for article in (*featured, *latest, *popular)}
+    interesting = [a for a in featured if a.pk != page.pk][:SIDEBAR_INTERESTING]
+    see_also = [a for a in latest if a.pk != page.pk][:SIDEBAR_SEE_ALSO]
+    # No article twice in one sidebar: the other lists keep theirs.
+    taken = {page.pk} | {a.pk for a in (*interesting, *see_also)}
     return Sidebar(
-        interesting=[a for a in featured if a.pk != page.pk][:SIDEBAR_INTERESTING],
-        see_also=[a for a in latest if a.pk != page.pk][:SIDEBAR_SEE_ALSO],
+        interesting=interesting,
+        see_also=see_also,
+        most_read=[a for a in popular if a.pk not in taken][:SIDEBAR_MOST_READ],
         key=page.pk if page.pk in shown else 0,
     )
+
+
+def month_articles(
+    *, locale: Locale, year: int, month: int, section: Page | None = None
+) -> QuerySet[ArticlePage]:
+    """A month's live public articles of a language (or of one section),
+    newest first; the month in the site's time zone."""
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+    queryset = in_section(section=section) if section else articles(locale=locale)
+    return _with_cover(
+        queryset.filter(publication_date__gte=start, publication_date__lt=end)
+    )
+
+
+def archive_months(
+    *, locale: Locale, section: Page | None = None, generation: int | None = None
+) -> list[tuple[int, int]]:
+    """(year, month) of every month with a live public article of a language
+    (or section), newest first; read once per content generation."""
+
+    def read() -> list[tuple[int, int]]:
+        queryset = _visible().filter(locale=locale)
+        if section is not None:
+            queryset = queryset.filter(section_id=section.pk)
+        months = (
+            queryset.annotate(month=TruncMonth("publication_date"))
+            .order_by("-month")
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        return [(m.year, m.month) for m in (timezone.localtime(m) for m in months)]
+
+    key = ("archive_months", locale.pk, section.pk if section else None)
+    return memo.get(generation, key, read)
+
+
+RELATED_ARTICLES = 4
+
+
+def related_articles(
+    *, page: ArticlePage, exclude: list[int] = (), limit: int = RELATED_ARTICLES
+) -> list[ArticlePage]:
+    """Live public articles of the page's language sharing a tag with it,
+    newest first, without the page and without ``exclude`` (the sidebar's):
+    one query, the tags read inside it."""
+    tags = ArticlePageTag.objects.filter(content_object_id=page.pk).values("tag_id")
+    tagged = ArticlePageTag.objects.filter(tag_id__in=tags).values("content_object_id")
+    candidates = (
+        _visible()
+        .filter(locale_id=page.locale_id, pk__in=tagged)
+        .exclude(pk__in=[page.pk, *exclude])
+    )
+    return list(_listed(candidates)[:limit])
 
 
 def tagged_articles(*, locale: Locale, tag_slug: str) -> QuerySet[ArticlePage]:

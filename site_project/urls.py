@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core import media, router, sitemaps
 from news.feeds import ArticlesFeed
+from news.views import read_beacon
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
 from seo import views as seo_views
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
     path("manifest.webmanifest", seo_views.web_manifest, name="web_manifest"),
     path("favicon.ico", seo_views.favicon, name="favicon"),
+    # Uncached: counts readings of pages the page cache or Varnish served.
+    path("beacon/read/", read_beacon, name="read_beacon"),
 ]
 
 # One machine without object storage: public media from MEDIA_ROOT, in

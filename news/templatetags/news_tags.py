@@ -1,10 +1,14 @@
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from core.caching.generation import request_generation
+from core.layout import layout_for
 from core.text import excerpt
 from news import selectors
+from news.dates import long_date
+from news.views import month_links
 
 register = template.Library()
 
@@ -43,3 +47,35 @@ def article_sidebar(context, page) -> selectors.Sidebar:
     return selectors.sidebar(
         page=page, generation=request_generation(context.get("request"))
     )
+
+
+@register.simple_tag
+def related_articles(page, sidebar: selectors.Sidebar) -> list:
+    """Articles sharing a tag with ``page``, none of them in its sidebar."""
+    shown = [
+        a.pk for a in (*sidebar.interesting, *sidebar.see_also, *sidebar.most_read)
+    ]
+    return selectors.related_articles(page=page, exclude=shown)
+
+
+@register.filter
+def longdate(value) -> str:
+    """«3 декабря 2026» / «2026 жылғы 3 желтоқсан», in the active language."""
+    if not value:
+        return ""
+    return long_date(value, get_language() or "ru")
+
+
+@register.simple_tag(takes_context=True)
+def section_months(context, section) -> list[dict]:
+    """The section's archive months, each linked to its month's page."""
+    request = context.get("request")
+    home = layout_for(section.locale, request).home
+    if home is None:
+        return []
+    months = selectors.archive_months(
+        locale=section.locale,
+        section=section,
+        generation=request_generation(request),
+    )
+    return month_links(home, months, section.locale.language_code, section)

@@ -783,3 +783,12 @@ LOGGING = {
     },
 }
 KMPRESS_HOME_PER_SECTION = int(os.environ.get("KMPRESS_HOME_PER_SECTION", "3"))
+
+# Most read (news.most_read): beacons counted per address and minute at most
+# this often (more get 429); the worker writes the counts to the database and
+# refreshes the «Most read» lists every KMPRESS_MOST_READ_FLUSH_SECONDS, the
+# lists' staleness bound (emptying the page caches when a list changed).
+KMPRESS_READ_BEACON_RATE = int(os.environ.get("KMPRESS_READ_BEACON_RATE", "60"))
+KMPRESS_MOST_READ_FLUSH_SECONDS = int(
+    os.environ.get("KMPRESS_MOST_READ_FLUSH_SECONDS", "900")
+)

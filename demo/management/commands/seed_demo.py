@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -36,7 +36,7 @@ from demo.images import PALETTES, draw_cover
 from demo.questions import seed_questions
 from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
-from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
+from news.models import ArticleAuthor, ArticlePage, ArticleReads, Author, SectionPage
 
 from ._synthetic import SyntheticArticles, analyze
 from ._translations import link_demo_translations, link_tag_translations
@@ -106,6 +106,7 @@ class Command(BaseCommand):
                 target=self.locales["kk"],
             )
             self.link_demo_tags()
+            self.seed_readings()
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {self.created} objects created.")
             if self.created
@@ -312,6 +313,22 @@ class Command(BaseCommand):
                 names = dict(zip(entry["ru"]["tags"], entry["kk"]["tags"], strict=True))
                 link_tag_translations(
                     article.specific, names, target=self.locales["kk"]
+                )
+
+    def seed_readings(self) -> None:
+        """Readings of the demo articles over the last days, so that «Most
+        read» shows in both languages (news.most_read). Not content: they do
+        not count as created objects, and a later run tops up its own days."""
+        today = timezone.localdate()
+        articles = ArticlePage.objects.filter(
+            translation_key__in=self.translation_keys()
+        ).order_by("locale_id", "path")
+        for number, article in enumerate(articles.values_list("pk", flat=True)):
+            for days_ago in range(3):
+                ArticleReads.objects.get_or_create(
+                    page_id=article,
+                    day=today - timedelta(days=days_ago),
+                    defaults={"count": (number * 37) % 90 + 5},
                 )
 
     def stream(self, blocks: list) -> list:

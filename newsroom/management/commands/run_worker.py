@@ -7,6 +7,9 @@ Each run (tick):
 * ``retry_search_index``: replays search index writes queued while
   Elasticsearch was down, at most ``RETRY_SEARCH_LIMIT`` a tick so that a long
   queue never delays the other jobs much (a no-op on the database backend);
+* every ``KMPRESS_MOST_READ_FLUSH_SECONDS``, ``flush_most_read``: the
+  beacon's reading counts from the cache to the database, and the «Most
+  read» lists refreshed when they changed (news.most_read);
 * once a day, ``searchpromotions_garbage_collect``: drops the popular-queries
   report's hits older than ``WAGTAILSEARCH_HITS_MAX_AGE`` days. "A day" is
   counted by this process, from its first tick: a restarted worker collects
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -61,6 +65,11 @@ def jobs() -> list[Job]:
     return [
         Job("publish_scheduled"),
         Job("retry_search_index", {"limit": RETRY_SEARCH_LIMIT}, quiet=True),
+        Job(
+            "flush_most_read",
+            every=settings.KMPRESS_MOST_READ_FLUSH_SECONDS,
+            quiet=True,
+        ),
         Job("searchpromotions_garbage_collect", every=DAY, quiet=True),
         Job("purge_reader_questions", every=DAY, quiet=True),
     ]
