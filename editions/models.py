@@ -26,6 +26,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Orderable
 
+from core.caching.generation import memo, request_generation
 from core.models import BasePage
 from core.privacy import own_language, public_listing
 from linguistics.keys import folded_keys, index_keys
@@ -57,8 +58,31 @@ def live_editions(locale: Locale | None = None, request=None):
     )
 
 
-def latest_edition(locale: Locale | None = None):
-    return live_editions(locale).first()
+#: The cover on the home page (the template sizes it to this rendition).
+HOME_COVER_FILTER = "width-240"
+
+
+def latest_edition(locale: Locale | None = None, request=None):
+    """The newest edition, with its archive URL and home cover rendition.
+
+    Kept in the process memo for the content generation (core.caching): the
+    home page and every page's footer show it, and reading it per request
+    would add queries to every uncached page (tests/test_query_budgets.py).
+    """
+    locale = locale or Locale.get_active()
+
+    def compute():
+        edition = live_editions(locale, request).first()
+        if edition is not None:
+            edition.archive_url = edition.get_parent().get_url(request)
+            edition.home_cover = (
+                edition.cover.get_rendition(HOME_COVER_FILTER)
+                if edition.cover
+                else None
+            )
+        return edition
+
+    return memo.get(request_generation(request), ("latest-edition", locale.pk), compute)
 
 
 def editions_matching(terms: list[tuple[str, ...]], locale: Locale, request=None):

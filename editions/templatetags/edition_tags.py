@@ -18,5 +18,5 @@ def latest_edition_block(context, place="home"):
         "place": place,
         "locale_id": locale.pk,
         "generation": context_layout(context).generation,
-        "edition": lambda: latest_edition(locale),
+        "edition": lambda: latest_edition(locale, context.get("request")),
     }
