@@ -1,70 +1,12 @@
-"""Real PDF files for tests, written by hand (no PDF writer library needed).
-
-A one-page PDF whose text is drawn in a standard font through one-byte codes
-and a ``ToUnicode`` map, so that any text (Cyrillic included) is extracted
-back exactly by pypdf and the page renders with pypdfium2.
-"""
+"""Real PDF files for tests: the demo's hand-written PDF and an encrypted one."""
 
 from __future__ import annotations
 
 import io
 
+from demo.sample_pdf import make_pdf
 
-def _codes(text: str) -> dict[str, int]:
-    chars = sorted(set(text) - {" "})
-    if len(chars) > 200:
-        raise ValueError("too many distinct characters for a one-byte font")
-    codes = {" ": 0x20}
-    codes.update({char: 0x30 + i for i, char in enumerate(chars)})
-    return codes
-
-
-def _to_unicode(codes: dict[str, int]) -> bytes:
-    entries = "\n".join(
-        f"<{code:02X}> <{ord(char):04X}>" for char, code in codes.items()
-    )
-    return (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CMapName /KmpressTest def /CMapType 2 def\n"
-        "1 begincodespacerange <00> <FF> endcodespacerange\n"
-        f"{len(codes)} beginbfchar\n{entries}\nendbfchar\n"
-        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
-    ).encode()
-
-
-def make_pdf(lines: list[str]) -> bytes:
-    """A valid one-page A4 PDF showing ``lines``."""
-    codes = _codes(" ".join(lines))
-    shown = []
-    for number, line in enumerate(lines):
-        hexed = "".join(f"{codes[char]:02X}" for char in line)
-        shown.append(f"BT /F1 14 Tf 50 {780 - 20 * number} Td <{hexed}> Tj ET")
-    content = "\n".join(shown).encode()
-    cmap = _to_unicode(codes)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+__all__ = ["encrypted_pdf", "make_pdf"]
 
 
 def encrypted_pdf(lines: list[str], password: str = "секрет") -> bytes:  # noqa: S107
