@@ -12,12 +12,25 @@ import io
 
 
 def _codes(text: str) -> dict[str, int]:
-    chars = sorted(set(text) - {" "})
-    if len(chars) > 200:
-        raise ValueError("too many distinct characters for a one-byte font")
-    codes = {" ": 0x20}
-    codes.update({char: 0x30 + i for i, char in enumerate(chars)})
+    """ASCII keeps its own codes (drawn as itself); other letters get the
+    upper half of the byte range (drawn as Latin stand-ins or nothing)."""
+    others = sorted({char for char in text if not " " <= char <= "~"})
+    if len(others) > 128:
+        raise ValueError("too many distinct non-ASCII characters for one font")
+    codes = {char: ord(char) for char in set(text) if " " <= char <= "~"}
+    codes.update({char: 0x80 + i for i, char in enumerate(others)})
     return codes
+
+
+#: A newspaper front page in outline: masthead bar, rules and photo blocks.
+FRONT_PAGE = (
+    "0.1 g 40 770 515 44 re f "
+    "1 g BT /F1 30 Tf 55 782 Td (KOSTANAY MINERALS) Tj ET "
+    "0 g 40 760 515 2 re f "
+    "0.82 g 40 470 330 190 re f 385 560 170 100 re f 385 470 170 80 re f "
+    "0.9 g 40 120 250 330 re f 305 120 250 150 re f "
+    "0 g 40 100 515 1 re f\n"
+)
 
 
 def _to_unicode(codes: dict[str, int]) -> bytes:
@@ -39,8 +52,9 @@ def make_pdf(lines: list[str]) -> bytes:
     shown = []
     for number, line in enumerate(lines):
         hexed = "".join(f"{codes[char]:02X}" for char in line)
-        shown.append(f"BT /F1 14 Tf 50 {780 - 20 * number} Td <{hexed}> Tj ET")
-    content = "\n".join(shown).encode()
+        size, top = (22, 715) if number == 0 else (12, 700 - 16 * number)
+        shown.append(f"BT /F1 {size} Tf 40 {top} Td <{hexed}> Tj ET")
+    content = (FRONT_PAGE + "\n".join(shown)).encode()
     cmap = _to_unicode(codes)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
