@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Page
@@ -235,3 +237,16 @@ def test_an_archive_without_editions_says_so(client, index):
     assert response.status_code == 200
     assert Page.objects.type(EditionPage).count() == 0
     assert response.context["editions"] == []
+
+
+def test_the_footer_reads_the_latest_edition_once_per_content_change(
+    client, tree, index
+):
+    add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+    client.get(tree.section_ru.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(tree.section_ru.url)
+
+    assert "nomer-45" in response.text
+    assert not [q for q in queries if "editions_edition" in q["sql"]]
