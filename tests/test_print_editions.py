@@ -250,3 +250,14 @@ def test_the_footer_reads_the_latest_edition_once_per_content_change(
 
     assert "nomer-45" in response.text
     assert not [q for q in queries if "editions_edition" in q["sql"]]
+
+
+def test_the_admin_add_and_edit_forms_of_an_edition_open(admin_client, index):
+    edition = add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+
+    added = admin_client.get(add_url(index))
+    edited = admin_client.get(reverse("wagtailadmin_pages:edit", args=(edition.pk,)))
+
+    assert added.status_code == 200
+    assert edited.status_code == 200
+    assert "В этом номере" in edited.text
