@@ -9,6 +9,7 @@ that the readers' search finds the issue that printed a word.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 from django.core.files.base import ContentFile
@@ -33,9 +34,9 @@ from linguistics.keys import folded_keys, index_keys
 from news.models import plain_analysis
 
 from .forms import EditionPageForm
-from .pdf import PdfContent, read_pdf
+from .pdf import PdfContent, PdfError, read_pdf
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
+logger = logging.getLogger("editions")
 
 
 def edition_keys(title: str, text: str, language: str) -> str:
@@ -160,6 +161,8 @@ class EditionPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The document the cover and text were read from (EditionPage._follow_pdf).
+    read_from_pdf_id = models.PositiveIntegerField(null=True, editable=False)
     page_count = models.PositiveSmallIntegerField(_("pages"), default=0, editable=False)
     pdf_text = models.TextField(_("text of the PDF"), blank=True, editable=False)
     # Distinct analysed keys of title and text (editions_matching).
@@ -191,6 +194,7 @@ class EditionPage(BasePage):
     def apply_pdf(self, content: PdfContent) -> None:
         """The PDF's text and a new cover image; the page is saved by the caller."""
         self.pdf_text = content.text
+        self.read_from_pdf_id = self.pdf_id
         self.page_count = min(content.page_count, 32767)
         self.cover = get_image_model().objects.create(
             title=str(_("Cover of issue %(number)s") % {"number": self.number}),
@@ -202,8 +206,23 @@ class EditionPage(BasePage):
         with self.pdf.file.open("rb") as handle:
             self.apply_pdf(read_pdf(handle.read()))
 
+    def _follow_pdf(self) -> None:
+        """A PDF set outside the admin form (a translation synchronised from
+        its source, a script): its cover and text follow it. A broken file
+        cannot be refused here; the edition then keeps no text or cover."""
+        if not self.pdf_id or self.pdf_id == self.read_from_pdf_id:
+            return
+        try:
+            self.read_pdf()
+        except (PdfError, OSError):
+            logger.warning("Edition %s: PDF %s unreadable", self.pk, self.pdf_id)
+            self.pdf_text, self.cover, self.page_count = "", None, 0
+            self.read_from_pdf_id = self.pdf_id
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self._follow_pdf()
         if update_fields is None or {"title", "pdf_text"} & set(update_fields):
             self._refresh_search_keys()
             if update_fields is not None:

@@ -261,3 +261,26 @@ def test_the_admin_add_and_edit_forms_of_an_edition_open(admin_client, index):
     assert added.status_code == 200
     assert edited.status_code == 200
     assert "В этом номере" in edited.text
+
+
+def test_a_pdf_replaced_outside_the_form_brings_its_own_cover_and_text(index):
+    edition = add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+    old_cover = edition.cover_id
+
+    edition.pdf = document(make_pdf(["Спартакиада горняков"]))
+    edition.save()
+
+    edition.refresh_from_db()
+    assert "Спартакиада" in edition.pdf_text
+    assert edition.cover_id != old_cover
+    assert "спартакиад" in edition.search_keys
+
+
+def test_a_broken_pdf_set_by_a_script_leaves_the_edition_without_text(index):
+    edition = add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+
+    edition.pdf = document(make_pdf(PRINTED)[:300])
+    edition.save()
+
+    edition.refresh_from_db()
+    assert edition.pdf_text == "" and edition.cover is None
