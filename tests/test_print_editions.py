@@ -139,6 +139,7 @@ def test_a_reader_finds_the_edition_by_another_form_of_a_printed_word(client, in
     assert found == [45]
     html = response.content.decode()
     assert "<mark>Машинисты</mark>" in html
+    assert "ничего не найдено" not in html
     assert "/ru/gazeta/nomer-45/" in html
 
 
