@@ -67,6 +67,8 @@ COLLECTIONS_MANAGE = (
     "wagtailcore.change_collection",
     "wagtailcore.delete_collection",
 )
+# Readers' questions («Проблемная зона»): read, assign, answer, reject.
+QUESTIONS_MODERATE = ("questions.view_question", "questions.change_question")
 ALL_PAGE_PERMISSIONS = (
     "add_page",
     "bulk_delete_page",
@@ -131,7 +133,8 @@ ROLES: tuple[Role, ...] = (
             ("add_page", "change_page", "lock_page", "publish_page", "unlock_page"),
         ),
         collection=IMAGES_USE + DOCUMENTS_USE + MEDIA_EDIT + MEDIA_DELETE,
-        model=(ACCESS_ADMIN, "news.add_author", "news.change_author"),
+        model=(ACCESS_ADMIN, "news.add_author", "news.change_author")
+        + QUESTIONS_MODERATE,
     ),
     Role(
         name=CHIEF,
@@ -155,7 +158,12 @@ ROLES: tuple[Role, ...] = (
             "wagtailcore.change_workflow",
             "wagtailcore.add_task",
             "wagtailcore.change_task",
-        ),
+            "questions.add_questiondesk",
+            "questions.change_questiondesk",
+            "questions.delete_questiondesk",
+        )
+        + QUESTIONS_MODERATE
+        + ("questions.delete_question",),
     ),
 )
 

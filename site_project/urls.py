@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core import media, router, sitemaps
 from news.feeds import ArticlesFeed
 from newsroom.login_guard import UnlockingPasswordResetConfirmView
+from seo import views as seo_views
 
 # A database outage is a 503 with Retry-After, other errors Django's 500.
 handler500 = "site_project.errors.server_error"
@@ -23,6 +24,10 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", media.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("news-sitemap.xml", seo_views.news_sitemap, name="news_sitemap"),
+    path("robots.txt", seo_views.robots_txt, name="robots_txt"),
+    path("manifest.webmanifest", seo_views.web_manifest, name="web_manifest"),
+    path("favicon.ico", seo_views.favicon, name="favicon"),
 ]
 
 # One machine without object storage: public media from MEDIA_ROOT, in
@@ -31,6 +36,7 @@ urlpatterns.append(re_path(r"^media/(?P<path>.*)$", media.serve, name="media"))
 
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
+    path("questions/", include("questions.urls")),
     path("feed/", ArticlesFeed(), name="feed"),
     path("feed/<str:section>/", ArticlesFeed(), name="section_feed"),
     # Wagtail's own _util/ views (page passwords, front-end login) come next.

@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "news",
     "editions",
     "search",
+    "seo",
     "home",
+    "questions",
     "newsroom",
     "translations",
     "demo",
@@ -407,6 +409,16 @@ def frontend_caches_from_env() -> dict:
 
 WAGTAILFRONTENDCACHE = frontend_caches_from_env()
 
+
+# Reader questions («Проблемная зона», questions app): spam guards and how
+# long readers' names and contacts are kept (the worker erases them after).
+READER_QUESTIONS_RETENTION_DAYS = int(
+    os.environ.get("READER_QUESTIONS_RETENTION_DAYS") or 180
+)
+READER_QUESTIONS_MIN_FILL_SECONDS = 5
+READER_QUESTIONS_FORM_MAX_AGE = 24 * 60 * 60
+READER_QUESTIONS_RATE_LIMIT = 5
+READER_QUESTIONS_RATE_WINDOW = 60 * 60
 
 # Mail (workflow notifications, password resets): EMAIL_URL, read by
 # dj-email-url, e.g. smtp://user:password@mail.example.kz:587?tls=true&timeout=10

@@ -34,6 +34,7 @@ from demo.content import (
 )
 from demo.editions import seed_editions
 from demo.images import PALETTES, draw_cover
+from demo.questions import seed_questions
 from home.models import HomePage, SiteSettings, StandardPage
 from linguistics import slugify
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             seed_editions(
                 homes, key=demo_key, publish=self.publish, existing=self.existing
             )
+            self.created += seed_questions(sections)
             # The Kazakh twins as wagtail-localize translations (_translations).
             link_demo_translations(
                 keys=self.translation_keys(),

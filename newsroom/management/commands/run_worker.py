@@ -10,7 +10,9 @@ Each run (tick):
 * once a day, ``searchpromotions_garbage_collect``: drops the popular-queries
   report's hits older than ``WAGTAILSEARCH_HITS_MAX_AGE`` days. "A day" is
   counted by this process, from its first tick: a restarted worker collects
-  again, which is harmless.
+  again, which is harmless;
+* once a day, ``purge_reader_questions``: erases readers' personal data after
+  ``READER_QUESTIONS_RETENTION_DAYS``.
 
 docker-compose's ``worker`` service runs this command. A failed job (database
 restarting, say) is logged and retried at the next tick instead of ending the
@@ -60,6 +62,7 @@ def jobs() -> list[Job]:
         Job("publish_scheduled"),
         Job("retry_search_index", {"limit": RETRY_SEARCH_LIMIT}, quiet=True),
         Job("searchpromotions_garbage_collect", every=DAY, quiet=True),
+        Job("purge_reader_questions", every=DAY, quiet=True),
     ]
 
 
