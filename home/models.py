@@ -76,7 +76,11 @@ class HomePage(RoutablePageMixin, BasePage):
     content_panels = BasePage.content_panels + [FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.SectionPage", "home.StandardPage"]
+    subpage_types = [
+        "news.SectionPage",
+        "home.StandardPage",
+        "editions.EditionIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

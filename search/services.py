@@ -19,6 +19,7 @@ from wagtail.search.utils import normalise_query_string
 from core.pagination import paginate
 from core.privacy import public
 from core.text import ELLIPSIS, clean_text, excerpt
+from editions.models import EditionPage, editions_matching
 from linguistics import tokenize
 from news import selectors
 from news.models import ArticlePage
@@ -109,6 +110,44 @@ def search_results(
         for article in articles
     ]
     return page, hits
+
+
+#: Print editions listed above the articles: the newest issues that match.
+MAX_EDITIONS = 5
+
+
+@dataclass(frozen=True)
+class EditionHit:
+    edition: EditionPage
+    excerpt: SafeString
+
+
+def text_excerpt(text: str, query: AnalysedQuery, language: str) -> SafeString:
+    """Plain text around its first matching word, the query's words marked."""
+    position, start = first_match(text, query, language), 0
+    if position is not None and position > EXCERPT_LEAD_IN:
+        start = text.rfind(" ", 0, position - EXCERPT_LEAD_IN) + 1
+    snippet = excerpt(escape(" ".join(text[start:].split())), EXCERPT_LENGTH)
+    return highlight((ELLIPSIS if start else "") + snippet, query, language)
+
+
+def edition_hits(
+    request: HttpRequest, *, query: AnalysedQuery, locale: Locale
+) -> list[EditionHit]:
+    """Print editions whose PDF has every word of the query, newest first.
+
+    Matched in the database on the editions' analysed keys (editions.models),
+    so they are found the same way on every search backend.
+    """
+    terms = [term.keys for term in query.terms]
+    editions = editions_matching(terms, locale, request).defer(None)
+    return [
+        EditionHit(
+            edition=edition,
+            excerpt=text_excerpt(edition.pdf_text, query, locale.language_code),
+        )
+        for edition in editions[:MAX_EDITIONS]
+    ]
 
 
 def only_newest_ranked(page: PaginatorPage) -> bool:

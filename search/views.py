@@ -49,6 +49,7 @@ def search(request: HttpRequest):
         "results": None,
         "hits": [],
         "promotions": [],
+        "editions": [],
         "no_words": bool(text) and not query,
         "unavailable": False,
         "only_newest_ranked": False,
@@ -75,6 +76,10 @@ def search(request: HttpRequest):
             )
             if page_number(request) == 1:
                 context["promotions"] = services.promotions(text=text, locale=locale)
+                if section is None:
+                    context["editions"] = services.edition_hits(
+                        request, query=query, locale=locale
+                    )
                 services.record_hit(text)
     response = TemplateResponse(request, "search/search.html", context, status=status)
     if status == 503:

@@ -9,14 +9,22 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from editions.models import EditionIndexPage, EditionPage
 from home.models import HomePage, StandardPage
 from news.models import ArticlePage, HistoryPage, InterviewPage, NewsPage, SectionPage
 from tests.conftest import build_tree
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_page_holds_only_sections_and_standard_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, {SectionPage, StandardPage})
+    def test_home_page_holds_only_sections_standard_pages_and_the_archive(self):
+        self.assertAllowedSubpageTypes(
+            HomePage, {SectionPage, StandardPage, EditionIndexPage}
+        )
+
+    def test_the_edition_archive_holds_only_editions_and_editions_are_leaves(self):
+        self.assertAllowedSubpageTypes(EditionIndexPage, {EditionPage})
+        self.assertAllowedSubpageTypes(EditionPage, set())
+        self.assertAllowedParentPageTypes(EditionPage, {EditionIndexPage})
 
     def test_section_holds_only_the_three_article_types(self):
         self.assertAllowedSubpageTypes(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # Ours, in layer order (import-linter contracts in pyproject.toml).
     "core",
     "news",
+    "editions",
     "search",
     "seo",
     "home",

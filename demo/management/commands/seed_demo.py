@@ -32,6 +32,7 @@ from demo.content import (
     DemoDataError,
     load,
 )
+from demo.editions import seed_editions
 from demo.images import PALETTES, draw_cover
 from demo.questions import seed_questions
 from home.models import HomePage, SiteSettings, StandardPage
@@ -97,6 +98,9 @@ class Command(BaseCommand):
             sections = self.seed_sections(homes)
             self.seed_contacts(homes)
             self.seed_articles(sections)
+            seed_editions(
+                homes, key=demo_key, publish=self.publish, existing=self.existing
+            )
             self.created += seed_questions(sections)
             # The Kazakh twins as wagtail-localize translations (_translations).
             link_demo_translations(

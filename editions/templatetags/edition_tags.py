@@ -1,0 +1,22 @@
+"""``{% latest_edition_block %}``: the newest issue on the home page and footer."""
+
+from django import template
+
+from core.templatetags.site_tags import context_layout, context_locale
+from editions.models import latest_edition
+
+register = template.Library()
+
+
+@register.inclusion_tag("editions/includes/latest_edition.html", takes_context=True)
+def latest_edition_block(context, place="home"):
+    """The edition is read only when the template's fragment cache misses: the
+    template calls ``edition`` inside ``{% wagtailcache %}``, keyed on the
+    content generation that every publication bumps."""
+    locale = context_locale(context)
+    return {
+        "place": place,
+        "locale_id": locale.pk,
+        "generation": context_layout(context).generation,
+        "edition": lambda: latest_edition(locale, context.get("request")),
+    }
