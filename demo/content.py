@@ -17,7 +17,7 @@ rather than as a traceback from deep inside Wagtail.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -25,6 +25,7 @@ from typing import NoReturn
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from core.models import FooterLink
 from demo.images import PALETTES
 from home.models import HomePage, SiteSettings, StandardPage
 from news.models import Author, HistoryPage, InterviewPage, NewsPage, SectionPage
@@ -59,6 +60,8 @@ class DemoContent:
     sections: list  # {"key", "ru", "kk"}
     contacts: dict  # language -> StandardPage title, intro, body
     articles: list  # {"key", "section", "type", "date", ..., "ru", "kk"}
+    # {"key": a section key or "contacts", "ru", "kk"}: the footer's «Информация»
+    footer_links: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,22 @@ def load(directory: Path = DATA_DIR) -> DemoContent:
             sections=[entry["key"] for entry in sections],
             authors={entry["key"] for entry in authors},
         ),
+        footer_links=_footer_links(site, at, sections),
     )
+
+
+def _footer_links(site: dict, at: _At, sections: list) -> list:
+    """Footer links, each naming a section (its key) or the contacts page."""
+    if "footer_links" not in site:
+        return []
+    links = _keyed_list(site, "footer_links", at, FooterLink, required={"title": str})
+    targets = {"contacts", *(entry["key"] for entry in sections)}
+    for index, link in enumerate(links):
+        if link["key"] not in targets:
+            (at / "footer_links" / index / "key").fail(
+                f"expected a section key or 'contacts', found {link['key']!r}"
+            )
+    return links
 
 
 def _read(path: Path):

@@ -45,6 +45,12 @@ def site_settings(context):
     return context_layout(context).settings
 
 
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """The current language's footer menu as (title, url), from the cached layout."""
+    return context_layout(context).footer_links
+
+
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
 def main_navigation(context):
     layout = context_layout(context)

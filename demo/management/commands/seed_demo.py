@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from core.models import FooterLink
 from demo.content import (
     ARTICLE_TYPES,
     DATA_DIR,
@@ -95,11 +96,12 @@ class Command(BaseCommand):
             homes = self.seed_homes()
             sections = self.seed_sections(homes)
             self.seed_contacts(homes)
+            self.seed_footer_links(sections)
             self.seed_articles(sections)
             # The Kazakh twins as wagtail-localize translations (_translations).
             link_demo_translations(
                 keys=self.translation_keys(),
-                of_models=(Page, SiteSettings, Author),
+                of_models=(Page, SiteSettings, Author, FooterLink),
                 source=self.locales["ru"],
                 target=self.locales["kk"],
             )
@@ -141,6 +143,7 @@ class Command(BaseCommand):
         keys += [f"section:{entry['key']}" for entry in self.content.sections]
         keys += [f"author:{entry['key']}" for entry in self.content.authors]
         keys += [f"article:{entry['key']}" for entry in self.content.articles]
+        keys += [f"footer:{entry['key']}" for entry in self.content.footer_links]
         return [demo_key(key) for key in keys]
 
     def existing(self, model, key: uuid.UUID, code: str):
@@ -264,6 +267,26 @@ class Command(BaseCommand):
                 translation_key=key,
             )
             self.publish(homes[code], page)
+
+    def seed_footer_links(self, sections: dict) -> None:
+        """The footer's «Информация» menu: a section or the contacts page."""
+        contacts = demo_key("contacts")
+        for order, entry in enumerate(self.content.footer_links):
+            key = demo_key(f"footer:{entry['key']}")
+            for code in LANGUAGES:
+                if self.existing(FooterLink, key, code):
+                    continue
+                page = sections.get((entry["key"], code)) or self.existing(
+                    StandardPage, contacts, code
+                )
+                FooterLink.objects.create(
+                    title=entry[code]["title"],
+                    link_page=page,
+                    sort_order=order,
+                    locale=self.locales[code],
+                    translation_key=key,
+                )
+                self.created += 1
 
     def seed_articles(self, sections: dict) -> None:
         for entry in self.content.articles:
