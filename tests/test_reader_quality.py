@@ -1,0 +1,196 @@
+"""What readers of issue 16 noticed: navigation marks, the 404 page, repeated
+articles, typography and the untranslated-page notice in the demo."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from wagtail.rich_text import RichText
+
+from core.text import NBSP, typography
+from demo.content import DATA_DIR
+from home.models import HomePage
+from news.models import ArticlePage
+from tests.cache_support import build_newspaper
+
+TEASER_LINK = re.compile(r'class="teaser__title"><a href="([^"]+)"')
+
+
+def nav_of(html: str) -> str:
+    start = html.index('<nav class="main-nav"')
+    return html[start : html.index("</nav>", start)]
+
+
+def current_links(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', nav_of(html))
+
+
+# Navigation ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_tag_page_does_not_mark_the_home_page_as_current(client, tree):
+    paper = build_newspaper(tree)
+    for name in ("tag_ru", "tag_kk"):
+        response = client.get(paper.urls()[name])
+        assert response.status_code == 200
+        assert current_links(response.content.decode()) == [], name
+
+
+@pytest.mark.django_db
+def test_the_home_page_still_marks_itself_as_current(client, tree):
+    html = client.get(tree.home_ru.url).content.decode()
+    assert current_links(html) == [tree.home_ru.url]
+
+
+# The 404 page ----------------------------------------------------------------
+
+
+def error_section(response) -> str:
+    html = response.content.decode()
+    start = html.index('<section class="error-page">')
+    return html[start : html.index("</main>", start)]
+
+
+@pytest.mark.django_db
+def test_the_404_page_offers_search_and_the_latest_articles(client, tree):
+    paper = build_newspaper(tree)
+    response = client.get("/ru/takoy-stranitsy-net/")
+    assert response.status_code == 404
+    section = error_section(response)
+    assert 'action="/ru/search/"' in section and 'name="q"' in section
+    assert paper.article_ru.url in section
+    assert paper.article_kk.url not in section
+
+
+@pytest.mark.django_db
+def test_the_kazakh_404_page_lists_kazakh_articles(client, tree):
+    paper = build_newspaper(tree)
+    section = error_section(client.get("/kk/mundai-bet-zhoq/"))
+    assert paper.article_kk.url in section
+    assert paper.article_ru.url not in section
+
+
+@pytest.mark.django_db
+def test_made_up_addresses_do_not_read_the_articles_each_time(client, tree):
+    """A crawler's stream of 404s costs no article query until content changes."""
+    build_newspaper(tree)
+    client.get("/ru/pervaya-oshibka/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/ru/vtoraya-oshibka/").status_code == 404
+    assert not [q for q in queries if "news_articlepage" in q["sql"]]
+
+
+# Typography ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Акция "Чистый двор"', "Акция «Чистый двор»"),
+        ('"Қостанай минералдары" АҚ', "«Қостанай минералдары» АҚ"),
+        ("“Жас маман” байқауы", "«Жас маман» байқауы"),
+        ("рост на 4 % за год", f"рост на 4{NBSP}% за год"),
+        ("өсім 4 %-ға жетті", f"өсім 4{NBSP}%-ға жетті"),
+        (
+            "130 тонн руды, 18 млн тенге, 5 км",
+            f"130{NBSP}тонн руды, 18{NBSP}млн тенге, 5{NBSP}км",
+        ),
+        ("жылына 800 тонна", f"жылына 800{NBSP}тонна"),
+        ("5 минут и 3 мая", "5 минут и 3 мая"),
+    ],
+)
+def test_typography_sets_quotes_and_keeps_numbers_with_their_units(text, expected):
+    assert typography(text) == expected
+
+
+def test_typography_leaves_tags_attributes_and_code_alone():
+    html = (
+        '<p title="a &quot;b&quot;"><a href="/x?q=&quot;1 %&quot;">"Слово"</a> '
+        '<code>"raw" 5 %</code></p>'
+    )
+    assert typography(html) == (
+        '<p title="a &quot;b&quot;"><a href="/x?q=&quot;1 %&quot;">«Слово»</a> '
+        '<code>"raw" 5 %</code></p>'
+    )
+
+
+def test_typography_reads_a_quote_after_an_inline_tag_as_closing():
+    assert typography('<p>"<b>Слово</b>"</p>') == "<p>«<b>Слово</b>»</p>"
+
+
+def demo_strings() -> list[tuple[str, str]]:
+    found = []
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, f"{where}[{index}]")
+        elif isinstance(value, str):
+            found.append((where, value))
+
+    for path in [
+        DATA_DIR / "site.json",
+        *sorted(Path(DATA_DIR / "articles").glob("*.json")),
+    ]:
+        walk(json.loads(path.read_text(encoding="utf-8")), path.name)
+    return found
+
+
+def test_the_demo_texts_are_typeset_in_both_languages():
+    untypeset = [where for where, text in demo_strings() if typography(text) != text]
+    assert untypeset == []
+
+
+# Demo: no article twice, the untranslated notice ------------------------------
+
+
+class DemoReaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", verbosity=0)
+
+    def test_no_article_is_shown_twice_on_either_home_page(self):
+        for home in HomePage.objects.all():
+            html = self.client.get(home.url).content.decode()
+            main = html[html.index('<main id="main"') : html.index("</main>")]
+            links = TEASER_LINK.findall(main)
+            assert links, home.locale
+            duplicates = {link for link in links if links.count(link) > 1}
+            assert duplicates == set(), home.locale
+
+    def test_no_article_is_shown_twice_in_the_sidebars_of_an_article(self):
+        for article in ArticlePage.objects.live().filter(alias_of__isnull=True):
+            html = self.client.get(article.url).content.decode()
+            aside = html[html.index('<aside class="sidebar">') :]
+            aside = aside[: aside.index("</aside>")]
+            links = TEASER_LINK.findall(aside) + re.findall(
+                r'<li><a href="([^"]+)"', aside
+            )
+            assert links, article.url
+            assert len(links) == len(set(links)), article.url
+            assert article.url not in links
+
+
+@pytest.mark.django_db
+def test_an_article_page_sets_editors_straight_quotes_and_units(client, tree):
+    paper = build_newspaper(tree)
+    article = paper.article_ru
+    article.title = 'Акция "Чистый двор"'
+    article.lead = "Собрали 12 тонн мусора."
+    article.body = [("paragraph", RichText('<p>Рост на 4 % и "спасибо" всем.</p>'))]
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert '<h1 class="article__title">Акция «Чистый двор»</h1>' in html
+    assert f"12{NBSP}тонн" in html
+    assert f"4{NBSP}% и «спасибо» всем" in html
