@@ -194,3 +194,15 @@ def test_an_article_page_sets_editors_straight_quotes_and_units(client, tree):
     assert '<h1 class="article__title">Акция «Чистый двор»</h1>' in html
     assert f"12{NBSP}тонн" in html
     assert f"4{NBSP}% и «спасибо» всем" in html
+
+
+def test_the_interface_translations_quote_with_guillemets():
+    """Readers' strings in ru and kk use «…», not „…“ or “…”."""
+    from django.utils import translation
+
+    for language in ("ru", "kk"):
+        with translation.override(language):
+            tagline = translation.gettext(
+                "Corporate newspaper of JSC «Kostanay Minerals»"
+            )
+        assert "«" in tagline and not set("„“”") & set(tagline), language
