@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from wagtail.rich_text import RichText
 
 from core.text import NBSP, typography
@@ -198,8 +199,6 @@ def test_an_article_page_sets_editors_straight_quotes_and_units(client, tree):
 
 def test_the_interface_translations_quote_with_guillemets():
     """Readers' strings in ru and kk use «…», not „…“ or “…”."""
-    from django.utils import translation
-
     for language in ("ru", "kk"):
         with translation.override(language):
             tagline = translation.gettext(
