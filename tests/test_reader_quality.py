@@ -13,9 +13,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from core.text import NBSP, typography
+from core.twins import untranslated_original
 from demo.content import DATA_DIR
 from home.models import HomePage
 from news.models import ArticlePage
@@ -205,3 +207,19 @@ def test_the_interface_translations_quote_with_guillemets():
                 "Corporate newspaper of JSC «Kostanay Minerals»"
             )
         assert "«" in tagline and not set("„“”") & set(tagline), language
+
+
+class DemoUntranslatedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("seed_demo", verbosity=0)
+
+    def test_the_demo_has_one_kazakh_page_showing_the_not_translated_notice(self):
+        kazakh = Page.objects.filter(locale__language_code="kk", depth__gt=2)
+        placeholders = [page for page in kazakh if untranslated_original(page)]
+        assert len(placeholders) == 1
+        response = self.client.get(placeholders[0].url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'class="untranslated-notice"' in html
+        assert untranslated_original(placeholders[0]).url in html

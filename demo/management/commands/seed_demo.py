@@ -268,6 +268,14 @@ class Command(BaseCommand):
             )
             self.publish(homes[code], page)
 
+    def untranslated_twin(self, key: uuid.UUID, code: str) -> None:
+        """A Russian-only article's place in the ``code`` tree: an alias of
+        the original, which readers see as the "not translated yet" notice
+        (core.twins), as wagtail-localize's synchronised tree makes it."""
+        original = self.existing(ArticlePage, key, "ru")
+        original.copy_for_translation(self.locales[code], alias=True)
+        self.created += 1
+
     def seed_footer_links(self, sections: dict) -> None:
         """The footer's «Информация» menu: a section or the contacts page."""
         contacts = demo_key("contacts")
@@ -294,6 +302,9 @@ class Command(BaseCommand):
             model = ARTICLE_TYPES[entry["type"]]
             for code in LANGUAGES:
                 if self.existing(ArticlePage, key, code):
+                    continue
+                if code not in entry:
+                    self.untranslated_twin(key, code)
                     continue
                 values = dict(entry[code])
                 tags = values.pop("tags", [])
@@ -329,7 +340,7 @@ class Command(BaseCommand):
                 translation_key=demo_key(f"article:{entry['key']}"),
                 locale=self.locales["ru"],
             ).first()
-            if article is not None:
+            if article is not None and "kk" in entry:
                 names = dict(zip(entry["ru"]["tags"], entry["kk"]["tags"], strict=True))
                 link_tag_translations(
                     article.specific, names, target=self.locales["kk"]
