@@ -4,7 +4,10 @@ articles, typography and the untranslated-page notice in the demo."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,27 @@ class DemoUntranslatedTests(TestCase):
         html = response.content.decode()
         assert 'class="untranslated-notice"' in html
         assert untranslated_original(placeholders[0]).url in html
+
+
+# make run ---------------------------------------------------------------------
+
+
+def test_a_django_log_line_is_printed_once_by_the_development_server():
+    """As under ``make run`` (dev settings, DEBUG): one line, not two."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import logging; "
+            "logging.getLogger('django.request').warning('Not Found: /x/')",
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "site_project.settings.dev"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stderr.count("Not Found: /x/") == 1, result.stderr
