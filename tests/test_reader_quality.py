@@ -3,6 +3,7 @@ articles, typography and the untranslated-page notice in the demo."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -250,3 +251,13 @@ def test_a_django_log_line_is_printed_once_by_the_development_server():
         check=True,
     )
     assert result.stderr.count("Not Found: /x/") == 1, result.stderr
+
+
+@pytest.mark.django_db
+def test_a_first_newsroom_set_up_prints_no_block_of_fixed_differences():
+    """A fresh install's ``make run``: Wagtail's default groups are expected
+    to differ from the declared roles; that is set-up, not a repair."""
+    output = io.StringIO()
+    call_command("setup_newsroom", fix=True, stdout=output)
+    assert "Fixed these differences" not in output.getvalue()
+    assert "Applied the declared roles to Wagtail's defaults" in output.getvalue()
