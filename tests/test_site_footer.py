@@ -4,6 +4,7 @@ each language its own, fresh on cached pages after an edit (issue 16, item 6).""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import TestCase
@@ -148,3 +149,13 @@ class DemoFooterTests(TestCase):
         for row in FooterLink.objects.filter(locale__language_code="kk"):
             source = row.get_translation(locale("ru"))
             assert row.link_page.translation_key == source.link_page.translation_key
+
+
+@pytest.mark.django_db
+def test_the_chief_editor_manages_the_footer_links_and_correspondents_do_not():
+    call_command("setup_newsroom", fix=True, verbosity=0)
+    chief = Group.objects.get(name="Главный редактор")
+    editors = Group.objects.get(name="Корреспонденты")
+    codenames = {"add_footerlink", "change_footerlink", "delete_footerlink"}
+    assert codenames <= set(chief.permissions.values_list("codename", flat=True))
+    assert not codenames & set(editors.permissions.values_list("codename", flat=True))
