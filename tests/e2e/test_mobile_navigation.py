@@ -65,3 +65,22 @@ def test_the_desktop_menu_shows_every_section_too(visit, newspaper):
         "/ru/", "mobile-nav-desktop", DESKTOP, screenshot=True, inspect=menu_links
     )
     assert unreachable(seen.inspected, DESKTOP) == []
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_404_page_offers_search_and_latest_articles_on_phone_and_desktop(
+    visit, newspaper, width
+):
+    seen = visit(
+        "/ru/takoy-stranitsy-net/",
+        "not-found-ru",
+        width,
+        screenshot=True,
+        inspect=lambda page: {
+            "search": page.locator("#not-found-search").is_visible(),
+            "latest": page.locator(".error-page__latest .teaser").count(),
+        },
+    )
+    assert seen.inspected["search"]
+    assert seen.inspected["latest"] >= 1
+    assert not seen.scrolls_sideways
