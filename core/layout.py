@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from .caching.generation import TIMEOUT, memo, request_generation
+from .models import FooterLink
 from .privacy import own_language, public_listing
 
 
@@ -43,6 +44,8 @@ class Layout:
     locales: list[tuple[int, str, str]] = field(default_factory=list)
     # The generation it was built under: template fragments key on it too.
     generation: int = 0
+    # The footer's «Информация» menu: (title, url) in the editors' order.
+    footer_links: list[tuple[str, str]] = field(default_factory=list)
 
     def section_for(self, path: str) -> MenuItem | None:
         """The menu section that contains the page at ``path``, if any."""
@@ -135,4 +138,18 @@ def build_layout(locale: Locale, request=None) -> Layout:
         items=items,
         settings=settings or model(locale=locale),
         locales=locales,
+        footer_links=footer_links(locale, request),
     )
+
+
+def footer_links(locale: Locale, request=None) -> list[tuple[str, str]]:
+    """The language's footer links; a link to a page not live is left out."""
+    links = []
+    for link in FooterLink.objects.filter(locale=locale).select_related("link_page"):
+        if link.link_url:
+            links.append((link.title, link.link_url))
+        elif link.link_page and link.link_page.live:
+            url = link.link_page.get_url(request=request)
+            if url:
+                links.append((link.title, url))
+    return links

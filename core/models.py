@@ -1,8 +1,10 @@
 """The base of every reader page, and the one table the page cache needs."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, PageViewRestriction
+from wagtail.admin.panels import FieldPanel, PageChooserPanel
+from wagtail.models import Page, PageViewRestriction, TranslatableMixin
 from wagtail.url_routing import RouteResult
 from wagtailcache.cache import WagtailCacheMixin
 
@@ -93,3 +95,52 @@ class PageCacheDebt(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class FooterLink(TranslatableMixin, models.Model):
+    """One entry of the footer's «Информация» menu, per language.
+
+    A translatable snippet like the site settings: editors of each language
+    keep their own list (the old site's «Проблемная зона», «Контакты»...), and
+    wagtail-localize translates the title and points the page at its twin.
+    """
+
+    title = models.CharField(_("title"), max_length=120)
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    link_url = models.URLField(
+        _("external address"),
+        blank=True,
+        help_text=_("Only when the link leads off the site; otherwise choose a page."),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Smaller numbers come first.")
+    )
+
+    panels = [
+        FieldPanel("title"),
+        PageChooserPanel("link_page"),
+        FieldPanel("link_url"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("footer link")
+        verbose_name_plural = _("footer links")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if bool(self.link_page_id) == bool(self.link_url):
+            raise ValidationError(
+                _("Choose a page or give an external address (one of the two).")
+            )

@@ -136,3 +136,59 @@ def excerpt(value: Any, max_length: int = 200) -> str:
     space = cut.rfind(" ")
     cut = cut[:space] if space > max_length // 2 else cut[: max_length - len(ELLIPSIS)]
     return cut.rstrip(" ,;:.-–—(«\"'") + ELLIPSIS
+
+
+# Typography ------------------------------------------------------------------
+# Russian and Kazakh set quotes as «…» and keep a number on the line of its
+# percent sign or unit. Applied where text is drawn (``typography`` filter on
+# titles, leads and rendered rich text) so editors' straight quotes and plain
+# spaces come out right; the demo's own texts are written that way already.
+
+NBSP = "\u00a0"
+_CYRILLIC_TAIL = "[а-яёәғқңөұүһі]*"
+_UNITS = (
+    r"%|‰|°C?|₸|"
+    rf"(?:тонн{_CYRILLIC_TAIL}|тг|тенге{_CYRILLIC_TAIL}|млн|млрд|тыс\.?|"
+    r"км|м|см|мм|м²|м³|кг|г|т|га|л|кВт|МВт|ч|мин|сек)(?![\w])"
+)
+_NUMBER_UNIT = re.compile(rf"(?<=\d)[ \t]+(?={_UNITS})", re.IGNORECASE)
+_QUOTES = '"“”„'
+_OPENS_AFTER = set(" \t\n\r\u00a0([{—–-«/")
+_TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_RAW_TAGS = re.compile(r"<(/?)(script|style|code|pre|textarea)\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(p|div|li|h[1-6]|br|td|th|blockquote)\b", re.IGNORECASE)
+
+
+def _quotes(text: str, previous: str) -> tuple[str, str]:
+    """Straight and English quotes as «…»; ``previous`` is the character before."""
+    out = []
+    for char in text:
+        if char in _QUOTES:
+            previous = "«" if previous in _OPENS_AFTER else "»"
+        else:
+            previous = char
+        out.append(previous)
+    return "".join(out), previous
+
+
+def typography(markup: str) -> str:
+    """``markup`` (HTML or plain text) with «…» quotes and no-break spaces
+    before % and units; tags, attributes and code are left as they are."""
+    if not markup:
+        return markup
+    out, previous, raw = [], " ", 0
+    for part in _TAG_OR_TEXT.split(str(markup)):
+        if part.startswith("<"):
+            opening = _RAW_TAGS.match(part)
+            if opening:
+                raw = max(0, raw + (-1 if opening.group(1) else 1))
+            if _BLOCK_TAG.match(part):
+                previous = " "
+            out.append(part)
+        elif raw or not part:
+            out.append(part)
+        else:
+            text = part.replace("&quot;", '"').replace("&#34;", '"')
+            text, previous = _quotes(text, previous)
+            out.append(_NUMBER_UNIT.sub(NBSP, text))
+    return "".join(out)

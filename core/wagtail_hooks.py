@@ -1,8 +1,12 @@
 from django.templatetags.static import static
 from django.utils.html import format_html, json_script
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .caching.hooks import reader_request, reader_response
+from .models import FooterLink
 from .privacy import serve_bound
 from .slugs import slug_rules
 
@@ -34,3 +38,17 @@ def twins_share_privacy(callback):
 # What the whole-page cache keeps (wagtail-cache's own extension points).
 hooks.register("is_request_cacheable", reader_request)
 hooks.register("is_response_cacheable", reader_response)
+
+
+class FooterLinkViewSet(SnippetViewSet):
+    """The footer's «Информация» menu, next to the site settings."""
+
+    model = FooterLink
+    icon = "link"
+    menu_label = _("Footer links")
+    add_to_settings_menu = True
+    list_display = ["title", "link_page", "link_url", "sort_order", "locale"]
+    ordering = ["sort_order", "pk"]
+
+
+register_snippet(FooterLinkViewSet)

@@ -17,7 +17,7 @@ rather than as a traceback from deep inside Wagtail.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -25,6 +25,7 @@ from typing import NoReturn
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from core.models import FooterLink
 from demo.images import PALETTES
 from home.models import HomePage, SiteSettings, StandardPage
 from news.models import Author, HistoryPage, InterviewPage, NewsPage, SectionPage
@@ -35,7 +36,16 @@ ARTICLE_TYPES = {"news": NewsPage, "interview": InterviewPage, "history": Histor
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 PAGE = {"title": str, "intro": str}
 ARTICLE = {"title": str, "lead": str, "tags": list, "body": list}
-ARTICLE_KEYS = {"key", "type", "date", "featured", "authors", "image", *LANGUAGES}
+ARTICLE_KEYS = {
+    "key",
+    "type",
+    "date",
+    "featured",
+    "authors",
+    "image",
+    "untranslated",
+    *LANGUAGES,
+}
 _JSON_NAMES = {
     dict: "object",
     list: "list",
@@ -59,6 +69,8 @@ class DemoContent:
     sections: list  # {"key", "ru", "kk"}
     contacts: dict  # language -> StandardPage title, intro, body
     articles: list  # {"key", "section", "type", "date", ..., "ru", "kk"}
+    # {"key": a section key or "contacts", "ru", "kk"}: the footer's «Информация»
+    footer_links: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,22 @@ def load(directory: Path = DATA_DIR) -> DemoContent:
             sections=[entry["key"] for entry in sections],
             authors={entry["key"] for entry in authors},
         ),
+        footer_links=_footer_links(site, at, sections),
     )
+
+
+def _footer_links(site: dict, at: _At, sections: list) -> list:
+    """Footer links, each naming a section (its key) or the contacts page."""
+    if "footer_links" not in site:
+        return []
+    links = _keyed_list(site, "footer_links", at, FooterLink, required={"title": str})
+    targets = {"contacts", *(entry["key"] for entry in sections)}
+    for index, link in enumerate(links):
+        if link["key"] not in targets:
+            (at / "footer_links" / index / "key").fail(
+                f"expected a section key or 'contacts', found {link['key']!r}"
+            )
+    return links
 
 
 def _read(path: Path):
@@ -225,6 +252,15 @@ def _article(entry, at: _At, authors: set[str]) -> dict:
         if not isinstance(author, str) or author not in authors:
             (at / "authors" / index).fail(f"no author {author!r} in site.json")
     _motif(at.get(entry, "image", str), at / "image")
+    if entry.get("untranslated"):
+        # Russian only: the Kazakh tree shows the "not translated yet" notice.
+        (at / "untranslated").expect(entry["untranslated"], bool)
+        _no_other_keys(entry, at, ARTICLE_KEYS - {"kk"})
+        model = ARTICLE_TYPES[kind]
+        return {
+            **entry,
+            "ru": _values(at.get(entry, "ru", dict), at / "ru", model, ARTICLE),
+        }
     languages = _languages(entry, at, ARTICLE_TYPES[kind], required=ARTICLE)
     ru, kk = (len(languages[code]["tags"]) for code in LANGUAGES)
     if ru != kk:

@@ -90,16 +90,19 @@ class HomePage(RoutablePageMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = selectors.featured_articles(locale=self.locale, limit=4)
+        featured = selectors.featured_articles(locale=self.locale, limit=4)
+        context["featured"] = featured
         sections = [
             item for item in layout_for(self.locale, request).items if item.is_section
         ]
-        # Read only when the template's fragment cache misses.
+        # Read only when the template's fragment cache misses; the featured
+        # articles are not shown twice (once more in their section).
         context["section_blocks"] = SimpleLazyObject(
             lambda: selectors.latest_by_section(
                 home=self,
                 sections=sections,
                 per_section=settings.KMPRESS_HOME_PER_SECTION,
+                exclude=frozenset(article.pk for article in featured),
             )
         )
         return context

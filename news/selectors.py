@@ -298,7 +298,10 @@ def sidebar(*, page: Page, generation: int | None) -> Sidebar:
         featured = featured_articles(
             locale=page.locale, limit=SIDEBAR_INTERESTING + 1, with_cover=False
         )
-        latest = latest_articles(locale=page.locale, limit=SIDEBAR_SEE_ALSO + 1)
+        # Enough to fill "see also" after the interesting ones and the page.
+        latest = latest_articles(
+            locale=page.locale, limit=SIDEBAR_SEE_ALSO + SIDEBAR_INTERESTING + 2
+        )
         # Enough to fill the list after dropping the page and the other lists'.
         popular = most_read(
             locale=page.locale,
@@ -309,9 +312,10 @@ def sidebar(*, page: Page, generation: int | None) -> Sidebar:
     featured, latest, popular = memo.get(generation, ("sidebar", page.locale_id), read)
     shown = {article.pk for article in (*featured, *latest, *popular)}
     interesting = [a for a in featured if a.pk != page.pk][:SIDEBAR_INTERESTING]
-    see_also = [a for a in latest if a.pk != page.pk][:SIDEBAR_SEE_ALSO]
-    # No article twice in one sidebar: the other lists keep theirs.
-    taken = {page.pk} | {a.pk for a in (*interesting, *see_also)}
+    # No article twice in one page's sidebars.
+    taken = {page.pk, *(article.pk for article in interesting)}
+    see_also = [a for a in latest if a.pk not in taken][:SIDEBAR_SEE_ALSO]
+    taken |= {a.pk for a in see_also}
     return Sidebar(
         interesting=interesting,
         see_also=see_also,
@@ -399,22 +403,29 @@ class SectionBlock:
 
 
 def latest_by_section(
-    *, home: Page, sections: list, per_section: int
+    *, home: Page, sections: list, per_section: int, exclude: frozenset = frozenset()
 ) -> list[SectionBlock]:
     """The newest articles of each given section (menu items), in one query.
 
     One index walk per section (``newest_each``): a window over every
     article of the language was the 90-second home page of issue 14.
+    Articles in ``exclude`` (ids already on the page, the featured ones) are
+    skipped, and the walk reads that many more so that blocks stay full.
     """
     if not sections:
         return []
     ids = [section.page_id for section in sections]
-    shown = _listed(
-        among(newest_each(_visible(), sections=ids, limit=per_section))
-    ).order_by(*NEWEST_FIRST)
+    limit = per_section + len(exclude)
+    shown = _listed(among(newest_each(_visible(), sections=ids, limit=limit))).order_by(
+        *NEWEST_FIRST
+    )
     blocks = {section.page_id: SectionBlock(section=section) for section in sections}
     for article in _with_cover(shown):
         block = blocks.get(article.section_id)
-        if block is not None:
+        if (
+            block is not None
+            and article.pk not in exclude
+            and len(block.articles) < per_section
+        ):
             block.articles.append(article)
     return [block for block in blocks.values() if block.articles]

@@ -154,6 +154,10 @@ ROLES: tuple[Role, ...] = (
             "home.add_sitesettings",
             "home.change_sitesettings",
             "home.delete_sitesettings",
+            # The footer's «Информация» menu (core.FooterLink), per language.
+            "core.add_footerlink",
+            "core.change_footerlink",
+            "core.delete_footerlink",
             "wagtailcore.add_workflow",
             "wagtailcore.change_workflow",
             "wagtailcore.add_task",

@@ -13,6 +13,7 @@ from django.test import TestCase
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from core.twins import untranslated_original
 from demo.content import DATA_DIR, load
 from home.models import HomePage, SiteSettings
 from news.models import ArticlePage, Author, HistoryPage, InterviewPage, NewsPage
@@ -47,6 +48,8 @@ class SeedDemoTests(TestCase):
         for page in Page.objects.filter(depth__gte=2, locale__language_code="ru"):
             twin = page.get_translations().filter(locale__language_code="kk").first()
             assert twin is not None, page
+            if untranslated_original(twin) is not None:
+                continue  # the one left untranslated, to show the notice (issue 16)
             assert twin.live
             assert twin.title != page.title or twin.title == "ЖМП"
 
@@ -81,6 +84,9 @@ class SeedDemoTests(TestCase):
 
     def test_demo_content_is_the_same_set_of_articles_in_both_languages(self):
         for article in load().articles:
+            if article.get("untranslated"):
+                assert "kk" not in article, article["key"]
+                continue
             assert set(article["ru"]) == set(article["kk"]), article["key"]
 
     def test_synthetic_articles_are_added_in_both_languages(self):

@@ -21,6 +21,7 @@ from wagtail.signals import (
 )
 
 from core import privacy
+from core.models import FooterLink
 
 from .invalidation import content_changed
 
@@ -79,6 +80,7 @@ def register_signal_handlers():
         PageViewRestriction,
         Site,
         Redirect,
+        FooterLink,
         get_image_model(),
         get_document_model(),
     ):

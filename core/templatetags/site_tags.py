@@ -45,6 +45,12 @@ def site_settings(context):
     return context_layout(context).settings
 
 
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """The current language's footer menu as (title, url), from the cached layout."""
+    return context_layout(context).footer_links
+
+
 @register.inclusion_tag("includes/navigation.html", takes_context=True)
 def main_navigation(context):
     layout = context_layout(context)
@@ -52,12 +58,22 @@ def main_navigation(context):
     current_path = page.path if isinstance(page, Page) else ""
     return {
         "home": layout.home,
-        "home_active": bool(layout.home and page and getattr(page, "depth", 0) == 2),
+        "home_active": bool(
+            layout.home
+            and getattr(page, "depth", 0) == 2
+            and not on_sub_route(context.get("request"))
+        ),
         "items": [
             {"item": item, "active": current_path.startswith(item.path)}
             for item in layout.items
         ],
     }
+
+
+def on_sub_route(request) -> bool:
+    """A home page's own routes (tag listings) are not the home page itself."""
+    match = getattr(request, "routable_resolver_match", None)
+    return match is not None and match.url_name != "index_route"
 
 
 @register.simple_tag(takes_context=True)

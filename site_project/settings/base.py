@@ -778,6 +778,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler on "django" printed each of its lines a
+        # second time through the root's (make run: "Not Found" twice).
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "kmpress.cache": {"filters": ["cache_errors"]},

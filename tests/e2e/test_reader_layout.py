@@ -31,7 +31,9 @@ def test_home_page_fits_the_screen_in_the_shipped_font_without_errors(
 ):
     home = visit(f"/{language}/", f"home-{language}", width, screenshot=True)
 
-    assert home.image_count >= 5, "featured covers and section thumbnails"
+    # kk: two featured covers and two section thumbnails; a featured article
+    # is not shown again in its section's block (issue 16).
+    assert home.image_count >= 4, "featured covers and section thumbnails"
     assert home.problems(kazakh=language == "kk") == {}
 
 

@@ -24,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from core.models import FooterLink
 from demo.content import (
     ARTICLE_TYPES,
     DATA_DIR,
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             homes = self.seed_homes()
             sections = self.seed_sections(homes)
             self.seed_contacts(homes)
+            self.seed_footer_links(sections)
             self.seed_articles(sections)
             seed_editions(
                 homes, key=demo_key, publish=self.publish, existing=self.existing
@@ -105,7 +107,7 @@ class Command(BaseCommand):
             # The Kazakh twins as wagtail-localize translations (_translations).
             link_demo_translations(
                 keys=self.translation_keys(),
-                of_models=(Page, SiteSettings, Author),
+                of_models=(Page, SiteSettings, Author, FooterLink),
                 source=self.locales["ru"],
                 target=self.locales["kk"],
             )
@@ -148,6 +150,7 @@ class Command(BaseCommand):
         keys += [f"section:{entry['key']}" for entry in self.content.sections]
         keys += [f"author:{entry['key']}" for entry in self.content.authors]
         keys += [f"article:{entry['key']}" for entry in self.content.articles]
+        keys += [f"footer:{entry['key']}" for entry in self.content.footer_links]
         return [demo_key(key) for key in keys]
 
     def existing(self, model, key: uuid.UUID, code: str):
@@ -272,12 +275,43 @@ class Command(BaseCommand):
             )
             self.publish(homes[code], page)
 
+    def untranslated_twin(self, key: uuid.UUID, code: str) -> None:
+        """A Russian-only article's place in the ``code`` tree: an alias of
+        the original, which readers see as the "not translated yet" notice
+        (core.twins), as wagtail-localize's synchronised tree makes it."""
+        original = self.existing(ArticlePage, key, "ru")
+        original.copy_for_translation(self.locales[code], alias=True)
+        self.created += 1
+
+    def seed_footer_links(self, sections: dict) -> None:
+        """The footer's «Информация» menu: a section or the contacts page."""
+        contacts = demo_key("contacts")
+        for order, entry in enumerate(self.content.footer_links):
+            key = demo_key(f"footer:{entry['key']}")
+            for code in LANGUAGES:
+                if self.existing(FooterLink, key, code):
+                    continue
+                page = sections.get((entry["key"], code)) or self.existing(
+                    StandardPage, contacts, code
+                )
+                FooterLink.objects.create(
+                    title=entry[code]["title"],
+                    link_page=page,
+                    sort_order=order,
+                    locale=self.locales[code],
+                    translation_key=key,
+                )
+                self.created += 1
+
     def seed_articles(self, sections: dict) -> None:
         for entry in self.content.articles:
             key = demo_key(f"article:{entry['key']}")
             model = ARTICLE_TYPES[entry["type"]]
             for code in LANGUAGES:
                 if self.existing(ArticlePage, key, code):
+                    continue
+                if code not in entry:
+                    self.untranslated_twin(key, code)
                     continue
                 values = dict(entry[code])
                 tags = values.pop("tags", [])
@@ -313,7 +347,7 @@ class Command(BaseCommand):
                 translation_key=demo_key(f"article:{entry['key']}"),
                 locale=self.locales["ru"],
             ).first()
-            if article is not None:
+            if article is not None and "kk" in entry:
                 names = dict(zip(entry["ru"]["tags"], entry["kk"]["tags"], strict=True))
                 link_tag_translations(
                     article.specific, names, target=self.locales["kk"]
