@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from news.selectors import SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,8 @@ def crowd(tree):
     """Newer articles without tags: they fill the sidebar's lists, so that the
     tagged ones below show only where the test looks."""
     section = SectionPageFactory(parent=tree.home_ru)
-    for _ in range(8):
+    # "See also" skips the "interesting" ones, so both lists fill from here.
+    for _ in range(SIDEBAR_INTERESTING + SIDEBAR_SEE_ALSO + 2):
         NewsPageFactory(parent=section, featured=True)
     return section
 
@@ -107,7 +109,7 @@ def test_kazakh_articles_get_the_kazakh_heading(client, tree):
     kk = locale("kk")
     article = tagged(tree.section_kk, "Басты мақала", "кен", locale=kk)
     tagged(tree.section_kk, "Көрші мақала", "кен", locale=kk, days_ago=50)
-    for _ in range(8):
+    for _ in range(SIDEBAR_INTERESTING + SIDEBAR_SEE_ALSO + 2):
         NewsPageFactory(parent=tree.section_kk, locale=kk, featured=True)
     block = related_block(client, article)
     assert "Тақырыпқа қатысты материалдар" in block
