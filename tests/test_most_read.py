@@ -22,6 +22,7 @@ from wagtail.models import PageViewRestriction
 import site_project.settings.base as base_settings
 from news.models import ArticleReads
 from news.most_read import KEEP_SECONDS, bump
+from news.selectors import SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO
 from newsroom.management.commands.run_worker import jobs
 from tests.cache_support import commit_set_up, verdict
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
@@ -225,7 +226,8 @@ def busy_section(tree):
         NewsPageFactory(parent=crowd, title=f"Читаемая {n}", publication_date=past)
         for n in range(3)
     ]
-    for _ in range(8):
+    # "See also" skips the "interesting" ones, so both lists fill from here.
+    for _ in range(SIDEBAR_INTERESTING + SIDEBAR_SEE_ALSO + 2):
         NewsPageFactory(parent=crowd, featured=True)
     return read
 
@@ -263,7 +265,7 @@ def test_each_language_has_its_own_most_read_list(client, tree, busy_section):
         parent=tree.section_kk, locale=locale("kk"), title="Оқылған мақала"
     )
     other_kk = NewsPageFactory(parent=tree.section_kk, locale=locale("kk"))
-    for _ in range(8):
+    for _ in range(SIDEBAR_INTERESTING + SIDEBAR_SEE_ALSO + 2):
         NewsPageFactory(parent=tree.section_kk, locale=locale("kk"), featured=True)
     read_on(kk_article, 3)
     block = most_read_block(client, other_kk)

@@ -88,7 +88,7 @@ def test_the_admin_form_reports_a_link_without_target_clearly(admin_client, tree
     assert not FooterLink.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edited_link_reaches_pages_already_in_the_page_cache(
     client, tree, page_cache, admin_client
 ):
@@ -112,7 +112,7 @@ def test_an_edited_link_reaches_pages_already_in_the_page_cache(
     assert "Вопросы читателей" in footer_of(fresh)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_deleted_link_leaves_cached_pages(client, tree, page_cache):
     row = link("Проблемная зона", link_page=tree.section_ru)
     url = tree.home_ru.url
