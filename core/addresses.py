@@ -1,8 +1,9 @@
 """The reader's address, for counts and rate limits that reader apps keep.
 
-The same rule as the admin sign-in's lock-out (newsroom.login_guard.client_ip,
-which reader apps may not import): ``CLIENT_IP_HEADER`` only when it is set,
-its right-most value (the one our proxy saw), else the connection's address.
+The one rule, also for the admin sign-in's lock-out (newsroom.login_guard):
+``CLIENT_IP_HEADER`` only when it is set, its right-most value (a proxy appends
+the address it saw; whatever a client wrote to the left is not trusted), else
+the connection's address.
 """
 
 from __future__ import annotations

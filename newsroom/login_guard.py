@@ -13,7 +13,6 @@ guesses were at the old password).
 from __future__ import annotations
 
 import copy
-import ipaddress
 import math
 
 from axes.utils import reset as reset_attempts
@@ -23,24 +22,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import ngettext
 from wagtail.admin.views.account import LoginView, PasswordResetConfirmView
 
+from core.addresses import client_address
+
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: from ``CLIENT_IP_HEADER`` only, when it is set.
-
-    A proxy appends the address it saw to the right of ``X-Forwarded-For``:
-    whatever a client wrote to the left is not trusted. Without the header
-    (or with a malformed one), the connection's address.
-    """
-    header = settings.CLIENT_IP_HEADER
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        values = [v.strip() for v in request.META.get(meta_key, "").split(",")]
-        if values and values[-1]:
-            try:
-                return str(ipaddress.ip_address(values[-1]))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR")
+    """The client's address for django-axes (core.addresses: ``CLIENT_IP_HEADER``'s
+    right-most value when it is set, else the connection's)."""
+    return client_address(request) or None
 
 
 def lockout_message() -> str:

@@ -82,6 +82,13 @@ def page_cache(settings):
     reset_page_cache_health()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs what waits for the commit (indexing, cache
+    clears) when the block ends, as a real transaction's end would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with empty caches, whichever backend serves them."""

@@ -35,11 +35,6 @@ KINDS = ("password", "login", "groups")
 SECRETS = (TITLE_RU, LEAD_RU, TITLE_KK, LEAD_KK)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @dataclass
 class Twins:
     ru: Page

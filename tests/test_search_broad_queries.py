@@ -29,11 +29,6 @@ def small_bound(settings):
     settings.WAGTAILSEARCH_BACKENDS = backends
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def add_quarry_articles(section, titles_in_order):
     """Oldest first; a title with "Карьер" outranks a body-only mention."""
     for title in titles_in_order:

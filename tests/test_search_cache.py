@@ -24,11 +24,6 @@ SEARCHES = [
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def quarry(tree, committed):
     with committed():
         add_article(tree.section_ru, "Карьер выполнил план", "Бригада карьера.")

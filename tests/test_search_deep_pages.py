@@ -43,11 +43,6 @@ def _closed_breaker():
     breaker.reset()
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def search_page(client, page, language: str = "ru"):
     response = client.get(f"/{language}/search/", {"q": WORD, "page": page})
     html = response.content.decode()

@@ -40,11 +40,6 @@ def _fresh_state():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def es():
     with (
         ElasticsearchStandIn(auto_create=True) as standin,

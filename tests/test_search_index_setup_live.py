@@ -56,11 +56,6 @@ def backend():
             indices.forget()
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_the_first_publish_creates_the_page_index_with_our_analyzer(
     backend, tree, committed
 ):

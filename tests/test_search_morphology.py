@@ -118,12 +118,6 @@ EXAMPLES = [
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs what waits for commit (articles are indexed after commit)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def corpus(tree, committed):
     sections = {"ru": tree.section_ru, "kk": tree.section_kk}
     with committed():

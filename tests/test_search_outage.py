@@ -40,11 +40,6 @@ def _closed_breaker():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def elasticsearch_down():
     with override_settings(
         WAGTAILSEARCH_BACKENDS=elasticsearch_settings(

@@ -46,11 +46,6 @@ def _closed_breaker():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def admin_client(client, db):
     user = get_user_model().objects.create_superuser(
         "chief-editor", "chief@example.kz", "unused-pass-1"

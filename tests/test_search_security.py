@@ -79,11 +79,6 @@ def _closed_breaker():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def secured(certificates):
     """A stand-in that wants the password (or the API key) over TLS."""
     with ElasticsearchStandIn(

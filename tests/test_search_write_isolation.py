@@ -35,11 +35,6 @@ def _closed_breaker():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def cluster(tree):
     """A healthy stand-in with the indices made as ``update_index`` makes them."""
     with (
