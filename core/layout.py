@@ -12,7 +12,8 @@ as Django's ``AUTH_USER_MODEL``), so the base of every page knows no feature app
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
 
 from django.apps import apps
 from django.conf import settings as django_settings
@@ -55,11 +56,22 @@ class Layout:
         return None
 
 
+def _shape() -> str:
+    """The layout's fields, as a key part: a release that changes them never
+    reads a layout the previous release pickled (it would lack an attribute
+    and answer 500 until the next content change)."""
+    names = [f"{c.__name__}.{f.name}" for c in (Layout, MenuItem) for f in fields(c)]
+    return hashlib.sha256(" ".join(names).encode()).hexdigest()[:8]
+
+
+SHAPE = _shape()
+
+
 def layout_for(locale: Locale, request=None) -> Layout:
     current = request_generation(request)
 
     def shared() -> Layout:
-        key = f"kmpress:layout:{current}:{locale.pk}"
+        key = f"kmpress:layout:{SHAPE}:{current}:{locale.pk}"
         layout = cache.get(key) if current is not None else None
         if layout is None:
             layout = build_layout(locale, request)

@@ -466,6 +466,9 @@ def container_command(tmp_path: Path, **environment: str) -> Iterator[str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url(),
         "STATIC_ROOT": str(tmp_path / "static"),
+        # Its own file caches: the default (named after the database) outlives
+        # the run, and another run's pages are not this tree's.
+        "CACHE_DIR": str(tmp_path / "cache"),
         **environment,
     }
     subprocess.run(
