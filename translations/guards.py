@@ -52,7 +52,7 @@ from newsroom.roles import tree_roots
 from .reset import convert_to_untranslated_draft
 
 # One row per language; holding the model permission is not enough.
-LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author")
+LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author", "core.footerlink")
 
 
 def translated_parent(page: Page, locale: Locale) -> Page:
