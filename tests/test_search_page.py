@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.rich_text import RichText
 
+from core.text import NBSP
 from tests.factories import (
     HistoryPageFactory,
     InterviewPageFactory,
@@ -125,6 +126,16 @@ def test_a_result_snippet_never_shows_a_tables_cells(client, tree, committed):
         excerpt = html.split('class="teaser__excerpt">', 1)[1].split("</p>", 1)[0]
         assert "2025" not in excerpt and "Показатель" not in excerpt, excerpt
         assert "Руда 12" not in excerpt, excerpt
+
+
+def test_result_titles_and_excerpts_are_typeset(client, tree, committed):
+    with committed():
+        add_article(
+            tree.section_ru, 'Цех "Обогащение" вырос на 15 %', "Горняки добыли 12 тонн."
+        )
+    html = client.get("/ru/search/", {"q": "горняки"}).content.decode()
+    assert f"Цех «Обогащение» вырос на 15{NBSP}%" in html
+    assert f"<mark>Горняки</mark> добыли 12{NBSP}тонн." in html
 
 
 @override_settings(KMPRESS_PAGE_SIZE=2)
