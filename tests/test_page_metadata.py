@@ -308,21 +308,6 @@ def test_search_page_has_social_card_and_canonical_without_the_query(client, tre
     assert page.of_type("WebSite")[0]["inLanguage"] == "kk"
 
 
-def test_search_alternates_are_its_canonical_addresses_without_the_query(client, tree):
-    page = head(client, "/ru/search/", q="конвейер")
-
-    languages = {
-        link["hreflang"]: link["href"]
-        for link in page.links
-        if link.get("rel") == "alternate" and link.get("hreflang")
-    }
-    assert languages == {
-        "ru": "http://testserver/ru/search/",
-        "kk": "http://testserver/kk/search/",
-        "x-default": "http://testserver/ru/search/",
-    }
-
-
 def test_pages_link_the_favicon_and_the_manifest(client, tree):
     page = head(client, "/ru/")
 

@@ -166,8 +166,7 @@ def hreflang_links(context) -> str:
             return ""  # a view the page routes itself (tag listings): no twins
         alternates = page_alternates(page, page_twins(context), request)
     elif outside_page_tree(context):
-        # Its canonical address: the query (a search's words) is left out.
-        alternates = path_alternates(request.path)
+        alternates = path_alternates(request.get_full_path())
     else:
         return ""
     links = [
