@@ -50,23 +50,32 @@ def step(message: str) -> None:
     print(f"  lighthouse: {message}", file=sys.stderr, flush=True)
 
 
+ATTEMPTS = 3
+
+
 def audit(url: str, report: Path) -> dict:
-    """One Lighthouse run; its report as parsed JSON."""
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--output=json",
-            f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--quiet",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROME},
-        check=True,
-        timeout=300,
-    )
-    return json.loads(report.read_text())
+    """One Lighthouse run; its report as parsed JSON. A run Lighthouse itself
+    gives up on (a trace without navigation start happens on a loaded
+    machine: "Please run Lighthouse again") is run again, twice at most."""
+    for attempt in range(1, ATTEMPTS + 1):
+        done = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--output=json",
+                f"--output-path={report}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                f"--chrome-flags={CHROME_FLAGS}",
+                "--quiet",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROME},
+            check=False,
+            timeout=300,
+        )
+        if done.returncode == 0:
+            return json.loads(report.read_text())
+        step(f"Lighthouse failed (exit {done.returncode}), attempt {attempt}")
+    raise RuntimeError(f"Lighthouse failed {ATTEMPTS} times on {url}")
 
 
 def scores(report: dict) -> dict[str, float]:
