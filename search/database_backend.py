@@ -23,6 +23,13 @@ Results and their count are that set, so a broad query pages through its
 newest ``RANKED_CANDIDATES`` matches, best first, and the page says "at
 least". Queries with fewer matches are ranked exactly as before.
 
+The candidates are fetched once per search: their number is the count (no
+``COUNT`` query: every candidate is a result), and the page ranks them by
+primary key from one array (``= ANY``), so PostgreSQL reads the candidates'
+rows and entries only. As ``IN (SELECT unnest(…))`` the planner guessed 200
+rows and read the whole article table for each count and page (README,
+Benchmarks: search at scale).
+
 Selected with ``"BACKEND": "search.database_backend"``; ``"RANKED_CANDIDATES"``
 in the backend's settings changes the bound.
 """
@@ -31,13 +38,21 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import CharField, Exists, F, OuterRef
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
 from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
+    PostgresSearchResults,
 )
 from modelsearch.conf import get_app_config
 from modelsearch.query import Fuzzy, MatchAll, Not
@@ -54,29 +69,79 @@ def _title_is_indexed(model) -> bool:
 
 
 class KeysQueryCompiler(PostgresSearchQueryCompiler):
-    candidate_pks: list[int] | None = None
+    #: The candidates' pks, best first (see ``ranked``).
+    ranked_pks: list[int] | None = None
     #: True once the candidates were cut to the newest (the page says so).
     only_newest_ranked = False
 
-    def candidates(self, matches, backend) -> list[int]:
-        """The newest matching pks, fetched once for the count and the pages."""
-        if self.candidate_pks is None:
-            limit = getattr(backend, "ranked_candidates", RANKED_CANDIDATES)
-            newest = matches.order_by("-pk").values_list("pk", flat=True)
-            self.candidate_pks = list(newest[: limit + 1])
-            self.only_newest_ranked = len(self.candidate_pks) > limit
-            del self.candidate_pks[limit:]
-        return self.candidate_pks
+    def ranked(self, search_query, backend) -> list[int]:
+        """The newest matching pks, best first, fetched once for the count and
+        every page.
 
-    def search(self, config, start, stop, score_field=None, backend=None):
-        model = self.queryset.model
-        if (
+        The walk that finds them reads each candidate's index entry anyway, so
+        it ranks them too (``ts_rank`` in the same row); a page then reads its
+        own rows only, by pk. Ranking in a second query read every candidate's
+        page row and entry again, and counting them a third time.
+        """
+        if self.ranked_pks is None:
+            limit = getattr(backend, "ranked_candidates", RANKED_CANDIDATES)
+            rank = SearchRank(
+                F("index_entries__body"), search_query, weights=self.sql_weights
+            )
+            newest = (
+                self.queryset.filter(index_entries__body=search_query)
+                .annotate(_rank_=rank)
+                .order_by("-pk")
+                .values_list("pk", "_rank_")
+            )
+            rows = list(newest[: limit + 1])
+            self.only_newest_ranked = len(rows) > limit
+            del rows[limit:]
+            # The order of ``ORDER BY rank DESC, pk DESC``, on the same floats.
+            rows.sort(key=lambda row: (-row[1], -row[0]))
+            self.ranked_pks = [pk for pk, _rank in rows]
+        return self.ranked_pks
+
+    def takes_keys_query(self) -> bool:
+        """Whether ``search`` builds our query (else Wagtail's)."""
+        return not (
             self.fields is not None
             or isinstance(self.query, MatchAll | Fuzzy | Not)
-            or _title_is_indexed(model)
-        ):
+            or _title_is_indexed(self.queryset.model)
+        )
+
+    def candidate_count(self, config, backend) -> int | None:
+        """The number of results when they are the ranked candidates
+        (relevance order), without a query of its own; else ``None``."""
+        if not (self.order_by_relevance and self.takes_keys_query()):
+            return None
+        search_query = self.build_tsquery(self.query, config=config)
+        return len(self.ranked(search_query, backend))
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if not self.takes_keys_query():
             return super().search(config, start, stop, score_field, backend)
         search_query = self.build_tsquery(self.query, config=config)
+        rank = SearchRank(
+            F("index_entries__body"), search_query, weights=self.sql_weights
+        )
+        if self.order_by_relevance:
+            page = self.ranked(search_query, backend)[start:stop]
+            queryset = self.queryset.filter(pk__in=page).order_by(
+                Case(*(When(pk=pk, then=Value(place)) for place, pk in enumerate(page)))
+            )
+        else:
+            queryset = self._matches(search_query)
+            if not queryset.query.order_by:
+                queryset = queryset.order_by("-pk")
+            queryset = queryset[start:stop]
+        if score_field is not None:
+            queryset = queryset.annotate(**{score_field: rank})
+        return queryset
+
+    def _matches(self, search_query):
+        """The queryset's rows whose index entry matches the query."""
+        model = self.queryset.model
         entries = (
             get_app_config()
             .get_model("IndexEntry")
@@ -86,7 +151,7 @@ class KeysQueryCompiler(PostgresSearchQueryCompiler):
         )
         # A probe of the page's own entry: the newest pages first, so a
         # broad word stops after a few index lookups per candidate.
-        matches = self.queryset.filter(
+        return self.queryset.filter(
             Exists(
                 entries.filter(
                     object_id=Cast(OuterRef("pk"), CharField(max_length=50)),
@@ -94,28 +159,24 @@ class KeysQueryCompiler(PostgresSearchQueryCompiler):
                 )
             )
         )
-        rank = SearchRank(
-            F("index_entries__body"), search_query, weights=self.sql_weights
-        )
-        if self.order_by_relevance:
-            # One array parameter, not a thousand: binding each costs more.
-            candidates = RawSQL(
-                "SELECT unnest(%s::bigint[])", [self.candidates(matches, backend)]
-            )
-            queryset = self.queryset.filter(pk__in=candidates).order_by(
-                rank.desc(), "-pk"
-            )
-        else:
-            queryset = matches
-            if not queryset.query.order_by:
-                queryset = queryset.order_by("-pk")
-        if score_field is not None:
-            queryset = queryset.annotate(**{score_field: rank})
-        return queryset[start:stop]
+
+
+class KeysSearchResults(PostgresSearchResults):
+    def _do_count(self):
+        compiler = self.query_compiler
+        total = None
+        if isinstance(compiler, KeysQueryCompiler):  # not autocomplete's
+            config = compiler.get_config(self.backend)
+            total = compiler.candidate_count(config, self.backend)
+        if total is None:
+            return super()._do_count()
+        stop = total if self.stop is None else min(self.stop, total)
+        return max(stop - self.start, 0)
 
 
 class KeysPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = KeysQueryCompiler
+    results_class = KeysSearchResults
 
     def __init__(self, params):
         super().__init__(params)
