@@ -16,19 +16,21 @@ A broad word (one article in two mentions "комбинат") matches thousands 
 articles, and ranking them all meant reading and joining every matching index
 entry twice, for the page and for its count (README, Benchmarks: search at
 scale). A relevance search therefore ranks a bounded candidate set: the
-``RANKED_CANDIDATES`` newest matching articles (highest page id), found by
-walking the pages newest first and probing each one's index entry, which
-stops as soon as enough match; a rare word still goes through the GIN index.
-Results and their count are that set, so a broad query pages through its
-newest ``RANKED_CANDIDATES`` matches, best first, and the page says "at
-least". Queries with fewer matches are ranked exactly as before.
+``RANKED_CANDIDATES`` newest matching articles (highest page id). Results
+and their count are that set, so a broad query pages through its newest
+``RANKED_CANDIDATES`` matches, best first, and the page says "at least".
+Queries with fewer matches are ranked exactly as before.
 
-The candidates are fetched once per search: their number is the count (no
-``COUNT`` query: every candidate is a result), and the page ranks them by
-primary key from one array (``= ANY``), so PostgreSQL reads the candidates'
-rows and entries only. As ``IN (SELECT unnest(…))`` the planner guessed 200
-rows and read the whole article table for each count and page (README,
-Benchmarks: search at scale).
+The candidates are found, and ranked, in one query per search, one of two
+ways chosen from the planner's estimate of the matching entries (``EXPLAIN``,
+planning only): few matches are read whole from the GIN index and their
+articles by primary key; many are found by walking the articles newest first,
+probing each one's entry, until enough match. Left to choose, PostgreSQL
+hashed every article to meet a rare word's few entries and walked the whole
+archive for a word in one article out of ten. The count is the candidates'
+number (no ``COUNT`` query) and a page reads its own dozen rows by primary
+key; before, a second query ranked every candidate again, reading its page
+row and entry, and a third counted them.
 
 Selected with ``"BACKEND": "search.database_backend"``; ``"RANKED_CANDIDATES"``
 in the backend's settings changes the bound.
@@ -36,9 +38,13 @@ in the backend's settings changes the bound.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
+    BooleanField,
     Case,
     CharField,
     Exists,
@@ -47,6 +53,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from modelsearch.backends.database import SearchBackend as DatabaseSearchBackend
 from modelsearch.backends.database.postgres.postgres import (
@@ -78,29 +85,65 @@ class KeysQueryCompiler(PostgresSearchQueryCompiler):
         """The newest matching pks, best first, fetched once for the count and
         every page.
 
-        The walk that finds them reads each candidate's index entry anyway, so
-        it ranks them too (``ts_rank`` in the same row); a page then reads its
-        own rows only, by pk. Ranking in a second query read every candidate's
-        page row and entry again, and counting them a third time.
+        The query that finds them reads each candidate's index entry anyway,
+        so it ranks them too (``ts_rank`` in the same row); a page then reads
+        its own rows only, by pk. Ranking in a second query read every
+        candidate's page row and entry again, and counting them a third time.
         """
         if self.ranked_pks is None:
             limit = getattr(backend, "ranked_candidates", RANKED_CANDIDATES)
             rank = SearchRank(
                 F("index_entries__body"), search_query, weights=self.sql_weights
             )
-            newest = (
-                self.queryset.filter(index_entries__body=search_query)
-                .annotate(_rank_=rank)
-                .order_by("-pk")
-                .values_list("pk", "_rank_")
-            )
-            rows = list(newest[: limit + 1])
+            if self._few_matches(search_query, limit):
+                found = self.queryset.filter(
+                    _in_array(self.queryset.model, self._matching_pks(search_query))
+                )
+            else:
+                found = self.queryset.filter(index_entries__body=search_query)
+            newest = found.annotate(_rank_=rank).order_by("-pk")
+            rows = list(newest.values_list("pk", "_rank_")[: limit + 1])
             self.only_newest_ranked = len(rows) > limit
             del rows[limit:]
             # The order of ``ORDER BY rank DESC, pk DESC``, on the same floats.
             rows.sort(key=lambda row: (-row[1], -row[0]))
             self.ranked_pks = [pk for pk, _rank in rows]
         return self.ranked_pks
+
+    def _entries(self):
+        model = self.queryset.model
+        return (
+            get_app_config()
+            .get_model("IndexEntry")
+            .objects.filter(
+                content_type_id__in=get_descendants_content_types_pks(model)
+            )
+        )
+
+    def _matching_pks(self, search_query):
+        """Every matching entry's object, by the GIN index."""
+        return (
+            self._entries()
+            .filter(body=search_query)
+            .values_list(Cast("object_id", BigIntegerField()), flat=True)
+        )
+
+    def _few_matches(self, search_query, limit: int) -> bool:
+        """Whether PostgreSQL expects so few matching entries that reading
+        them all (by the GIN index) costs less than walking the newest pages.
+
+        The walk probes about ``limit * total / matches`` entries before it
+        has ``limit`` matches; reading every match reads ``matches``. So the
+        matches are read when ``matches² ≤ limit * total``: at 10,000 articles
+        a language, words in up to about a fifth of the entries. The
+        planner's own estimates decide (``EXPLAIN``, planning only: the
+        tsvector column's statistics). Left to the planner, a rare word hashed
+        every article (a scan of the table) and a word in a few hundred was
+        walked through the whole archive.
+        """
+        entries = self._entries()
+        matches, total = _planned_rows(entries.filter(body=search_query), entries)
+        return matches * matches <= limit * total
 
     def takes_keys_query(self) -> bool:
         """Whether ``search`` builds our query (else Wagtail's)."""
@@ -141,24 +184,48 @@ class KeysQueryCompiler(PostgresSearchQueryCompiler):
 
     def _matches(self, search_query):
         """The queryset's rows whose index entry matches the query."""
-        model = self.queryset.model
-        entries = (
-            get_app_config()
-            .get_model("IndexEntry")
-            .objects.filter(
-                content_type_id__in=get_descendants_content_types_pks(model)
-            )
-        )
         # A probe of the page's own entry: the newest pages first, so a
         # broad word stops after a few index lookups per candidate.
         return self.queryset.filter(
             Exists(
-                entries.filter(
+                self._entries().filter(
                     object_id=Cast(OuterRef("pk"), CharField(max_length=50)),
                     body=search_query,
                 )
             )
         )
+
+
+def _planned_rows(*querysets) -> list[int]:
+    """The rows PostgreSQL expects each queryset to return: one ``EXPLAIN``
+    of them all (``UNION ALL``), planning only.
+
+    Asked on the database driver's own cursor, so Django's query log (and
+    the tests that count matches in it) sees only queries that read rows;
+    it is one round trip more per search.
+    """
+    parts, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset.values("pk").query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {' UNION ALL '.join(parts)}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return [int(part["Plan Rows"]) for part in plan[0]["Plan"]["Plans"]]
+
+
+def _in_array(model, pks) -> RawSQL:
+    """``pk = ANY(ARRAY(…))``: the subquery runs once, then the rows are read
+    by primary key. As a join or ``IN (…)`` the planner hashed every article
+    to meet a few matches."""
+    sql, params = pks.query.sql_with_params()
+    column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
+    # Names from the model's meta; the subquery compiled by Django.
+    return RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())  # noqa: S611
 
 
 class KeysSearchResults(PostgresSearchResults):

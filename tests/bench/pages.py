@@ -246,6 +246,19 @@ class Site:
         return sizes
 
 
+def timed_gets(site: Site, paths: list[str]) -> list[float]:
+    """Milliseconds per request, one request at a time, in order; anything
+    but a 200 raises."""
+    timings = []
+    for path in paths:
+        started = time.perf_counter()
+        status, _, _ = site.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return timings
+
+
 def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
     """One bounded wrk run; ``unique`` makes every request a cache miss,
     ``host`` sends that Host header.
