@@ -1,0 +1,102 @@
+"""One render per page after a clear: the page cache's single flight.
+
+Every change empties the page cache, so right after a publish every reader of
+a page misses at once, and each would draw the same page (issue 18). The
+first to miss claims the page's refill in Redis and renders; the others wait
+for its copy, polling, for ``PAGE_CACHE_REFILL_WAIT`` seconds at most, then
+render themselves. Nobody is served an older page than without it: a waiter
+gets the page only once the renderer stored it, and only what may be stored
+(rendered from the current generation, core.caching.hooks) is.
+
+The claim is named by the content generation, the method and the page's URL,
+so a change made while a page renders leaves the old claim behind and the
+next miss claims afresh. A renderer that stored nothing (a 404, a page that
+raised, a render overtaken by a change) marks the claim "pass" for the same
+bound: readers of that page then render at once instead of queueing one
+after another. A renderer that dies leaves its claim to expire after the
+bound.
+
+Only on Redis (an atomic ``SET NX``): the embedded default's file caches have
+no atomic claim, and renders there are not queued. Any Redis failure is the
+page cache's outage (core.caching.invalidation): the request renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_redis.cache import RedisCache
+
+from .generation import generation
+from .invalidation import page_cache_failed
+
+RENDERING, PASS = "rendering", "pass"
+#: Seconds between a waiter's looks at the page cache.
+POLL_SECONDS = 0.02
+
+
+def claim_key(request: HttpRequest) -> str:
+    """The claim's name: the generation, the method and the page's URL."""
+    url = request._kmpress_cache_url
+    digest = hashlib.sha256(f"{request.method} {url}".encode()).hexdigest()[:32]
+    return f"refill:{request._kmpress_generation}:{digest}"
+
+
+def enabled(cache) -> bool:
+    return settings.PAGE_CACHE_REFILL_WAIT > 0 and isinstance(cache, RedisCache)
+
+
+def refill(cache, request: HttpRequest, fetch: Callable[[], object]):
+    """After a miss: the page another request renders, or None when this one
+    must render (``request`` then holds the claim, released by ``release``).
+
+    ``fetch`` looks the page up again. A change made while waiting is seen
+    (the generation read again): the render that follows starts from it.
+    """
+    if not enabled(cache) or getattr(request, "_kmpress_cache_url", None) is None:
+        return None
+    bound = settings.PAGE_CACHE_REFILL_WAIT
+    deadline = time.monotonic() + bound
+    try:
+        # Without a generation nothing rendered is stored: nothing to wait for.
+        while request._kmpress_generation is not None:
+            key = claim_key(request)
+            if cache.add(key, RENDERING, bound):
+                # The page may have been stored since the miss, its claim gone.
+                response = fetch()
+                if response is None:
+                    request._kmpress_refill_claim = key
+                else:
+                    cache.delete(key)
+                return response
+            if cache.get(key) == PASS or time.monotonic() >= deadline:
+                return None
+            time.sleep(POLL_SECONDS)
+            response = fetch()
+            if response is not None:
+                return response
+            request._kmpress_generation = generation()
+        return None
+    except Exception as error:  # noqa: BLE001 - any backend failure: render
+        page_cache_failed(error, "refill")
+        request._wagtailcache_error = True
+        return None
+
+
+def release(cache, request: HttpRequest, stored: bool) -> None:
+    """Ends this request's claim: waiters find the page, or render at once."""
+    key = getattr(request, "_kmpress_refill_claim", None)
+    if key is None:
+        return
+    del request._kmpress_refill_claim
+    try:
+        if stored:
+            cache.delete(key)
+        else:
+            cache.set(key, PASS, settings.PAGE_CACHE_REFILL_WAIT)
+    except Exception as error:  # noqa: BLE001 - the claim expires on its own
+        page_cache_failed(error, "release")
