@@ -163,7 +163,7 @@ def test_a_renderer_that_died_holds_readers_no_longer_than_the_bound(
     dead = RequestFactory().get(URL)
     dead._kmpress_cache_url = f"http://localhost{URL}"
     dead._kmpress_generation = generation()
-    caches["pagecache"].set(claim_key(dead), RENDERING, 0.3)
+    caches["default"].set(claim_key(dead), RENDERING, 0.3)
     response = read(chain)
     assert response.status_code == 200
     assert response.content == b"render 1"

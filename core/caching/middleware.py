@@ -144,7 +144,7 @@ class UpdateCacheMiddleware(wagtailcache.UpdateCacheMiddleware):
         finally:
             answering.reset(token)
             stored = response.get(wagtailcache_settings.WAGTAIL_CACHE_HEADER) == MISS
-            release(self._wagcache, request, stored)
+            release(request, stored)
         return response
 
 

@@ -16,9 +16,12 @@ bound: readers of that page then render at once instead of queueing one
 after another. A renderer that dies leaves its claim to expire after the
 bound.
 
-Only on Redis (an atomic ``SET NX``): the embedded default's file caches have
-no atomic claim, and renders there are not queued. Any Redis failure is the
-page cache's outage (core.caching.invalidation): the request renders.
+Claims live in the default cache, beside the generation, never among the
+pages (which hold pages only). Only on Redis (an atomic ``SET NX``): the
+embedded default's file caches have no atomic claim, and renders there are
+not queued. A failed claim is no claim (the default alias ignores Redis
+errors): the reader looks at the page cache again, whose failure is its
+outage (core.caching.invalidation), and renders.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache as claims
 from django.http import HttpRequest
 from django_redis.cache import RedisCache
 
@@ -46,18 +50,18 @@ def claim_key(request: HttpRequest) -> str:
     return f"refill:{request._kmpress_generation}:{digest}"
 
 
-def enabled(cache) -> bool:
-    return settings.PAGE_CACHE_REFILL_WAIT > 0 and isinstance(cache, RedisCache)
+def enabled(pages) -> bool:
+    return settings.PAGE_CACHE_REFILL_WAIT > 0 and isinstance(pages, RedisCache)
 
 
-def refill(cache, request: HttpRequest, fetch: Callable[[], object]):
+def refill(pages, request: HttpRequest, fetch: Callable[[], object]):
     """After a miss: the page another request renders, or None when this one
     must render (``request`` then holds the claim, released by ``release``).
 
     ``fetch`` looks the page up again. A change made while waiting is seen
     (the generation read again): the render that follows starts from it.
     """
-    if not enabled(cache) or getattr(request, "_kmpress_cache_url", None) is None:
+    if not enabled(pages) or getattr(request, "_kmpress_cache_url", None) is None:
         return None
     bound = settings.PAGE_CACHE_REFILL_WAIT
     deadline = time.monotonic() + bound
@@ -65,15 +69,15 @@ def refill(cache, request: HttpRequest, fetch: Callable[[], object]):
         # Without a generation nothing rendered is stored: nothing to wait for.
         while request._kmpress_generation is not None:
             key = claim_key(request)
-            if cache.add(key, RENDERING, bound):
+            if claims.add(key, RENDERING, bound):
                 # The page may have been stored since the miss, its claim gone.
                 response = fetch()
                 if response is None:
                     request._kmpress_refill_claim = key
                 else:
-                    cache.delete(key)
+                    claims.delete(key)
                 return response
-            if cache.get(key) == PASS or time.monotonic() >= deadline:
+            if claims.get(key) == PASS or time.monotonic() >= deadline:
                 return None
             time.sleep(POLL_SECONDS)
             response = fetch()
@@ -87,16 +91,13 @@ def refill(cache, request: HttpRequest, fetch: Callable[[], object]):
         return None
 
 
-def release(cache, request: HttpRequest, stored: bool) -> None:
+def release(request: HttpRequest, stored: bool) -> None:
     """Ends this request's claim: waiters find the page, or render at once."""
     key = getattr(request, "_kmpress_refill_claim", None)
     if key is None:
         return
     del request._kmpress_refill_claim
-    try:
-        if stored:
-            cache.delete(key)
-        else:
-            cache.set(key, PASS, settings.PAGE_CACHE_REFILL_WAIT)
-    except Exception as error:  # noqa: BLE001 - the claim expires on its own
-        page_cache_failed(error, "release")
+    if stored:
+        claims.delete(key)
+    else:
+        claims.set(key, PASS, settings.PAGE_CACHE_REFILL_WAIT)

@@ -336,7 +336,10 @@ def stale_under_load(stack: Stack, editor: Browser, page_id: int) -> dict:
 # --- publish under load ----------------------------------------------------------
 
 #: Builds of node A measured under publishes (extra environment of each).
-LOAD_BUILDS: dict[str, dict[str, str]] = {"as_built": {}}
+LOAD_BUILDS: dict[str, dict[str, str]] = {
+    "every_miss_renders": {"PAGE_CACHE_REFILL_WAIT": "0"},
+    "single_flight": {},
+}
 
 
 def load_paths(probe: dict) -> list[str]:
