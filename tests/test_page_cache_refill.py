@@ -5,12 +5,15 @@ site chains them, with a view that counts its renders and can be held
 mid-render; concurrent readers are threads. Nobody waits longer than
 ``PAGE_CACHE_REFILL_WAIT`` for a renderer that never finishes, nobody is
 served a page older than the change, and without Redis every request renders.
+A change moves the generation other processes share once, after its commit.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -19,14 +22,20 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from core.caching.generation import bump_generation, generation
+from core.caching import refill
+from core.caching.generation import bump_generation, generation, shared_generation
 from core.caching.middleware import (
     FetchFromCacheMiddleware,
     UpdateCacheMiddleware,
 )
 from core.caching.refill import RENDERING, claim_key
 from site_project.settings.base import file_caches
-from tests.cache_support import point_caches_at, verdict
+from tests.cache_support import (
+    build_newspaper,
+    commit_set_up,
+    point_caches_at,
+    verdict,
+)
 from tests.embedded import free_port, running_redis
 from tests.stack_support import wait_for
 
@@ -119,36 +128,60 @@ def test_concurrent_readers_of_an_uncached_page_render_it_once(redis_pages):
         responses = [answer.result(timeout=30) for answer in answers]
     assert view.count == 1
     assert {response.content for response in responses} == {b"render 1"}
-    assert sorted(verdict(response) for response in responses) == [
-        "hit"
-    ] * (READERS - 1) + ["miss"]
+    verdicts = sorted(verdict(response) for response in responses)
+    assert verdicts == ["hit"] * (READERS - 1) + ["miss"]
 
 
-def test_a_waiting_reader_gets_the_page_once_the_renderer_stores_it(redis_pages):
-    view = Renders(hold=True)
-    chain = warmed(view)
+def renderer_and_waiter(view, chain, waiting, while_rendering=lambda: None):
+    """A reader renders (held), a second one waits for it; ``while_rendering``
+    runs once the second waits, then the render goes on. Both responses."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         renderer = pool.submit(read, chain)
         assert view.started.wait(timeout=10)
         waiter = pool.submit(read, chain)
+        assert waiting.wait(timeout=10)
+        while_rendering()
         view.go.set()
-        first, second = renderer.result(timeout=30), waiter.result(timeout=30)
+        return renderer.result(timeout=30), waiter.result(timeout=30)
+
+
+@pytest.fixture
+def waiting(monkeypatch):
+    """Set once a reader waits for another's render (core.caching.refill)."""
+    event = threading.Event()
+
+    def sleep(seconds):
+        event.set()
+        time.sleep(seconds)
+
+    monkeypatch.setattr(
+        refill, "time", SimpleNamespace(sleep=sleep, monotonic=time.monotonic)
+    )
+    return event
+
+
+def test_a_waiting_reader_gets_the_page_once_the_renderer_stores_it(
+    redis_pages, waiting
+):
+    view = Renders(hold=True)
+    first, second = renderer_and_waiter(view, warmed(view), waiting)
     assert (verdict(first), verdict(second)) == ("miss", "hit")
     assert second.content == first.content == b"render 1"
     assert view.count == 1
 
 
-def test_a_renderer_that_raises_lets_the_waiting_readers_render(redis_pages):
+def test_a_renderer_that_raises_lets_the_waiting_readers_render(redis_pages, waiting):
     view = Renders(hold=True)
     chain = warmed(view)
     view.fail_first = True
     with ThreadPoolExecutor(max_workers=3) as pool:
         failed = pool.submit(read, chain)
         assert view.started.wait(timeout=10)
-        waiting = [pool.submit(read, chain) for _ in range(2)]
+        waiters = [pool.submit(read, chain) for _ in range(2)]
+        assert waiting.wait(timeout=10)
         view.go.set()
         assert failed.result(timeout=30).status_code == 500
-        served = [answer.result(timeout=30) for answer in waiting]
+        served = [answer.result(timeout=30) for answer in waiters]
     assert [response.status_code for response in served] == [200, 200]
     assert all(response.content.startswith(b"render ") for response in served)
 
@@ -172,17 +205,12 @@ def test_a_renderer_that_died_holds_readers_no_longer_than_the_bound(
 
 
 def test_a_change_during_the_render_makes_the_waiting_reader_render_anew(
-    redis_pages,
+    redis_pages, waiting
 ):
     view = Renders(hold=True)
     chain = warmed(view)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        renderer = pool.submit(read, chain)
-        assert view.started.wait(timeout=10)
-        waiter = pool.submit(read, chain)
-        bump_generation()  # an editor's change commits while the page renders
-        view.go.set()
-        old, new = renderer.result(timeout=30), waiter.result(timeout=30)
+    # An editor's change commits while the page renders.
+    old, new = renderer_and_waiter(view, chain, waiting, bump_generation)
     assert verdict(old) == "skip"  # read before the change: never stored
     assert new.content == b"render 2"
     assert verdict(new) == "miss"
@@ -200,9 +228,7 @@ def test_without_redis_every_reader_renders_and_none_gets_an_error(settings):
     assert view.count == READERS
 
 
-def test_the_embedded_file_caches_render_every_miss_without_waiting(
-    settings, tmp_path
-):
+def test_the_embedded_file_caches_render_every_miss_without_waiting(settings, tmp_path):
     settings.CACHES = file_caches(tmp_path)
     settings.ALLOWED_HOSTS = ["localhost"]
     view = Renders(hold=True)
@@ -213,3 +239,19 @@ def test_the_embedded_file_caches_render_every_miss_without_waiting(
         responses = [answer.result(timeout=30) for answer in answers]
     assert all_rendering, view.count
     assert [response.status_code for response in responses] == [200] * READERS
+
+
+def test_a_publish_moves_the_shared_generation_once_after_its_commit(tree, committed):
+    """Other processes cannot read a change before it commits: moving their
+    generation earlier only made each rebuild its memo and fragments from the
+    old content, once per signal of the change."""
+    paper = build_newspaper(tree)
+    commit_set_up()
+    before = shared_generation()
+    with committed():
+        paper.article_ru.title = "Карьер перевыполнил план"
+        paper.article_ru.save_revision().publish()
+        assert shared_generation() == before
+        assert generation() not in (before, None)  # this process sees it at once
+    assert shared_generation() == before + 1
+    assert generation() == before + 1

@@ -44,7 +44,8 @@ class _Uncommitted:
     number: int | None = None
 
 
-def _shared_generation() -> int | None:
+def shared_generation() -> int | None:
+    """The number every process reads (changes made here not counted)."""
     value = cache.get(GENERATION_KEY)
     if not isinstance(value, int):
         cache.add(GENERATION_KEY, time.time_ns(), None)
@@ -58,7 +59,7 @@ def generation() -> int | None:
     A fresh or flushed cache starts from the clock, never from a number an
     earlier generation of this process's memo already used.
     """
-    shared = _shared_generation()
+    shared = shared_generation()
     if _Uncommitted.number is not None:
         if shared is not None and shared == _Uncommitted.shared:
             return _Uncommitted.number
@@ -69,7 +70,7 @@ def generation() -> int | None:
 def uncommitted_change() -> None:
     """A change inside a transaction: this process sees it at once, the
     others once it commits (``_Uncommitted``)."""
-    _Uncommitted.shared = _shared_generation()
+    _Uncommitted.shared = shared_generation()
     _Uncommitted.number = -secrets.randbits(62) - 1
 
 

@@ -6,8 +6,9 @@ process making the change sees it at once (a generation of its own while the
 transaction runs, so the same request sees the new navigation), and once the
 transaction commits every cached copy of the old content is emptied
 (``_empty_caches``: the shared generation, and the whole-page cache, then the
-caches in front of Django: Varnish, a CDN; core.caching.frontend). For a newspaper that publishes a few times an hour,
-emptying everything is exact and simple.
+caches in front of Django: Varnish, a CDN; core.caching.frontend). For a
+newspaper that publishes a few times an hour, emptying everything is exact
+and simple.
 
 Whatever Redis did not get is recorded in the database (``PageCacheDebt``):
 the process that next reaches Redis pays it before serving anything from the

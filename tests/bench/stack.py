@@ -22,11 +22,12 @@ Figures:
 - readers' errors through Varnish (wrk: non-2xx/3xx and socket errors) while
   node A is killed (SIGKILL) and Redis restarted mid-run, and the same
   readers' errors on node B directly while Redis restarts;
-- publish under load (``load``): wrk on 20 URLs of node A directly (homes,
-  sections and articles, ru and kk) for ``BENCH_LOAD_SECONDS``, first
-  without publishes (steady state), then while an editor publishes on node B
-  once a second: p99 of each, their ratio and the errors, for each build of
-  ``LOAD_BUILDS`` (a node of its own on the same database and Redis).
+- publish under load (``load``): for each build of ``LOAD_BUILDS``, two
+  nodes of their own on the same database and Redis; wrk on 20 URLs of the
+  reader node directly (homes, sections and articles, ru and kk) for
+  ``BENCH_LOAD_SECONDS``, first without publishes (steady state), then while
+  an editor publishes on the other node once a second: p99 of each, their
+  ratio and the errors.
 
 Environment: BENCH_ARTICLES (300), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
 BENCH_WORKERS (2), BENCH_DATABASE (benchdb), BENCH_PUBLISHES (20),
@@ -335,10 +336,12 @@ def stale_under_load(stack: Stack, editor: Browser, page_id: int) -> dict:
 
 # --- publish under load ----------------------------------------------------------
 
-#: Builds of node A measured under publishes (extra environment of each).
+#: Builds measured under publishes (extra environment of each): as before
+#: issue 18, with the single flight alone, and as built.
 LOAD_BUILDS: dict[str, dict[str, str]] = {
-    "every_miss_renders": {"PAGE_CACHE_REFILL_WAIT": "0"},
-    "single_flight": {},
+    "before": {"PAGE_CACHE_REFILL_WAIT": "0", "BENCH_SHARED_BUMPS": "1"},
+    "single_flight_only": {"BENCH_SHARED_BUMPS": "1"},
+    "as_built": {},
 }
 
 
@@ -381,32 +384,35 @@ class Publisher(threading.Thread):
 
 
 def publish_under_load(stack: Stack, probe: dict, workdir: Path) -> dict:
-    """wrk on node A alone, steady then under publishes on node B, per build."""
+    """Per build, a reader node and an editor's node of their own (same
+    database and Redis): wrk on the reader node, steady, then while the
+    editor publishes once a second on the other."""
     paths = load_paths(probe)
     listing = workdir / "load.txt"
     listing.write_text("\n".join(paths) + "\n")
-    editor = Browser(stack.nodes[1].base).log_in()
-    page_id = publish_first_version(stack, editor)
     version = 10_000
     figures: dict = {"load_urls": len(paths), "load_seconds": LOAD_SECONDS}
     for build, extra in LOAD_BUILDS.items():
         step(f"{build}: {LOAD_SECONDS} s steady, {LOAD_SECONDS} s with publishes")
-        node = stack.nodes[0]
-        if extra:
-            node = Node(stack.env | extra, workdir / f"load-{build}.log").start()
+        nodes = [
+            Node(stack.env | extra, workdir / f"load-{build}-{n}.log").start()
+            for n in ("reader", "editor")
+        ]
         try:
-            endpoint = Endpoint(node.base)
+            editor = Browser(nodes[1].base).log_in()
+            page_id = publish_first_version(stack, editor)
+            reader = Endpoint(nodes[0].base)
             for path in paths:
-                endpoint.get(path)
-            steady = pages.wrk(endpoint, "/", seconds=LOAD_SECONDS, paths=listing)
+                reader.get(path)
+            steady = pages.wrk(reader, "/", seconds=LOAD_SECONDS, paths=listing)
             publisher = Publisher(stack, editor, page_id, version)
             publisher.start()
-            loaded = pages.wrk(endpoint, "/", seconds=LOAD_SECONDS, paths=listing)
+            loaded = pages.wrk(reader, "/", seconds=LOAD_SECONDS, paths=listing)
             publisher.stopped.set()
             publisher.join(timeout=60)
             version = publisher.version
         finally:
-            if node is not stack.nodes[0]:
+            for node in nodes:
                 node.stop()
         figures |= {
             f"load_{build}_steady_rps": steady["rps"],
