@@ -19,6 +19,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
+from .caching.generation import memo
 from .privacy import public_listing
 
 
@@ -39,6 +40,13 @@ def translated_twins(page: Page) -> QuerySet[Page]:
         .exclude(pk=page.pk)
         .select_related("locale")
         .order_by("locale_id")
+    )
+
+
+def live_twins(page: Page, generation: int | None) -> list[Page]:
+    """``translated_twins``, read once per content generation (the process memo)."""
+    return memo.get(
+        generation, ("twins", page.pk), lambda: list(translated_twins(page))
     )
 
 
