@@ -26,7 +26,7 @@ from .generation import request_generation
 from .hooks import answering
 from .invalidation import page_cache_failed, page_cache_usable
 from .keys import keyed
-from .refill import refill, release
+from .refill import end_claim, refill
 
 HIT, MISS, ERROR = "hit", "miss", "err"
 
@@ -144,7 +144,7 @@ class UpdateCacheMiddleware(wagtailcache.UpdateCacheMiddleware):
         finally:
             answering.reset(token)
             stored = response.get(wagtailcache_settings.WAGTAIL_CACHE_HEADER) == MISS
-            release(request, stored)
+            end_claim(request, stored)
         return response
 
 

@@ -8,13 +8,13 @@ render themselves. Nobody is served an older page than without it: a waiter
 gets the page only once the renderer stored it, and only what may be stored
 (rendered from the current generation, core.caching.hooks) is.
 
-The claim is named by the content generation, the method and the page's URL,
-so a change made while a page renders leaves the old claim behind and the
-next miss claims afresh. A renderer that stored nothing (a 404, a page that
-raised, a render overtaken by a change) marks the claim "pass" for the same
-bound: readers of that page then render at once instead of queueing one
-after another. A renderer that dies leaves its claim to expire after the
-bound.
+The claim is named by the content generation, the release, the method and
+the page's URL, so a change made while a page renders leaves the old claim
+behind and the next miss claims afresh. A renderer that stored nothing (a
+404, a page that raised, a render overtaken by a change) marks the claim
+"pass" for the same bound: readers of that page then render at once instead
+of queueing one after another. A renderer that dies leaves its claim to
+expire after the bound.
 
 Claims live in the default cache, beside the generation, never among the
 pages (which hold pages only). Only on Redis (an atomic ``SET NX``): the
@@ -35,6 +35,7 @@ from django.core.cache import cache as claims
 from django.http import HttpRequest
 from django_redis.cache import RedisCache
 
+from . import release
 from .generation import generation
 from .invalidation import page_cache_failed
 
@@ -44,10 +45,11 @@ POLL_SECONDS = 0.02
 
 
 def claim_key(request: HttpRequest) -> str:
-    """The claim's name: the generation, the method and the page's URL."""
+    """The claim's name: the generation, the release (whose pages a waiter
+    can read, core.caching.release), the method and the page's URL."""
     url = request._kmpress_cache_url
     digest = hashlib.sha256(f"{request.method} {url}".encode()).hexdigest()[:32]
-    return f"refill:{request._kmpress_generation}:{digest}"
+    return f"refill:{request._kmpress_generation}:{release.release()}:{digest}"
 
 
 def enabled(pages) -> bool:
@@ -56,7 +58,7 @@ def enabled(pages) -> bool:
 
 def refill(pages, request: HttpRequest, fetch: Callable[[], object]):
     """After a miss: the page another request renders, or None when this one
-    must render (``request`` then holds the claim, released by ``release``).
+    must render (``request`` then holds the claim, ended by ``end_claim``).
 
     ``fetch`` looks the page up again. A change made while waiting is seen
     (the generation read again): the render that follows starts from it.
@@ -91,7 +93,7 @@ def refill(pages, request: HttpRequest, fetch: Callable[[], object]):
         return None
 
 
-def release(request: HttpRequest, stored: bool) -> None:
+def end_claim(request: HttpRequest, stored: bool) -> None:
     """Ends this request's claim: waiters find the page, or render at once."""
     key = getattr(request, "_kmpress_refill_claim", None)
     if key is None:
