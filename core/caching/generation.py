@@ -15,6 +15,7 @@ database.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,17 +26,52 @@ GENERATION_KEY = "kmpress:layout-generation"
 TIMEOUT = 60 * 60 * 24
 
 
+class _Uncommitted:
+    """This process's own generation while a change it made is not committed.
+
+    Other processes cannot read an uncommitted change, so bumping the shared
+    number then only made every one of them rebuild its memo, layouts and
+    fragments from the old content, once per signal of the change (three or
+    more per publish), and throw away each page rendered meanwhile (issue 18:
+    that is what a publish a second under load drowned in). The process that
+    made the change sees it at once under a number nobody else uses (negative);
+    every process sees it at the one shared bump after the commit
+    (core.caching.invalidation). A rolled-back change leaves the number
+    until the shared one moves.
+    """
+
+    shared: int | None = None
+    number: int | None = None
+
+
+def shared_generation() -> int | None:
+    """The number every process reads (changes made here not counted)."""
+    value = cache.get(GENERATION_KEY)
+    if not isinstance(value, int):
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value if isinstance(value, int) else None
+
+
 def generation() -> int | None:
     """The current generation, or None while the cache is unreachable.
 
     A fresh or flushed cache starts from the clock, never from a number an
     earlier generation of this process's memo already used.
     """
-    value = cache.get(GENERATION_KEY)
-    if not isinstance(value, int):
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY)
-    return value if isinstance(value, int) else None
+    shared = shared_generation()
+    if _Uncommitted.number is not None:
+        if shared is not None and shared == _Uncommitted.shared:
+            return _Uncommitted.number
+        _Uncommitted.shared = _Uncommitted.number = None
+    return shared
+
+
+def uncommitted_change() -> None:
+    """A change inside a transaction: this process sees it at once, the
+    others once it commits (``_Uncommitted``)."""
+    _Uncommitted.shared = shared_generation()
+    _Uncommitted.number = -secrets.randbits(62) - 1
 
 
 def request_generation(request=None) -> int | None:

@@ -119,8 +119,9 @@ def _rendered_from_current_content(request: HttpRequest) -> bool:
     A render that read the content just before a change committed would
     otherwise be stored after the change emptied the caches, and Varnish
     would keep it from there: the old page for a whole TTL. Every change bumps
-    the generation before and after its commit (core.caching.invalidation);
-    the fetch read it before the render began (``request_generation``).
+    the shared generation after its commit, before the page cache is emptied
+    (core.caching.invalidation); the fetch read it before the render began
+    (``request_generation``).
     """
     started = getattr(request, "_kmpress_generation", None)
     return started is not None and started == generation()

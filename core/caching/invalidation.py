@@ -1,13 +1,14 @@
 """Invalidation: what a content change costs, in one call.
 
 ``content_changed`` is the call every change kind makes (core.caching.signals
-wires pages, snippets, media, tags, privacy, redirects and sites to it). It
-bumps the content generation at once, so the same request sees the new
-navigation, and once the transaction commits empties every cached copy of
-the old content (``_empty_caches``: the generation again, and the whole-page
-cache, then the caches in front of Django: Varnish, a CDN;
-core.caching.frontend). For a newspaper that publishes a few times an hour,
-emptying everything is exact and simple.
+wires pages, snippets, media, tags, privacy, redirects and sites to it). The
+process making the change sees it at once (a generation of its own while the
+transaction runs, so the same request sees the new navigation), and once the
+transaction commits every cached copy of the old content is emptied
+(``_empty_caches``: the shared generation, and the whole-page cache, then the
+caches in front of Django: Varnish, a CDN; core.caching.frontend). For a
+newspaper that publishes a few times an hour, emptying everything is exact
+and simple.
 
 Whatever Redis did not get is recorded in the database (``PageCacheDebt``):
 the process that next reaches Redis pays it before serving anything from the
@@ -39,7 +40,7 @@ from core.models import PageCacheDebt
 
 from .breaker import PAGE_CACHE, breaker
 from .frontend import clear_frontend_caches, frontend_debt, pay_frontend_debt
-from .generation import bump_generation
+from .generation import bump_generation, uncommitted_change
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,13 @@ def content_changed(**signal) -> None:
     """The one call for any change a reader could see; a signal receiver as is.
 
     A subtree delete sends a signal per page; the transaction still empties
-    the caches once (``schedule_clear``).
+    the caches once (``schedule_clear``). Inside a transaction only this
+    process sees the change before it commits (core.caching.generation).
     """
-    bump_generation()
+    if transaction.get_connection().in_atomic_block:
+        uncommitted_change()
+    else:
+        bump_generation()
     schedule_clear()
 
 

@@ -26,6 +26,7 @@ from .generation import request_generation
 from .hooks import answering
 from .invalidation import page_cache_failed, page_cache_usable
 from .keys import keyed
+from .refill import end_claim, refill
 
 HIT, MISS, ERROR = "hit", "miss", "err"
 
@@ -89,7 +90,9 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
     owed) answered at once with ``err`` and one log line per outage, where
     upstream asks Redis on every request and logs each failure's traceback.
     It runs before the session and auth middlewares (``request.user`` is not
-    there yet; the hooks read the session cookie).
+    there yet; the hooks read the session cookie). After a miss, only one
+    request renders a page while the others wait for its copy
+    (core.caching.refill).
     """
 
     def process_request(self, request):
@@ -101,19 +104,26 @@ class FetchFromCacheMiddleware(wagtailcache.FetchFromCacheMiddleware):
         if not page_cache_usable():
             request._wagtailcache_error = True
             return None
-        memo = _VaryMemo(self._wagcache)
         try:
-            key = get_cache_key(keyed(request), None, request.method, memo)
-            response = self._wagcache.get(key) if key else None
+            response = self._fetch(request)
         except Exception as error:  # noqa: BLE001 - any backend failure is a miss
             page_cache_failed(error, "fetch")
             request._wagtailcache_error = True
             return None
         if response is None:
-            memo.forget()
             # The generation the render starts from (the store compares it).
             request_generation(request)
+            response = refill(self._wagcache, request, lambda: self._fetch(request))
         request._wagtailcache_update = response is None
+        return response
+
+    def _fetch(self, request):
+        """The page kept for ``request``, or None."""
+        memo = _VaryMemo(self._wagcache)
+        key = get_cache_key(keyed(request), None, request.method, memo)
+        response = self._wagcache.get(key) if key else None
+        if response is None:
+            memo.forget()
         return response
 
 
@@ -123,14 +133,19 @@ class UpdateCacheMiddleware(wagtailcache.UpdateCacheMiddleware):
     Upstream learns the key from ``build_absolute_uri()``: the store and the
     fetch must agree on ours. Its ``is_response_cacheable`` hooks are handed
     the response alone; the request it answers is theirs in ``answering``.
+    A request that claimed its page's refill (core.caching.refill) lets the
+    waiting ones go, whatever happened to the page.
     """
 
     def process_response(self, request, response):
         token = answering.set(request)
         try:
-            return super().process_response(keyed(request), response)
+            response = super().process_response(keyed(request), response)
         finally:
             answering.reset(token)
+            stored = response.get(wagtailcache_settings.WAGTAIL_CACHE_HEADER) == MISS
+            end_claim(request, stored)
+        return response
 
 
 class RevalidateMiddleware:

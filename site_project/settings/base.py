@@ -372,6 +372,10 @@ PAGE_CACHE_DEBT_CHECK_SECONDS = float(
 )
 # The same for the other aliases after a failed call (core.caching.redis).
 REDIS_REST_SECONDS = 5
+# Seconds a reader who missed waits for another's render of the same page
+# after a clear before rendering it too (core.caching.refill, on Redis); 0: every
+# miss renders.
+PAGE_CACHE_REFILL_WAIT = float(os.environ.get("PAGE_CACHE_REFILL_WAIT", "1"))
 
 # Caches in front of Django (core.caching.frontend): Varnish
 # (deploy/varnish/default.vcl) at each of VARNISH_URLS, and/or a CDN. Each is

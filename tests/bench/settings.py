@@ -29,3 +29,10 @@ if os.environ.get("BENCH_MEMO") == "0":
 
 # BENCH_ROUTER=0: pages served by Wagtail's own view (tests.bench.urls).
 BENCH_WAGTAIL_ROUTER = os.environ.get("BENCH_ROUTER") == "0"
+
+# BENCH_SHARED_BUMPS=1: a change inside a transaction bumps the shared
+# generation at once, as before issue 18 (core.caching.generation._Uncommitted).
+if os.environ.get("BENCH_SHARED_BUMPS") == "1":
+    from core.caching import generation
+
+    generation.uncommitted_change = generation.bump_generation

@@ -21,12 +21,19 @@ Figures:
   had returned and shows an older version;
 - readers' errors through Varnish (wrk: non-2xx/3xx and socket errors) while
   node A is killed (SIGKILL) and Redis restarted mid-run, and the same
-  readers' errors on node B directly while Redis restarts.
+  readers' errors on node B directly while Redis restarts;
+- publish under load (``load``): for each build of ``LOAD_BUILDS``, two
+  nodes of their own on the same database and Redis; wrk on 20 URLs of the
+  reader node directly (homes, sections and articles, ru and kk) for
+  ``BENCH_LOAD_SECONDS``, first without publishes (steady state), then while
+  an editor publishes on the other node once a second: p99 of each, their
+  ratio and the errors.
 
 Environment: BENCH_ARTICLES (300), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
 BENCH_WORKERS (2), BENCH_DATABASE (benchdb), BENCH_PUBLISHES (20),
 BENCH_STALE_PUBLISHES (200), BENCH_OUTAGE_SECONDS (30),
-BENCH_OUTAGE_MISS_CONNECTIONS (1), BENCH_STACK_PARTS (cached,nodes,publish,outage).
+BENCH_OUTAGE_MISS_CONNECTIONS (1), BENCH_LOAD_SECONDS (30),
+BENCH_STACK_PARTS (cached,nodes,publish,outage,load).
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ import requests
 from tests.bench import pages
 from tests.stack_support import (
     Browser,
+    Node,
     ReaderThreads,
     Stack,
     collect_static,
@@ -66,7 +74,8 @@ STALE_PUBLISHES = int(os.environ.get("BENCH_STALE_PUBLISHES", "200"))
 OUTAGE_SECONDS = int(os.environ.get("BENCH_OUTAGE_SECONDS", "30"))
 #: Connections asking for new URLs during the outage (each a render on a node).
 OUTAGE_MISS_CONNECTIONS = int(os.environ.get("BENCH_OUTAGE_MISS_CONNECTIONS", "1"))
-PARTS = ("cached", "nodes", "publish", "outage")
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+PARTS = ("cached", "nodes", "publish", "outage", "load")
 ONLY = [p for p in os.environ.get("BENCH_STACK_PARTS", ",".join(PARTS)).split(",") if p]
 ROUNDS = 3
 SECTION = "/ru/novosti/"
@@ -145,6 +154,8 @@ def run() -> dict:
                 page_id = publish_first_version(stack, editor)
                 figures.update(publish_to_fresh(stack, editor, page_id))
                 figures.update(stale_under_load(stack, editor, page_id))
+            if "load" in ONLY:
+                figures.update(publish_under_load(stack, probe, workdir))
             if "outage" in ONLY:
                 figures.update(outage(stack, probe, workdir))
     print("\n".join(table(figures)))
@@ -224,6 +235,11 @@ def publish(stack: Stack, editor: Browser, page_id: int, version: int) -> float:
 
 
 def publish_first_version(stack: Stack, editor: Browser) -> int:
+    found = stack.database.rows(
+        "SELECT id FROM wagtailcore_page WHERE url_path LIKE %s", (f"%/{SLUG}/",)
+    )
+    if found:
+        return found[0][0]
     section_id = stack.database.page_id("/novosti/")
     answer = editor.post_form(
         f"/admin/pages/add/news/newspage/{section_id}/", article_form(0)
@@ -318,6 +334,99 @@ def stale_under_load(stack: Stack, editor: Browser, page_id: int) -> dict:
     }
 
 
+# --- publish under load ----------------------------------------------------------
+
+#: Builds measured under publishes (extra environment of each): as before
+#: issue 18, with the single flight alone, and as built.
+LOAD_BUILDS: dict[str, dict[str, str]] = {
+    "before": {"PAGE_CACHE_REFILL_WAIT": "0", "BENCH_SHARED_BUMPS": "1"},
+    "single_flight_only": {"BENCH_SHARED_BUMPS": "1"},
+    "as_built": {},
+}
+
+
+def load_paths(probe: dict) -> list[str]:
+    """20 URLs readers read: both homes, two sections and seven articles per
+    language."""
+    mix = probe["mix"]
+    homes = [path for path in mix if path.count("/") == 2]
+    chosen = list(homes)
+    for language in ("ru", "kk"):
+        ours = [path for path in mix if path.startswith(f"/{language}/")]
+        sections = [path for path in ours if path not in probe["articles"]]
+        articles = [path for path in ours if path in probe["articles"]]
+        chosen += [p for p in sections if p not in homes][:2] + articles[:7]
+    return chosen
+
+
+class Publisher(threading.Thread):
+    """An editor publishing the bench article on ``stack``'s node B once a
+    second (the admin's own form) until stopped; counts publishes and errors."""
+
+    def __init__(self, stack: Stack, editor: Browser, page_id: int, first: int):
+        super().__init__(daemon=True)
+        self.stack, self.editor, self.page_id = stack, editor, page_id
+        self.version = first
+        self.stopped = threading.Event()
+        self.done = self.failed = 0
+
+    def run(self) -> None:
+        began = time.monotonic()
+        while not self.stopped.is_set():
+            self.version += 1
+            try:
+                publish(self.stack, self.editor, self.page_id, self.version)
+                self.done += 1
+            except (RuntimeError, requests.RequestException):
+                self.failed += 1
+            next_at = began + self.done + self.failed
+            self.stopped.wait(max(0.0, next_at - time.monotonic()))
+
+
+def publish_under_load(stack: Stack, probe: dict, workdir: Path) -> dict:
+    """Per build, a reader node and an editor's node of their own (same
+    database and Redis): wrk on the reader node, steady, then while the
+    editor publishes once a second on the other."""
+    paths = load_paths(probe)
+    listing = workdir / "load.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    version = 10_000
+    figures: dict = {"load_urls": len(paths), "load_seconds": LOAD_SECONDS}
+    for build, extra in LOAD_BUILDS.items():
+        step(f"{build}: {LOAD_SECONDS} s steady, {LOAD_SECONDS} s with publishes")
+        nodes = [
+            Node(stack.env | extra, workdir / f"load-{build}-{n}.log").start()
+            for n in ("reader", "editor")
+        ]
+        try:
+            editor = Browser(nodes[1].base).log_in()
+            page_id = publish_first_version(stack, editor)
+            reader = Endpoint(nodes[0].base)
+            for path in paths:
+                reader.get(path)
+            steady = pages.wrk(reader, "/", seconds=LOAD_SECONDS, paths=listing)
+            publisher = Publisher(stack, editor, page_id, version)
+            publisher.start()
+            loaded = pages.wrk(reader, "/", seconds=LOAD_SECONDS, paths=listing)
+            publisher.stopped.set()
+            publisher.join(timeout=60)
+            version = publisher.version
+        finally:
+            for node in nodes:
+                node.stop()
+        figures |= {
+            f"load_{build}_steady_rps": steady["rps"],
+            f"load_{build}_steady_p99_ms": steady["p99_ms"],
+            f"load_{build}_publishing_rps": loaded["rps"],
+            f"load_{build}_publishing_p99_ms": loaded["p99_ms"],
+            f"load_{build}_p99_ratio": round(loaded["p99_ms"] / steady["p99_ms"], 1),
+            f"load_{build}_publishes": publisher.done,
+            f"load_{build}_publish_errors": publisher.failed,
+            f"load_{build}_errors": pages.failures(steady, loaded),
+        }
+    return figures
+
+
 # --- a node killed, Redis restarted ---------------------------------------------
 
 
@@ -386,6 +495,13 @@ def table(figures: dict) -> list[str]:
         ("errors via Varnish, outage (goal 0)", "outage_errors_through_varnish"),
         ("errors on node B direct, outage", "outage_node_b_direct_errors"),
     ]
+    for build in LOAD_BUILDS:
+        rows += [
+            (f"{build}: steady p99 ms", f"load_{build}_steady_p99_ms"),
+            (f"{build}: publishing p99 ms", f"load_{build}_publishing_p99_ms"),
+            ("  ratio (goal ≤ 3)", f"load_{build}_p99_ratio"),
+            ("  errors (goal 0)", f"load_{build}_errors"),
+        ]
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     lines = [f"stack benchmark {stamp} ({os.cpu_count()} CPUs, loopback)"]
     lines += [f"{label:<40}{figures.get(key, '-')!s:>12}" for label, key in rows]
