@@ -102,8 +102,8 @@ def schedule_clear() -> None:
 def empty_now() -> tuple[bool, bool]:
     """Every cache of rendered content emptied now, outside any publish (a
     deploy, a template edited on a live site): whether the page cache and the
-    front caches confirmed it. What Redis missed is owed as after a publish."""
-    bump_generation()
+    front caches confirmed it. What Redis missed is owed as after a publish
+    (the payment bumps the generation and empties the page cache)."""
     _ClearAfterCommit()()
     return not _Debt.owed, not frontend_debt()
 
