@@ -7,15 +7,14 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from core.caching.generation import memo, request_generation
 from core.layout import Layout, layout_for
 from core.twins import (
     closest_translated_ancestor,
     is_translated,
+    live_twins,
     page_alternates,
     path_alternates,
     source_language,
-    translated_twins,
 )
 
 register = template.Library()
@@ -88,11 +87,7 @@ def page_twins(context) -> list[Page]:
     if "page_twins" not in cache:
         page = context.get("page")
         cache["page_twins"] = (
-            memo.get(
-                request_generation(context.get("request")),
-                ("twins", page.pk),
-                lambda: list(translated_twins(page)),
-            )
+            live_twins(page, context.get("request"))
             if isinstance(page, Page) and page.pk
             else []
         )
