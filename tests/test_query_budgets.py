@@ -1,10 +1,11 @@
 """Reader pages cost a fixed number of SQL queries, however big the archive.
 
 Budgets (bakerydemo for scale: 22 on a blog post, 43 on its home page; the
-issue asks article ≤ 12): today's counts, so a new query shows up here. An article a worker has not served yet costs at most 4
-(issue 18): its address and twins are one query, then the page, its authors
-and its tags. Pages are fully drawn: no page cache, no fragments; the
-process memo (core.layout) is warm after the first view, as in production.
+issue asks article ≤ 12): today's counts, so a new query shows up here.
+Pages are fully drawn: no page cache, no fragments; the process memo
+(core.layout) is warm after the first view, as in production. An article a
+worker has not served yet costs at most 4 (issue 18): its address and twins
+are one query, then the page, its authors and its tags.
 Measured with 10 and with 100 articles: the counts must be equal, so nothing
 grows with the archive.
 """
