@@ -10,6 +10,8 @@ Measured with 10 and with 100 articles: the counts must be equal, so nothing
 grows with the archive.
 """
 
+from unittest import mock
+
 import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -130,3 +132,18 @@ def test_an_article_a_worker_has_not_served_yet_costs_at_most_four_queries(
         response = client.get(article.url)
     assert response.status_code == 200
     assert len(queries) <= 4, [query["sql"][-120:] for query in queries]
+
+
+def test_an_articles_cover_is_read_from_the_renditions_cache_not_written_again(
+    client, tree
+):
+    article = NewsPageFactory(parent=tree.section_ru, cover_image=ImageFactory())
+    client.get(article.url)  # makes the rendition and caches it
+    renditions = caches["renditions"]
+    with (
+        mock.patch.object(renditions, "set", wraps=renditions.set) as written,
+        mock.patch.object(renditions, "set_many", wraps=renditions.set_many) as many,
+    ):
+        html = client.get(article.url).content.decode()
+    assert "width-1200" in html
+    assert written.call_count == many.call_count == 0
