@@ -130,15 +130,15 @@ FIRST_VISITS = ("article_fresh_worker", "article_first_visit", "article_again")
 
 def first_visits(client, urls: list[str]) -> dict[str, int]:
     """Queries of a fresh worker's first article, of the next article it has
-    not served yet, and of that one again; the shared caches (layouts,
-    fragments) are warm, as the other workers leave them."""
+    not served yet, and of that one again; what workers share (layouts,
+    fragments, renditions) is warm, as the other workers leave it."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from core.caching.generation import memo
 
-    for url in urls[:2]:
+    for url in urls[:4]:
         assert client.get(url).status_code == 200, url
     # What a new worker process has not read yet.
     memo.values, memo.generation = {}, None
