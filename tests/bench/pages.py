@@ -144,11 +144,19 @@ def first_visits(client, urls: list[str]) -> dict[str, int]:
     memo.values, memo.generation = {}, None
     ContentType.objects.clear_cache()
     counts = {}
-    for name, url in zip(FIRST_VISITS, (urls[2], urls[3], urls[3]), strict=True):
+
+    def count(name: str, url: str) -> None:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, url
         counts[name] = len(captured)
+
+    count("article_fresh_worker", urls[2])
+    # The worker has served articles of both languages, not this one.
+    for url in urls[:2]:
+        client.get(url)
+    count("article_first_visit", urls[3])
+    count("article_again", urls[3])
     return counts
 
 
