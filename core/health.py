@@ -5,8 +5,13 @@ Varnish's backend probe ask a web node.
 orchestrator restarts a node only when this fails. ``/readyz`` says whether
 the node can serve now: the database, Redis, object storage and search, each
 with its own status ("ok", "down", "timeout" or "not configured"; search
-also "missing", "unfilled", "wrong mapping" or "empty" for its page index),
-200 when every configured one is ok, 503 otherwise. The checks run at once, each in a
+also "missing", "unfilled", "wrong mapping" or "empty" for its page index).
+Only the database makes a node unready (503): without Redis, object storage
+or search the site is degraded, not down — pages render uncached, uploads
+wait, the search page says search is away — so the answer stays 200 with
+``"status": "degraded"``; a load balancer probing ``/readyz`` then keeps every
+node while Elasticsearch fills its index or Redis restarts, rather than
+dropping them all at once. The checks run at once, each in a
 thread of its own, and the answer comes by ``READYZ_TIMEOUT`` seconds
 whatever a hung service does; a check still running from an earlier probe is
 not started again (a hung service never piles up threads). The body names
@@ -39,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 OK, DOWN, TIMEOUT, NOT_CONFIGURED = "ok", "down", "timeout", "not configured"
 EMPTY = "empty"
+DEGRADED = "degraded"
+#: A node serves nobody without these; every other service only degrades it.
+REQUIRED = {"database"}
 PATHS = {"/healthz": "healthz", "/readyz": "readyz"}
 
 
@@ -61,9 +69,11 @@ class HealthMiddleware:
             return _json({"status": OK}, 200)
         started = time.monotonic()
         checks = readiness(settings.READYZ_TIMEOUT)
-        ready = all(status in (OK, NOT_CONFIGURED) for status in checks.values())
+        fine = (OK, NOT_CONFIGURED)
+        failing = {name for name, status in checks.items() if status not in fine}
+        ready = not failing & REQUIRED
         body = {
-            "status": OK if ready else "unavailable",
+            "status": "unavailable" if not ready else DEGRADED if failing else OK,
             "checks": checks,
             "seconds": round(time.monotonic() - started, 3),
         }

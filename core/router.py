@@ -72,7 +72,8 @@ def route(request, path: str) -> RouteResult | None:
         found = next((row for row in rows if row.routed), None)
         if found is None:
             return None
-        keep_twins(request, found.pk, [row for row in rows if row.pk != found.pk])
+        twins = [row for row in rows if row.pk != found.pk]
+        keep_twins(request_generation(request), found.pk, twins)
         return found.pk, found.content_type_id
 
     # Only addresses of pages are kept: unknown ones cannot fill the memo.

@@ -4,6 +4,11 @@ The newspaper's old site glued tag names into its teasers ("strongВ нашу…
 because it cut raw HTML. Here markup is parsed, never cut: block-level tags become
 spaces, entities are decoded, whitespace is collapsed, and only then is the text
 shortened at a word boundary.
+
+Tables give readers their caption only: cells glued into one line read as
+nonsense ("Показатель 2025 2026 Руда 12 14"). The search index and the
+comparison of a translation with its original ask for the cells too
+(``table_cells=True``).
 """
 
 from __future__ import annotations
@@ -34,15 +39,22 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 
 
 class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, table_cells: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._table_cells = table_cells
+        self._tables = 0
+        self._captions = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping += 1
-        elif tag in _BLOCK_TAGS:
+        elif tag == "table":
+            self._tables += 1
+        elif tag == "caption":
+            self._captions += 1
+        if tag in _BLOCK_TAGS | {"caption"}:
             self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
@@ -52,25 +64,30 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
+        elif tag == "table":
+            self._tables = max(0, self._tables - 1)
+        elif tag == "caption":
+            self._captions = max(0, self._captions - 1)
+        if tag in _BLOCK_TAGS | {"caption"}:
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        in_cells = self._tables and not self._captions and not self._table_cells
+        if not self._skipping and not in_cells:
             self.parts.append(data)
 
 
-def _html_to_text(markup: str) -> str:
+def _html_to_text(markup: str, table_cells: bool) -> str:
     if "<" not in markup and "&" not in markup:
         return markup
-    parser = _TextExtractor()
+    parser = _TextExtractor(table_cells)
     parser.feed(markup)
     parser.close()
     # A second unescape catches double-encoded entities such as "&amp;nbsp;".
     return html.unescape("".join(parser.parts))
 
 
-def _stream_text(value: Any) -> list[str]:
+def _stream_text(value: Any, table_cells: bool) -> list[str]:
     """Collects the readable text of StreamField values in reading order.
 
     Walks the block definitions, so choice values ("h2"), images and other
@@ -79,32 +96,32 @@ def _stream_text(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, RichText):
-        return [_html_to_text(value.source)]
+        return [_html_to_text(value.source, table_cells)]
     if isinstance(value, str):
-        return [_html_to_text(value)]
+        return [_html_to_text(value, table_cells)]
     if isinstance(value, StreamValue):
-        return [
-            text for child in value for text in _block_text(child.block, child.value)
-        ]
-    if isinstance(value, StructValue):
-        return [
-            text
+        children = [(child.block, child.value) for child in value]
+    elif isinstance(value, StructValue):
+        children = [
+            (child_block, value.get(name))
             for name, child_block in value.block.child_blocks.items()
-            for text in _block_text(child_block, value.get(name))
         ]
-    if isinstance(value, ListValue):
-        return [
-            text
-            for child in value
-            for text in _block_text(value.list_block.child_block, child)
-        ]
-    return []
+    elif isinstance(value, ListValue):
+        children = [(value.list_block.child_block, child) for child in value]
+    else:
+        return []
+    return [
+        text
+        for block, child in children
+        for text in _block_text(block, child, table_cells)
+    ]
 
 
-def _block_text(block: Any, value: Any) -> list[str]:
+def _block_text(block: Any, value: Any, table_cells: bool) -> list[str]:
     if isinstance(block, TableBlock):
-        rows = (value or {}).get("data") or []
-        caption = (value or {}).get("table_caption") or ""
+        table = value or {}
+        rows = (table.get("data") or []) if table_cells else []
+        caption = table.get("table_caption") or ""
         return [caption, *(str(cell) for row in rows for cell in row if cell)]
     if isinstance(block, blocks.ChoiceBlock | blocks.BooleanBlock):
         return []
@@ -117,13 +134,16 @@ def _block_text(block: Any, value: Any) -> list[str]:
         | blocks.StreamBlock
         | blocks.ListBlock,
     ):
-        return _stream_text(value)
+        return _stream_text(value, table_cells)
     return []
 
 
-def clean_text(value: Any) -> str:
-    """Plain text of a string of HTML, a RichText or a StreamField value."""
-    text = " ".join(_stream_text(value)).translate(_INVISIBLE)
+def clean_text(value: Any, *, table_cells: bool = False) -> str:
+    """Plain text of a string of HTML, a RichText or a StreamField value.
+
+    Readers' text by default: a table gives its caption only.
+    """
+    text = " ".join(_stream_text(value, table_cells)).translate(_INVISIBLE)
     return _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
 

@@ -19,7 +19,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from .caching.generation import memo, request_generation
+from .caching.generation import memo
 from .privacy import public_listing
 
 
@@ -43,19 +43,17 @@ def translated_twins(page: Page) -> QuerySet[Page]:
     )
 
 
-def live_twins(page: Page, request=None) -> list[Page]:
-    """``translated_twins``, read once per content generation (the router
-    reads them with the page's address: ``keep_twins``)."""
+def live_twins(page: Page, generation: int | None) -> list[Page]:
+    """``translated_twins``, read once per content generation (the process
+    memo; the router reads them with the page's address: ``keep_twins``)."""
     return memo.get(
-        request_generation(request),
-        ("twins", page.pk),
-        lambda: list(translated_twins(page)),
+        generation, ("twins", page.pk), lambda: list(translated_twins(page))
     )
 
 
-def keep_twins(request, page_id: int, twins: list[Page]) -> None:
+def keep_twins(generation: int | None, page_id: int, twins: list[Page]) -> None:
     """Keeps what ``live_twins`` would read for page ``page_id``."""
-    memo.get(request_generation(request), ("twins", page_id), lambda: twins)
+    memo.get(generation, ("twins", page_id), lambda: twins)
 
 
 def untranslated_original(page: Page) -> Page | None:

@@ -303,7 +303,8 @@ class ArticlePage(BasePage):
         tags = [tag.name for tag in self.tags.all()]
         authors = [author.name for author in self.byline_authors()]
         extra = [getattr(self, name) for name in self.extra_search_text]
-        parts = [self.lead, clean_text(self.body), self.cover_caption, *tags, *authors]
+        body = clean_text(self.body, table_cells=True)  # readers search tables too
+        parts = [self.lead, body, self.cover_caption, *tags, *authors]
         return " ".join(part for part in [*parts, *extra] if part)
 
     def _search_memo(self, name: str, compute):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -9,6 +10,7 @@ from taggit.models import Tag
 from core.addresses import client_address
 from core.caching.generation import request_generation
 from core.pagination import paginate
+from core.twins import Alternate, live_twins, source_language
 
 from . import most_read, selectors
 from .dates import month_heading
@@ -94,6 +96,8 @@ def month_archive(request, *, home, year: str, month: str):
     months = selectors.archive_months(
         locale=home.locale, section=section, generation=generation
     )
+    heading = month_heading(year_number, month_number, language)
+    (own,) = month_links(home, [(year_number, month_number)], language, section)
     return TemplateResponse(
         request,
         "news/month_archive.html",
@@ -101,12 +105,47 @@ def month_archive(request, *, home, year: str, month: str):
             "page": home,
             "self": home,
             "section": section,
-            "heading": month_heading(year_number, month_number, language),
+            "heading": heading,
+            "view_title": f"{heading} — {section.title}" if section else heading,
+            "canonical_path": own["url"],
+            "alternates": archive_alternates(
+                home, section, (year_number, month_number), generation
+            ),
             "articles": articles,
             "months": month_links(home, months, language, section),
             "current": (year_number, month_number),
         },
     )
+
+
+def archive_alternates(home, section, month, generation) -> list[Alternate]:
+    """The same month's page in each language that has articles then (in the
+    section's twin when narrowed): its hreflang links and og:locale:alternate.
+    Twins and months come from the process memo."""
+    alternates = []
+    for twin_home in [home, *live_twins(home, generation)]:
+        locale = twin_home.locale
+        twin_section = section
+        if section is not None and locale.pk != section.locale_id:
+            twin_section = next(
+                (
+                    t
+                    for t in live_twins(section, generation)
+                    if t.locale_id == locale.pk
+                ),
+                None,
+            )
+            if twin_section is None:
+                continue
+        found = selectors.archive_months(
+            locale=locale, section=twin_section, generation=generation
+        )
+        if month in found:
+            code = locale.language_code
+            with translation.override(code):
+                (link,) = month_links(twin_home, [month], code, twin_section)
+            alternates.append(Alternate(code, link["url"]))
+    return sorted(alternates, key=lambda a: a.language_code != source_language())
 
 
 def month_links(home, months, language: str, section=None) -> list[dict]:

@@ -100,8 +100,10 @@ def reads_as_original(page) -> bool:
         return False
     if page.title == original.title:
         return True
-    text = clean_text(getattr(original, "body", None))
-    return bool(text) and clean_text(getattr(page, "body", None)) == text
+    text = clean_text(getattr(original, "body", None), table_cells=True)
+    return bool(text) and (
+        clean_text(getattr(page, "body", None), table_cells=True) == text
+    )
 
 
 def still_original(page) -> str | None:

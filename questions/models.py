@@ -110,11 +110,6 @@ class Question(models.Model):
         return instance
 
     @property
-    def locale(self):
-        """The language asked in (translations.guards reads every snippet's)."""
-        return self.section.locale
-
-    @property
     def is_public(self) -> bool:
         return self.status == Status.ANSWERED and bool(self.answer)
 
@@ -154,11 +149,6 @@ class QuestionDesk(models.Model):
 
     def __str__(self):
         return str(self.section)
-
-    @property
-    def locale(self):
-        """translations.guards reads every snippet's language."""
-        return self.section.locale
 
 
 def takes_questions(page) -> bool:

@@ -3,7 +3,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PendingIndexUpdate(models.Model):
+class IndexWrite(models.Model):
+    """An object's latest index action: what the retry queue and a rebuild's
+    journal both record."""
+
+    class Action(models.TextChoices):
+        ADD = "add", _("add or update")
+        DELETE = "delete", _("delete")
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE
+    )
+    object_id = models.CharField(_("object ID"), max_length=64)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+
+    class Meta:
+        abstract = True
+
+
+class PendingIndexUpdate(IndexWrite):
     """A search index write that failed (Elasticsearch down) and waits for a retry.
 
     One row per object: a later failure for the same object replaces the action,
@@ -18,15 +36,6 @@ class PendingIndexUpdate(models.Model):
     (search.admin_views) for a superuser to retry or discard it.
     """
 
-    class Action(models.TextChoices):
-        ADD = "add", _("add or update")
-        DELETE = "delete", _("delete")
-
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE
-    )
-    object_id = models.CharField(_("object ID"), max_length=64)
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     backend = models.CharField(_("search backend"), max_length=64, default="default")
     attempts = models.PositiveIntegerField(_("attempts"), default=1)
     refusals = models.PositiveIntegerField(_("refusals"), default=0)
@@ -82,7 +91,7 @@ class IndexRebuild(models.Model):
         return f"{self.backend}:{self.alias} -> {self.new_index}"
 
 
-class IndexRebuildWrite(models.Model):
+class IndexRebuildWrite(IndexWrite):
     """One object written while a rebuild ran; only its latest action is kept."""
 
     rebuild = models.ForeignKey(
@@ -90,13 +99,6 @@ class IndexRebuildWrite(models.Model):
         verbose_name=_("rebuild"),
         on_delete=models.CASCADE,
         related_name="journal",
-    )
-    content_type = models.ForeignKey(
-        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE
-    )
-    object_id = models.CharField(_("object ID"), max_length=64)
-    action = models.CharField(
-        _("action"), max_length=8, choices=PendingIndexUpdate.Action.choices
     )
     #: ``IndexRebuild.writes`` when this entry was last journalled.
     seq = models.PositiveBigIntegerField(_("sequence"))

@@ -61,7 +61,7 @@ from elasticsearch import ApiError, NotFoundError
 from modelsearch.backends.elasticsearchbase import ElasticsearchAtomicIndexRebuilder
 
 from .models import IndexRebuild, IndexRebuildWrite, PendingIndexUpdate
-from .resilience import record_pending
+from .resilience import indexed_object, record_pending
 
 logger = logging.getLogger("search")
 
@@ -295,8 +295,7 @@ class JournallingRebuilder(ElasticsearchAtomicIndexRebuilder):
             return
         obj = None
         if entry.action == PendingIndexUpdate.Action.ADD:
-            indexed = getattr(model, "get_indexed_objects", model._default_manager.all)
-            obj = indexed().filter(pk=entry.object_id).first()
+            obj = indexed_object(model, entry.object_id)
         try:
             if obj is not None:
                 self.index.add_item(obj)

@@ -121,6 +121,14 @@ def record_pending(
     return len(rows)
 
 
+def indexed_object(model, pk):
+    """What the index should hold for ``pk`` now (the queue and the journal
+    name the specific model), or None when it should hold nothing: deleted, or
+    no longer among the model's indexed objects."""
+    indexed = getattr(model, "get_indexed_objects", model._default_manager.all)
+    return indexed().filter(pk=pk).first()
+
+
 def replay(backend, row: PendingIndexUpdate) -> Outcome:
     """One queued write. The row is deleted when done, else its failure recorded."""
     model = row.content_type.model_class()
@@ -130,8 +138,7 @@ def replay(backend, row: PendingIndexUpdate) -> Outcome:
     action = row.action
     obj = None
     if action == PendingIndexUpdate.Action.ADD:
-        # The queue names the specific model, so this is the indexed instance.
-        obj = model._default_manager.filter(pk=row.object_id).first()
+        obj = indexed_object(model, row.object_id)
         if obj is None:
             action = PendingIndexUpdate.Action.DELETE
     gone = obj is None and row.action == PendingIndexUpdate.Action.ADD

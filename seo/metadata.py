@@ -81,7 +81,9 @@ class Metadata:
 
 
 def canonical_url(context, request) -> str:
-    """The address on screen without its query, but for a listing's page number.
+    """The address on screen without its query, but for a listing's page number;
+    a routed view may name its own (``canonical_path``: a month archive keeps
+    its section).
 
     An untranslated placeholder (core.twins) points at the original it shows; a
     404 has none.
@@ -90,10 +92,10 @@ def canonical_url(context, request) -> str:
         return absolute(request, context["original_url"])
     if is_not_found(context):
         return ""
-    url = absolute(request, request.path)
+    url = absolute(request, context.get("canonical_path") or request.path)
     number = request.GET.get("page", "")
     if number.isdigit() and int(number) > 1:
-        url += f"?page={int(number)}"
+        url += f"{'&' if '?' in url else '?'}page={int(number)}"
     return url
 
 
@@ -106,6 +108,8 @@ def view_title(context, page) -> str:
     """What the page's ``<title>`` says before the newspaper's name."""
     if context.get("original_url"):
         return _("Not translated yet")  # its original's words are Russian
+    if context.get("view_title"):  # a view the page routes (month archive)
+        return context["view_title"]
     tag = context.get("tag")
     if tag is not None and getattr(tag, "name", None):
         return _("Tag: %(tag)s") % {"tag": tag.name}
@@ -121,7 +125,12 @@ def view_title(context, page) -> str:
 
 
 def alternate_languages(context, page, layout: Layout, twins: list[Page]) -> list[str]:
-    if isinstance(page, Page) and page.pk:
+    if "alternates" in context:  # a routed view's own twins (month archive)
+        own = page.locale.language_code
+        codes = [
+            a.language_code for a in context["alternates"] if a.language_code != own
+        ]
+    elif isinstance(page, Page) and page.pk:
         if context.get("tag") is not None:
             return []  # a tag's listing has no twin (see hreflang_links)
         codes = [twin.locale.language_code for twin in twins]
@@ -249,7 +258,9 @@ def page_metadata(context, layout: Layout, twins: list[Page]) -> Metadata:
     site_settings = layout.settings
     title = view_title(context, page) or site_settings.newspaper_name
     description = ""
-    own_words = not context.get("tag") and not context.get("original_url")
+    own_words = not (
+        context.get("tag") or context.get("original_url") or context.get("view_title")
+    )
     if isinstance(page, Page) and own_words:
         description = page.get_meta_description()
     description = description or excerpt(site_settings.about, DESCRIPTION_LENGTH)

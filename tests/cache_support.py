@@ -19,7 +19,7 @@ from core.caching.frontend import _FrontendDebt
 from core.caching.generation import memo
 from core.caching.invalidation import _Debt
 from core.caching.middleware import _VaryMemo
-from site_project.settings.base import redis_caches
+from site_project.settings.base import RELEASE_KEY, redis_caches
 from tests.embedded import LoopbackListener
 from tests.factories import AuthorFactory, NewsPageFactory, locale
 
@@ -53,7 +53,7 @@ def real_fragment_cache(settings) -> None:
     """Template fragments cached for real (the test settings drop them), next
     to the default cache: on Redis when the suite runs on Redis, else in a
     folder of their own."""
-    fragments = {**settings.CACHES["default"]}
+    fragments = {**settings.CACHES["default"], "KEY_FUNCTION": RELEASE_KEY}
     if fragments["BACKEND"].endswith("RedisCache"):
         fragments["KEY_PREFIX"] = "kmpress-fragments"
     else:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connections
 from wagtail.models import Page, Site
 
+from core.caching.breaker import breaker
 from tests.cache_support import reset_page_cache_health
 from tests.factories import (
     HomePageFactory,
@@ -91,10 +92,13 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts with empty caches, whichever backend serves them."""
+    """Each test starts with empty caches and every circuit closed, whichever
+    backend serves them: a circuit one test opened must not fail the next."""
+    breaker.reset()
     for alias in caches:
         caches[alias].clear()
     yield
+    breaker.reset()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,5 +1,5 @@
 """Loopback endpoints for the search tests: a closed port, a silent peer and a
-recorder of what the Elasticsearch client sends.
+recorder of what the Elasticsearch client sends; and the live tier's cluster.
 
 The recorder answers every request with an empty success so that the client
 carries on; tests assert only on the requests it recorded (what kmpress sends),
@@ -9,10 +9,25 @@ never on search results from it.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import override_settings
+from wagtail.search.backends import get_search_backend
+
+#: The live tier runs against this cluster; without it those files skip.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+needs_cluster = pytest.mark.skipif(
+    not ELASTICSEARCH_URL,
+    reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
+)
 
 
 def closed_port() -> int:
@@ -35,6 +50,26 @@ def elasticsearch_settings(url: str, **extra) -> dict:
             **extra,
         }
     }
+
+
+@contextmanager
+def live_backend(**extra) -> Iterator:
+    """The search backend on the real cluster, under an index prefix of its own;
+    every index made under it is deleted afterwards (ES 9 refuses wildcard
+    deletes: ``action.destructive_requires_name``)."""
+    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
+    config = elasticsearch_settings(
+        ELASTICSEARCH_URL,
+        **{"INDEX_PREFIX": prefix, "TIMEOUT": 30, "INDEX_TIMEOUT": 10, **extra},
+    )
+    with override_settings(WAGTAILSEARCH_BACKENDS=config):
+        backend = get_search_backend()
+        try:
+            yield backend
+        finally:
+            made = backend.es.indices.get(index=f"{prefix}*").body
+            for name in made:
+                backend.es.options(ignore_status=404).indices.delete(index=name)
 
 
 class SilentPeer:

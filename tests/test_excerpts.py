@@ -6,6 +6,7 @@ from wagtail.rich_text import RichText
 
 from core.text import clean_text, excerpt
 from news.blocks import ArticleBodyBlock
+from tests.factories import NewsPageFactory, StandardPageFactory
 
 LEAKS = ("<", ">", "strong", "&nbsp;", "&amp;", "br br", "/strong", "\xa0")
 
@@ -34,7 +35,14 @@ def assert_clean(text: str) -> None:
             "См. сайт комбината.",
         ),
         ("<p>Тон&nbsp;&amp;&nbsp;метр &laquo;план&raquo;</p>", "Тон & метр «план»"),
-        ("<table><tr><td>Цех</td><td>Тонн</td></tr></table>", "Цех Тонн"),
+        (
+            "<p>До</p><table><tr><td>Цех</td><td>Тонн</td></tr></table><p>после</p>",
+            "До после",
+        ),
+        (
+            "<table><caption>Выпуск руды</caption><tr><td>Цех</td></tr></table>",
+            "Выпуск руды",
+        ),
         (
             "<p><b>Еуропалық Кеңес:</b><br> – БҰҰ Жарғысы</p>",
             "Еуропалық Кеңес: – БҰҰ Жарғысы",
@@ -68,7 +76,10 @@ def test_clean_text_reads_every_block_of_a_streamfield_in_order():
             ("fact_box", {"title": "Цифры", "facts": ["1,2 млн тонн", "300 человек"]}),
             (
                 "table",
-                {"data": [["Цех", "План"], ["Обогатительная фабрика", "100 %"]]},
+                {
+                    "data": [["Цех", "План"], ["Обогатительная фабрика", "100 %"]],
+                    "table_caption": "План по цехам",
+                },
             ),
         ],
     )
@@ -76,8 +87,52 @@ def test_clean_text_reads_every_block_of_a_streamfield_in_order():
     assert_clean(text)
     assert text == (
         "Итоги года Комбинат выполнил план. Спасибо всем Директор "
-        "Цифры 1,2 млн тонн 300 человек Цех План Обогатительная фабрика 100 %"
+        "Цифры 1,2 млн тонн 300 человек План по цехам"
     )
+
+
+# Tables ------------------------------------------------------------------------
+# Cells glued into one line read as nonsense ("Показатель 2025 2026 Руда 12 14"):
+# readers' text keeps a table's caption only; the search index keeps its cells.
+
+TABLE = {
+    "data": [["Показатель", "2025", "2026"], ["Руда", "12", "14"]],
+    "first_row_is_table_header": True,
+}
+
+
+def body_with_table(caption: str = "") -> StreamValue:
+    return StreamValue(
+        ArticleBodyBlock(),
+        [
+            ("table", {**TABLE, "table_caption": caption}),
+            ("paragraph", RichText("<p>Комбинат нарастил добычу.</p>")),
+        ],
+    )
+
+
+def test_a_table_gives_readers_its_caption_and_never_its_cells():
+    assert clean_text(body_with_table()) == "Комбинат нарастил добычу."
+    assert excerpt(body_with_table("Добыча, тыс. тонн")) == (
+        "Добыча, тыс. тонн Комбинат нарастил добычу."
+    )
+
+
+def test_the_search_index_still_reads_a_tables_cells():
+    text = clean_text(body_with_table("Добыча"), table_cells=True)
+    assert text == "Добыча Показатель 2025 2026 Руда 12 14 Комбинат нарастил добычу."
+
+
+@pytest.mark.django_db
+def test_a_page_without_intro_describes_itself_without_table_cells(tree):
+    page = StandardPageFactory(parent=tree.home_ru, intro="", body=body_with_table())
+    assert page.get_meta_description() == "Комбинат нарастил добычу."
+
+
+@pytest.mark.django_db
+def test_an_article_is_found_by_the_words_in_its_tables(tree):
+    article = NewsPageFactory(parent=tree.section_ru, body=body_with_table())
+    assert "Руда 12 14" in article.search_text()
 
 
 def test_empty_values_give_empty_text():

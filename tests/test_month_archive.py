@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from news.dates import long_date, month_heading
 from tests.factories import NewsPageFactory, SectionPageFactory, locale
+from tests.test_page_metadata import head
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,77 @@ def test_a_page_number_past_the_end_shows_the_last_page_as_listings_do(
     client, november
 ):
     assert client.get("/ru/archive/2026/11/?page=99").status_code == 200
+
+
+# Metadata: the month's page is not the home page it is routed by ---------------
+
+
+def alternates(page) -> dict[str, str]:
+    return {
+        link["hreflang"]: link["href"]
+        for link in page.links
+        if link.get("rel") == "alternate" and link.get("hreflang")
+    }
+
+
+def test_a_month_page_has_its_own_title_canonical_and_breadcrumb(client, november):
+    page = head(client, "/ru/archive/2026/11/")
+
+    assert page.og("og:title") == ["Ноябрь 2026"]
+    assert page.named("twitter:title") == ["Ноябрь 2026"]
+    assert page.canonical() == "http://testserver/ru/archive/2026/11/"
+    assert page.og("og:url") == [page.canonical()]
+    (trail,) = page.of_type("BreadcrumbList")
+    names = [item["name"] for item in trail["itemListElement"]]
+    assert names[-1] == "Ноябрь 2026"
+    assert names.count(names[0]) == 1  # not «Главная › Главная»
+
+
+def test_a_month_without_kazakh_articles_has_no_kazakh_alternate(client, november):
+    page = head(client, "/ru/archive/2026/11/")
+
+    assert page.og("og:locale:alternate") == []
+    assert "kk" not in alternates(page)
+
+
+def test_a_month_page_and_its_kazakh_twin_point_at_each_other(client, tree, november):
+    NewsPageFactory(
+        parent=tree.section_kk,
+        locale=locale("kk"),
+        title="Қарашадағы мақала",
+        publication_date=at(2026, 11, 5),
+    )
+    ru_url = "http://testserver/ru/archive/2026/11/"
+    kk_url = f"http://testserver{tree.home_kk.url}archive/2026/11/"
+    expected = {"ru": ru_url, "kk": kk_url, "x-default": ru_url}
+
+    ru = head(client, "/ru/archive/2026/11/")
+    kk = head(client, f"{tree.home_kk.url}archive/2026/11/")
+
+    assert alternates(ru) == expected
+    assert alternates(kk) == expected
+    assert ru.og("og:locale:alternate") == ["kk_KZ"]
+    assert kk.og("og:locale:alternate") == ["ru_RU"]
+    assert kk.og("og:title") == ["Қараша 2026"]
+    assert kk.canonical() == kk_url
+
+
+def test_a_sections_month_keeps_its_section_in_canonical_and_alternates(
+    client, tree, november, settings
+):
+    settings.KMPRESS_PAGE_SIZE = 1
+    NewsPageFactory(
+        parent=tree.section_kk,
+        locale=locale("kk"),
+        title="Қарашадағы мақала",
+        publication_date=at(2026, 11, 5),
+    )
+    page = head(client, "/ru/archive/2026/11/", section="novosti", page="2")
+
+    assert page.og("og:title") == ["Ноябрь 2026 — Новости"]
+    assert page.canonical() == (
+        "http://testserver/ru/archive/2026/11/?section=novosti&page=2"
+    )
+    assert alternates(page)["kk"] == (
+        f"http://testserver{tree.home_kk.url}archive/2026/11/?section=zhanalyqtar"
+    )

@@ -43,9 +43,11 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import translate_object
 
+from core.models import FooterLink
 from home.models import SiteSettings
 from news.models import Author
 from newsroom.media_guards import DeleteNeedsPermissionPolicy
+from questions.models import Question, QuestionDesk, Status
 from tests.conftest import build_tree
 from tests.factories import (
     AuthorFactory,
@@ -397,6 +399,157 @@ def synced(case, tree) -> bool:
     )
 
 
+# Readers' questions («Проблемная зона»): moderated by the release editors and
+# the chief editor, deleted by the chief only (README: Reader questions). A
+# question has no language of its own: each tree's section has one.
+
+ANSWER = "Дорогу починят к осени."
+MODERATORS_OF_QUESTIONS = {"moderator", "chief"}
+
+
+def question(case, tree) -> Question:
+    return Question.objects.get(pk=case.questions[tree])
+
+
+def question_gone(case, tree) -> bool:
+    return not Question.objects.filter(pk=case.questions[tree]).exists()
+
+
+def question_url(name: str, case=None, tree=None) -> str:
+    args = [case.questions[tree]] if case is not None else []
+    return reverse(f"wagtailsnippets_questions_question:{name}", args=args)
+
+
+def shows_question(case, tree, response):
+    if response.status_code == 200:
+        case.assertContains(response, f"Вопрос читателя {tree}")
+    return response
+
+
+def list_questions(case, tree):
+    response = case.client.get(question_url("list"), {"section": case.sections[tree]})
+    return shows_question(case, tree, response)
+
+
+def answer_question(case, tree):
+    return case.client.post(
+        question_url("edit", case, tree),
+        {"status": Status.ANSWERED, "assignee": "", "note": "", "answer": ANSWER},
+    )
+
+
+def delete_question(case, tree):
+    return case.client.post(question_url("delete", case, tree))
+
+
+def delete_questions_in_bulk(case, tree):
+    bulk = reverse("wagtail_bulk_action", args=["questions", "question", "delete"])
+    return case.client.post(
+        f"{bulk}?id={case.questions[tree]}&next={question_url('list')}"
+    )
+
+
+def question_history(case, tree):
+    return case.client.get(question_url("history", case, tree))
+
+
+def question_usage(case, tree):
+    return case.client.get(question_url("usage", case, tree))
+
+
+def choose_questions(case, tree):
+    """The snippet chooser's own URLs: no admin page links them for questions."""
+    response = case.client.get(
+        reverse("wagtailsnippetchoosers_questions_question:choose")
+    )
+    if response.status_code == 200:  # the listing comes as JSON
+        case.assertContains(response, f"/chosen/{case.questions[tree]}/")
+    return response
+
+
+def question_chosen(case, tree):
+    return case.client.get(
+        reverse(
+            "wagtailsnippetchoosers_questions_question:chosen",
+            args=[case.questions[tree]],
+        )
+    )
+
+
+def create_question(case, tree):
+    """Questions come from readers: the admin's add URL makes none for anyone."""
+    return case.client.post(
+        question_url("add"),
+        {"status": Status.NEW, "assignee": "", "note": "", "answer": ""},
+    )
+
+
+def choose_questions_section(case, tree):
+    return case.client.post(
+        reverse("wagtailsnippets_questions_questiondesk:add"),
+        {"section": case.sections[tree]},
+    )
+
+
+# The footer's «Информация» links: the chief editor's (README: Footer).
+
+
+def footer_link(case, tree) -> FooterLink:
+    return FooterLink.objects.get(pk=case.footer_links[tree])
+
+
+def footer_link_form(title: str) -> dict:
+    return {
+        "title": title,
+        "link_page": "",
+        "link_url": "https://km.kz/",
+        "sort_order": "5",
+    }
+
+
+def edit_footer_link(case, tree):
+    return case.client.post(
+        reverse("wagtailsnippets_core_footerlink:edit", args=[case.footer_links[tree]]),
+        footer_link_form("Правка ссылки"),
+    )
+
+
+def create_footer_link(case, tree):
+    return case.client.post(
+        reverse("wagtailsnippets_core_footerlink:add") + f"?locale={tree}",
+        footer_link_form("Новая ссылка"),
+    )
+
+
+def copy_footer_link(case, tree):
+    """A POST to the copy URL itself (the copy form posts to add/)."""
+    return case.client.post(
+        reverse("wagtailsnippets_core_footerlink:copy", args=[case.footer_links[tree]]),
+        footer_link_form("Копия ссылки"),
+    )
+
+
+def footer_link_made(title: str):
+    def made(case, tree) -> bool:
+        return FooterLink.objects.filter(
+            title=title, locale__language_code=tree
+        ).exists()
+
+    return made
+
+
+def footer_link_intact(case, tree) -> bool:
+    return footer_link(case, tree).title == f"Ссылка {tree}"
+
+
+def delete_footer_link(case, tree):
+    return case.client.post(
+        reverse(
+            "wagtailsnippets_core_footerlink:delete", args=[case.footer_links[tree]]
+        )
+    )
+
+
 ACTIONS = (
     Action("view_drafts", view_draft, None, {t: may_edit(t) for t in TREES}),
     Action("preview_drafts", preview, None, {t: may_edit(t) for t in TREES}),
@@ -529,6 +682,95 @@ ACTIONS = (
         everywhere({"chief"}),
         intact=site_settings_intact,
     ),
+    Action(
+        "list_reader_questions",
+        list_questions,
+        None,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "answer_reader_questions",
+        answer_question,
+        lambda case, tree: question(case, tree).answer == ANSWER,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "delete_reader_questions",
+        delete_question,
+        question_gone,
+        everywhere({"chief"}),
+    ),
+    Action(
+        "delete_reader_questions_in_bulk",
+        delete_questions_in_bulk,
+        question_gone,
+        everywhere({"chief"}),
+    ),
+    Action(
+        "see_reader_question_history",
+        question_history,
+        None,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "see_reader_question_usage",
+        question_usage,
+        None,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "choose_reader_questions",
+        choose_questions,
+        None,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "read_a_chosen_reader_question",
+        question_chosen,
+        None,
+        everywhere(MODERATORS_OF_QUESTIONS),
+    ),
+    Action(
+        "create_reader_questions",
+        create_question,
+        lambda case, tree: Question.objects.count() > len(TREES),
+        everywhere(set()),
+    ),
+    Action(
+        "choose_the_questions_section",
+        choose_questions_section,
+        lambda case, tree: QuestionDesk.objects.filter(
+            section_id=case.sections[tree]
+        ).exists(),
+        everywhere({"chief"}),
+    ),
+    Action(
+        "edit_footer_links",
+        edit_footer_link,
+        lambda case, tree: footer_link(case, tree).title == "Правка ссылки",
+        everywhere({"chief"}),
+    ),
+    Action(
+        "create_footer_links",
+        create_footer_link,
+        footer_link_made("Новая ссылка"),
+        everywhere({"chief"}),
+    ),
+    Action(
+        "copy_footer_links",
+        copy_footer_link,
+        footer_link_made("Копия ссылки"),
+        everywhere({"chief"}),
+        intact=footer_link_intact,
+    ),
+    Action(
+        "delete_footer_links",
+        delete_footer_link,
+        lambda case, tree: (
+            not FooterLink.objects.filter(pk=case.footer_links[tree]).exists()
+        ),
+        everywhere({"chief"}),
+    ),
 )
 
 
@@ -607,6 +849,21 @@ class PermissionMatrix(TestCase):
         cls.authors = {
             code: AuthorFactory(
                 name=f"Автор {code}", locale=Locale.objects.get(language_code=code)
+            ).pk
+            for code in TREES
+        }
+        cls.sections = {code: sections[code].pk for code in TREES}
+        cls.questions = {
+            code: Question.objects.create(
+                section=sections[code], text=f"Вопрос читателя {code}", consent=True
+            ).pk
+            for code in TREES
+        }
+        cls.footer_links = {
+            code: FooterLink.objects.create(
+                title=f"Ссылка {code}",
+                link_url="https://km.kz/",
+                locale=Locale.objects.get(language_code=code),
             ).pk
             for code in TREES
         }
@@ -759,7 +1016,7 @@ def test_wagtail_localize_urls_reach_the_guarded_views():
     assert resolve(convert).url_name == "translations_convert_to_alias"
     for name in ("add", "copy"):
         args = [1] if name == "copy" else []
-        for model in ("news_author", "home_sitesettings"):
+        for model in ("news_author", "home_sitesettings", "core_footerlink"):
             url = reverse(f"wagtailsnippets_{model}:{name}", args=args)
             assert resolve(url).url_name == f"translations_{model}_{name}"
 

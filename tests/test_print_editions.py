@@ -4,6 +4,7 @@ the issue that printed a word, and the archive, home page and footer list it."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
@@ -12,11 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Page
+from wagtail_localize.models import OverridableSegment
+from wagtail_localize.operations import translate_object
 
 from editions.models import EditionArticle, EditionIndexPage, EditionPage
 from tests.cache_support import commit_set_up, real_fragment_cache, verdict
 from tests.factories import NewsPageFactory
 from tests.pdf_support import encrypted_pdf, make_pdf
+from tests.translation_support import (
+    complete_the_text,
+    synchronised_kk,
+    translation_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +293,38 @@ def test_a_broken_pdf_set_by_a_script_leaves_the_edition_without_text(index):
 
     edition.refresh_from_db()
     assert edition.pdf_text == "" and edition.cover is None
+
+
+def test_the_kazakh_edition_can_carry_its_own_pdf_with_its_own_cover_and_text(
+    admin_client, index
+):
+    """The Kazakh issue is printed separately: the translator overrides the
+    PDF in wagtail-localize's editor and the kk twin reads its own."""
+    kk = synchronised_kk()
+    edition = add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+    edition.save_revision().publish()
+    translate_object(index, [kk])
+    translate_object(edition, [kk])
+    translation = translation_for(edition, kk)
+    segment = OverridableSegment.objects.get(
+        source=translation.source, context__path="pdf"
+    )
+    kk_pdf = document(make_pdf(PRINTED_KK), "kk-45.pdf")
+
+    response = admin_client.put(
+        reverse("wagtail_localize:edit_override", args=(translation.pk, segment.pk)),
+        urlencode({"value": kk_pdf.pk}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 201, response.content
+    complete_the_text(translation)
+    translation.save_target(user=None, publish=True)
+
+    twin = EditionPage.objects.get(translation_key=edition.translation_key, locale=kk)
+    assert twin.pdf_id == kk_pdf.pk
+    assert "комбинатының" in twin.pdf_text and "Житикары" not in twin.pdf_text
+    assert (
+        twin.cover_id
+        and twin.cover_id != EditionPage.objects.get(pk=edition.pk).cover_id
+    )
+    assert "Житикары" in EditionPage.objects.get(pk=edition.pk).pdf_text

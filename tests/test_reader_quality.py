@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
@@ -25,7 +25,9 @@ from core.twins import untranslated_original
 from demo.content import DATA_DIR
 from home.models import HomePage
 from news.models import ArticlePage
-from tests.cache_support import build_newspaper
+from questions.models import Question, QuestionDesk, Status
+from tests.cache_support import TAG, build_newspaper
+from tests.factories import NewsPageFactory, StandardPageFactory
 
 TEASER_LINK = re.compile(r'class="teaser__title"><a href="([^"]+)"')
 
@@ -49,6 +51,26 @@ def test_a_tag_page_does_not_mark_the_home_page_as_current(client, tree):
         response = client.get(paper.urls()[name])
         assert response.status_code == 200
         assert current_links(response.content.decode()) == [], name
+
+
+@pytest.mark.django_db
+def test_a_month_archive_marks_no_item_or_the_section_it_was_narrowed_to(client, tree):
+    build_newspaper(tree)
+    month = timezone.localtime(ArticlePage.objects.first().publication_date)
+    url = f"{tree.home_ru.url}archive/{month:%Y/%m}/"
+    assert current_links(client.get(url).content.decode()) == []
+    narrowed = client.get(url, {"section": tree.section_ru.slug}).content.decode()
+    assert current_links(narrowed) == [tree.section_ru.url]
+
+
+@pytest.mark.django_db
+def test_the_search_page_and_a_404_mark_no_item_as_current(client, tree):
+    build_newspaper(tree)
+    search = client.get("/ru/search/", {"q": "карьер"})
+    missing = client.get("/ru/takoy-stranitsy-net/")
+    assert missing.status_code == 404
+    for response in (search, missing):
+        assert current_links(response.content.decode()) == []
 
 
 @pytest.mark.django_db
@@ -189,18 +211,92 @@ class DemoReaderTests(TestCase):
             assert article.url not in links
 
 
+def publish_with(article, **fields):
+    """The article as an editor typed it: straight quotes, plain spaces."""
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save_revision().publish()
+    return article
+
+
 @pytest.mark.django_db
 def test_an_article_page_sets_editors_straight_quotes_and_units(client, tree):
-    paper = build_newspaper(tree)
-    article = paper.article_ru
-    article.title = 'Акция "Чистый двор"'
-    article.lead = "Собрали 12 тонн мусора."
-    article.body = [("paragraph", RichText('<p>Рост на 4 % и "спасибо" всем.</p>'))]
-    article.save_revision().publish()
+    article = publish_with(
+        build_newspaper(tree).article_ru,
+        title='Акция "Чистый двор"',
+        lead="Собрали 12 тонн мусора.",
+        body=[("paragraph", RichText('<p>Рост на 4 % и "спасибо" всем.</p>'))],
+    )
     html = client.get(article.url).content.decode()
     assert '<h1 class="article__title">Акция «Чистый двор»</h1>' in html
     assert f"12{NBSP}тонн" in html
     assert f"4{NBSP}% и «спасибо» всем" in html
+
+
+TYPESET_TITLE = f"Рост на 15{NBSP}% в цехе «Обогащение»"
+
+
+@pytest.mark.django_db
+def test_headlines_and_teasers_are_typeset_on_every_listing(client, tree):
+    """Not only the article: home, section, tag and month archive."""
+    paper = build_newspaper(tree)
+    article = publish_with(
+        paper.article_ru,
+        title='Рост на 15 % в цехе "Обогащение"',
+        lead="Добыли 12 тонн руды.",
+    )
+    month = timezone.localtime(article.publication_date)
+    urls = [
+        tree.home_ru.url,
+        tree.section_ru.url,
+        article.url,
+        paper.urls()["tag_ru"],
+        f"{tree.home_ru.url}archive/{month:%Y/%m}/",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        assert TYPESET_TITLE in main, url
+        assert f"12{NBSP}тонн" in main, url
+
+
+@pytest.mark.django_db
+def test_sidebars_and_related_articles_are_typeset(client, tree):
+    paper = build_newspaper(tree)
+    other = NewsPageFactory(parent=tree.section_ru)
+    other.tags.add(TAG)
+    publish_with(other, title='Рост на 15 % в цехе "Обогащение"')
+    html = client.get(paper.article_ru.url).content.decode()
+    assert TYPESET_TITLE in html[html.index("</h1>") : html.index("</main>")]
+
+
+@pytest.mark.django_db
+def test_standard_pages_are_typeset(client, tree):
+    page = StandardPageFactory(
+        parent=tree.home_ru,
+        title='Контакты "Газеты"',
+        intro="Тираж 5 тыс. экземпляров.",
+        body=[("paragraph", RichText('<p>Рост на 15 % в цехе "Обогащение"</p>'))],
+    )
+    html = client.get(page.url).content.decode()
+    assert "Контакты «Газеты»</h1>" in html
+    assert f"5{NBSP}тыс." in html
+    assert TYPESET_TITLE in html
+
+
+@pytest.mark.django_db
+def test_answers_to_readers_are_typeset(client, tree):
+    QuestionDesk.objects.create(section=tree.section_ru)
+    Question.objects.create(
+        section=tree.section_ru,
+        text='Когда откроют "Обогащение"?',
+        consent=True,
+        status=Status.ANSWERED,
+        answer="Рост на 15 % уже в мае.",
+    )
+    html = client.get(tree.section_ru.url).content.decode()
+    assert "Когда откроют «Обогащение»?" in html
+    assert f"Рост на 15{NBSP}% уже в мае." in html
 
 
 def test_the_interface_translations_quote_with_guillemets():

@@ -56,13 +56,6 @@ ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
 @pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
-
-
-@pytest.fixture(autouse=True)
 def _notice_middleware():
     """The notice middleware right after Django's messages (as in settings)."""
     middleware = list(settings.MIDDLEWARE)

@@ -19,7 +19,6 @@ from django.test import override_settings
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from search.services import MAX_RESULTS
 from tests.elasticsearch_standin import DEFAULT_MAX_RESULT_WINDOW, ElasticsearchStandIn
 from tests.search_support import elasticsearch_settings
@@ -34,13 +33,6 @@ NOTE = {
     "ru": "Показаны только первые",
     "kk": "Тек алғашқы",
 }
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 def search_page(client, page, language: str = "ru"):

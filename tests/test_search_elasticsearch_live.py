@@ -6,42 +6,22 @@ machine, skip it). Uses an index prefix of its own and deletes it afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from django.test import override_settings
 from wagtail.models import Page, get_page_models
-from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from news import selectors
 from search.analysis import analyse_query
 from tests.factories import locale
-from tests.search_support import elasticsearch_settings
+from tests.search_support import live_backend, needs_cluster
 from tests.test_search_latin import transliterated_examples
 from tests.test_search_morphology import CORPUS, EXAMPLES, add_article
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not ELASTICSEARCH_URL,
-        reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_cluster]
 
 
 @pytest.fixture
 def elasticsearch(tree, django_capture_on_commit_callbacks):
-    breaker.reset()
-    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
-    config = elasticsearch_settings(
-        ELASTICSEARCH_URL, INDEX_PREFIX=prefix, TIMEOUT=30, INDEX_TIMEOUT=10
-    )
-    with override_settings(WAGTAILSEARCH_BACKENDS=config):
-        backend = get_search_backend()
+    with live_backend() as backend:
         index = backend.get_index_for_model(Page)
         index.reset()
         for model in get_page_models():
@@ -51,10 +31,7 @@ def elasticsearch(tree, django_capture_on_commit_callbacks):
             for language, title, text in CORPUS:
                 add_article(sections[language], title, text)
         index.refresh()
-        try:
-            yield backend
-        finally:
-            index.delete()
+        yield backend
 
 
 def titles(backend, language: str, text: str) -> list[str]:

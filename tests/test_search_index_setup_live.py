@@ -8,52 +8,27 @@ imitates. Uses an index prefix of its own and deletes its indices afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from linguistics.keys import KEYS_ANALYZER
 from search import indices
 from search.models import PendingIndexUpdate
-from tests.search_support import elasticsearch_settings
+from tests.search_support import live_backend, needs_cluster
 from tests.test_search_morphology import add_article
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not ELASTICSEARCH_URL,
-        reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_cluster]
 
 
 @pytest.fixture
 def backend():
-    breaker.reset()
     indices.forget()
-    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
-    config = elasticsearch_settings(
-        ELASTICSEARCH_URL, INDEX_PREFIX=prefix, TIMEOUT=30, INDEX_TIMEOUT=10
-    )
-    with override_settings(WAGTAILSEARCH_BACKENDS=config):
-        backend = get_search_backend()
-        try:
-            yield backend
-        finally:
-            # ES 9 refuses wildcard deletes (action.destructive_requires_name).
-            client = backend.es.options(ignore_status=404)
-            for name in client.indices.get(index=f"{prefix}*"):
-                client.indices.delete(index=name)
-            indices.forget()
+    with live_backend() as backend:
+        yield backend
+    indices.forget()
 
 
 def test_the_first_publish_creates_the_page_index_with_our_analyzer(

@@ -17,20 +17,12 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from core.caching.breaker import breaker
 from tests.elasticsearch_standin import ElasticsearchStandIn
 from tests.search_support import closed_port, elasticsearch_settings
 
 pytestmark = pytest.mark.django_db
 
 PAGE_INDEX = "kmpresstest_wagtailcore_page"
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 def prepare(url: str, wait: float, **extra) -> tuple[str, str]:

@@ -7,30 +7,17 @@ Uses an index prefix of its own and deletes it afterwards.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
-from django.test import override_settings
 from wagtail.models import Page, get_page_models
-from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from news.models import ArticlePage
 from tests.factories import SectionPageFactory
-from tests.search_support import elasticsearch_settings
+from tests.search_support import live_backend, needs_cluster
 from tests.test_search_morphology import add_article
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not ELASTICSEARCH_URL,
-        reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_cluster]
 
 TITLE = re.compile(r'<h2 class="teaser__title"><a href="[^"]*">([^<]*)</a>')
 COUNT = re.compile(r'<p class="search-page__count">\D*(\d+)')
@@ -40,25 +27,13 @@ WINDOW = 20
 
 @pytest.fixture
 def live_index(django_capture_on_commit_callbacks):
-    breaker.reset()
-    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
-    config = elasticsearch_settings(
-        ELASTICSEARCH_URL,
-        INDEX_PREFIX=prefix,
-        TIMEOUT=30,
-        INDEX_TIMEOUT=10,
-        SEARCH_TIMEOUT=10,
-        INDEX_SETTINGS={"settings": {"index": {"max_result_window": WINDOW}}},
-    )
-    with override_settings(WAGTAILSEARCH_BACKENDS=config):
-        index = get_search_backend().get_index_for_model(Page)
+    window = {"settings": {"index": {"max_result_window": WINDOW}}}
+    with live_backend(SEARCH_TIMEOUT=10, INDEX_SETTINGS=window) as backend:
+        index = backend.get_index_for_model(Page)
         index.reset()
         for model in get_page_models():
             index.add_model(model)
-        try:
-            yield index
-        finally:
-            index.delete()
+        yield index
 
 
 def found(client, **params) -> tuple[int, set[str], int]:

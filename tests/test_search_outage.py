@@ -16,7 +16,6 @@ from django.test import override_settings
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from news.models import NewsPage
 from search.models import PendingIndexUpdate
 from tests.search_support import (
@@ -30,13 +29,6 @@ from tests.test_search_morphology import add_article
 pytestmark = pytest.mark.django_db
 
 LEAKS = ("127.0.0.1", "Connection", "Elasticsearch", "Traceback", "urllib3")
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.rich_text import RichText
 
+from core.text import NBSP
 from tests.factories import (
     HistoryPageFactory,
     InterviewPageFactory,
+    NewsPageFactory,
     SectionPageFactory,
 )
 from tests.test_search_morphology import add_article
@@ -100,6 +102,40 @@ def test_excerpt_starts_near_the_first_match_in_a_long_body(client, tree, commit
     excerpt = html.split('class="teaser__excerpt">', 1)[1].split("</p>", 1)[0]
     assert excerpt.startswith("…")
     assert "<mark>геологи</mark>" in excerpt
+
+
+def test_a_result_snippet_never_shows_a_tables_cells(client, tree, committed):
+    body = [
+        (
+            "table",
+            {
+                "data": [["Показатель", "2025", "2026"], ["Руда", "12", "14"]],
+                "first_row_is_table_header": True,
+                "table_caption": "Добыча по годам",
+            },
+        ),
+        ("paragraph", RichText("<p>Горняки карьера нарастили добычу руды.</p>")),
+    ]
+    with committed():
+        NewsPageFactory(
+            parent=tree.section_ru, title="Итоги года", lead="Итоги.", body=body
+        )
+    for query in ("горняки", "руда", "показатель"):  # prose, both, a cell only
+        html = client.get("/ru/search/", {"q": query}).content.decode()
+        assert "Итоги года" in html, query
+        excerpt = html.split('class="teaser__excerpt">', 1)[1].split("</p>", 1)[0]
+        assert "2025" not in excerpt and "Показатель" not in excerpt, excerpt
+        assert "Руда 12" not in excerpt, excerpt
+
+
+def test_result_titles_and_excerpts_are_typeset(client, tree, committed):
+    with committed():
+        add_article(
+            tree.section_ru, 'Цех "Обогащение" вырос на 15 %', "Горняки добыли 12 тонн."
+        )
+    html = client.get("/ru/search/", {"q": "горняки"}).content.decode()
+    assert f"Цех «Обогащение» вырос на 15{NBSP}%" in html
+    assert f"<mark>Горняки</mark> добыли 12{NBSP}тонн." in html
 
 
 @override_settings(KMPRESS_PAGE_SIZE=2)

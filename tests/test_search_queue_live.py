@@ -7,20 +7,15 @@ checks the real answers fall in the same classes (search.resilience
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 from elasticsearch import ApiError, Elasticsearch
 
 from search.resilience import WRITE_ERRORS, cluster_failed
+from tests.search_support import ELASTICSEARCH_URL, needs_cluster
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-
-pytestmark = pytest.mark.skipif(
-    not ELASTICSEARCH_URL,
-    reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
-)
+pytestmark = needs_cluster
 
 
 @pytest.fixture

@@ -11,48 +11,24 @@ it afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from news.models import NewsPage
 from search.models import IndexRebuild
-from tests.search_support import elasticsearch_settings
+from tests.search_support import live_backend, needs_cluster
 from tests.test_search_morphology import add_article
 
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not ELASTICSEARCH_URL,
-        reason="ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs_cluster]
 
 
 @pytest.fixture
 def backend(tree, django_capture_on_commit_callbacks):
-    breaker.reset()
-    prefix = f"kmpresstest_{uuid.uuid4().hex[:8]}_"
-    config = elasticsearch_settings(
-        ELASTICSEARCH_URL, INDEX_PREFIX=prefix, TIMEOUT=30, INDEX_TIMEOUT=10
-    )
-    with override_settings(WAGTAILSEARCH_BACKENDS=config):
-        backend = get_search_backend()
-        try:
-            yield backend
-        finally:
-            # ES 9 refuses wildcard deletes (action.destructive_requires_name).
-            for name in backend.es.indices.get(index=f"{prefix}*").body:
-                backend.es.indices.delete(index=name)
+    with live_backend() as backend:
+        yield backend
 
 
 def publish(page, title: str, on_commit) -> None:

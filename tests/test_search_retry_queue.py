@@ -18,7 +18,6 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from wagtail.admin.menu import reports_menu
 
-from core.caching.breaker import breaker
 from search.models import PendingIndexUpdate
 from search.resilience import record_pending
 from tests.elasticsearch_standin import ElasticsearchStandIn
@@ -29,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/reports/search-index-queue/"
 REFUSAL = "failed to parse field [title] of type [text]"
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 @pytest.fixture

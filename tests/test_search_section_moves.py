@@ -38,13 +38,6 @@ TITLE = re.compile(r'<h2 class="teaser__title"><a href="[^"]*">([^<]*)</a>')
 COUNT = re.compile(r'<p class="search-page__count">\D*(\d+)')
 
 
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
-
-
 @pytest.fixture
 def admin_client(client, db):
     user = get_user_model().objects.create_superuser(

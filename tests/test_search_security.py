@@ -19,7 +19,6 @@ from elasticsearch import Elasticsearch
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 
-from core.caching.breaker import breaker
 from search.models import PendingIndexUpdate
 from site_project.settings import base
 from tests.elasticsearch_standin import ElasticsearchStandIn
@@ -69,13 +68,6 @@ def environment(monkeypatch):
     for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     importlib.reload(base)
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 @pytest.fixture

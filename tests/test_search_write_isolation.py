@@ -15,7 +15,6 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from core.caching.breaker import breaker
 from search.elasticsearch_backend import SearchBackend
 from search.models import PendingIndexUpdate
 from tests.elasticsearch_standin import ElasticsearchStandIn
@@ -25,13 +24,6 @@ from tests.test_search_morphology import add_article
 pytestmark = pytest.mark.django_db
 
 SLOWER_THAN_THE_TIMEOUT = 1.5  # seconds; the tests' INDEX/SEARCH_TIMEOUT is 0.5
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from django.urls import reverse
 
 from home.models import SiteSettings
 from news.models import Author
+from questions.models import Question
 from tests.factories import AuthorFactory, locale
 from tests.newsroom_support import make_staff
+from translations.guards import guard_snippet_language
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,19 @@ def test_a_locale_posted_in_the_form_does_not_move_an_author_to_another_language
         assert response.status_code == 302
     assert not Author.objects.filter(locale=kk).exists()
     assert Author.objects.filter(locale__language_code="ru").count() == 2
+
+
+def test_a_snippet_without_a_language_is_left_to_its_model_permissions(
+    client, rf, tree, staff
+):
+    """Reader questions have no locale: the language guard must not read one."""
+    question = Question.objects.create(
+        section=tree.section_ru, text="Когда починят дорогу?", consent=True
+    )
+    assert not hasattr(question, "locale")
+    request = rf.get("/admin/")
+    request.user = staff.moderator
+    assert guard_snippet_language(request, question) is None
+    client.force_login(staff.moderator)
+    url = reverse("wagtailsnippets_questions_question:edit", args=[question.pk])
+    assert client.get(url).status_code == 200

@@ -13,9 +13,11 @@ import gzip
 import logging
 import re
 import time
+from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 
 from core.caching import frontend
 from tests.cache_support import TcpProxy, real_fragment_cache
@@ -310,3 +312,21 @@ def test_next_request_through_varnish_is_fresh_after_the_change(varnish, tree, c
     assert [name for name, r in responses.items() if r.varnish_hit] == []
     pages = {name: response.text for name, response in responses.items()}
     assert stale_pages(expectations, pages) == []
+
+
+def test_clear_caches_after_a_deploy_empties_varnish_and_the_page_cache(
+    varnish, article, page_cache
+):
+    """A new release draws pages differently without any content change:
+    the migrate job's ``clear_caches`` makes Varnish fetch them again."""
+    assert cached(varnish, article.url).varnish_hit
+    out, err = StringIO(), StringIO()
+
+    call_command("clear_caches", stdout=out, stderr=err)
+
+    assert "Front caches emptied" in out.getvalue()
+    assert "Page cache and fragments emptied" in out.getvalue()
+    assert err.getvalue() == ""
+    again = get(varnish, article.url)
+    assert not again.varnish_hit
+    assert again.header("X-Wagtail-Cache") == "miss"

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
-from core.caching.breaker import breaker
 from newsroom.management.commands.run_worker import Command as Worker
 from search.models import PendingIndexUpdate
 from search.resilience import record_pending
@@ -24,13 +23,6 @@ from tests.test_search_morphology import add_article
 pytestmark = pytest.mark.django_db
 
 MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Almaty"))
-
-
-@pytest.fixture(autouse=True)
-def _closed_breaker():
-    breaker.reset()
-    yield
-    breaker.reset()
 
 
 def old_hit(query: str, now: datetime) -> QueryDailyHits:

@@ -52,7 +52,7 @@ from newsroom.roles import tree_roots
 from .reset import convert_to_untranslated_draft
 
 # One row per language; holding the model permission is not enough.
-LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author")
+LANGUAGE_SCOPED_SNIPPETS = ("home.sitesettings", "news.author", "core.footerlink")
 
 
 def translated_parent(page: Page, locale: Locale) -> Page:
@@ -104,8 +104,15 @@ def may_edit_snippet(user, model, locale: Locale) -> bool:
 
 
 def guard_snippet_language(request, instance):
-    """``before_edit_snippet``: a language's rows for that language's staff."""
-    if not may_edit_snippet(request.user, type(instance), instance.locale):
+    """``before_edit_snippet``: a language's rows for that language's staff.
+
+    Other snippets may have no language at all (reader questions): Wagtail's
+    edit view has checked their model permission before this hook runs.
+    """
+    model = type(instance)
+    if model._meta.label_lower not in LANGUAGE_SCOPED_SNIPPETS:
+        return None
+    if not may_edit_snippet(request.user, model, instance.locale):
         return permission_denied(request)
     return None
 

@@ -38,7 +38,7 @@ from wagtailcache.settings import wagtailcache_settings
 from core.models import PageCacheDebt
 
 from .breaker import PAGE_CACHE, breaker
-from .frontend import clear_frontend_caches, pay_frontend_debt
+from .frontend import clear_frontend_caches, frontend_debt, pay_frontend_debt
 from .generation import bump_generation
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,15 @@ def schedule_clear() -> None:
     ):
         return
     transaction.on_commit(_ClearAfterCommit(), robust=True)
+
+
+def empty_now() -> tuple[bool, bool]:
+    """Every cache of rendered content emptied now, outside any publish (a
+    deploy, a template edited on a live site): whether the page cache and the
+    front caches confirmed it. What Redis missed is owed as after a publish."""
+    bump_generation()
+    _ClearAfterCommit()()
+    return not _Debt.owed, not frontend_debt()
 
 
 def _empty_caches() -> bool:

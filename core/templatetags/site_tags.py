@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from core.caching.generation import request_generation
 from core.layout import Layout, layout_for
 from core.twins import (
     closest_translated_ancestor,
@@ -54,13 +55,15 @@ def footer_links(context):
 def main_navigation(context):
     layout = context_layout(context)
     page = context.get("page")
-    current_path = page.path if isinstance(page, Page) else ""
+    routed = on_sub_route(context.get("request"))
+    # A home page's own routes belong to no menu item, but a month archive
+    # narrowed to a section (``?section=``) belongs to that section.
+    current = context.get("section") if routed else page
+    current_path = current.path if isinstance(current, Page) else ""
     return {
         "home": layout.home,
         "home_active": bool(
-            layout.home
-            and getattr(page, "depth", 0) == 2
-            and not on_sub_route(context.get("request"))
+            layout.home and getattr(page, "depth", 0) == 2 and not routed
         ),
         "items": [
             {"item": item, "active": current_path.startswith(item.path)}
@@ -70,7 +73,8 @@ def main_navigation(context):
 
 
 def on_sub_route(request) -> bool:
-    """A home page's own routes (tag listings) are not the home page itself."""
+    """A home page's own routes (tag listings, month archives) are not the
+    home page itself."""
     match = getattr(request, "routable_resolver_match", None)
     return match is not None and match.url_name != "index_route"
 
@@ -87,7 +91,7 @@ def page_twins(context) -> list[Page]:
     if "page_twins" not in cache:
         page = context.get("page")
         cache["page_twins"] = (
-            live_twins(page, context.get("request"))
+            live_twins(page, request_generation(context.get("request")))
             if isinstance(page, Page) and page.pk
             else []
         )
@@ -155,7 +159,9 @@ def hreflang_links(context) -> str:
     page = context.get("page")
     if request is None:
         return ""
-    if isinstance(page, Page) and page.pk:
+    if "alternates" in context:  # a routed view that has twins (month archives)
+        alternates = context["alternates"]
+    elif isinstance(page, Page) and page.pk:
         if is_translated(page) and page.get_url(request=request) != request.path:
             return ""  # a view the page routes itself (tag listings): no twins
         alternates = page_alternates(page, page_twins(context), request)

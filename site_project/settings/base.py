@@ -220,6 +220,10 @@ def redis_url_with_database(url: str, number: int) -> str:
 
 # Stops asking a hung Redis for a few seconds after a failed call.
 RESTING_REDIS = "core.caching.redis.RestingRedisCache"
+# Rendered HTML is kept under the release that drew it (core.caching.release):
+# KMPRESS_RELEASE (an image tag, a commit), else the code's own fingerprint.
+RELEASE_KEY = "core.caching.release.make_key"
+KMPRESS_RELEASE = os.environ.get("KMPRESS_RELEASE", "")
 
 
 def redis_caches(url: str, pages_url: str) -> dict:
@@ -243,11 +247,13 @@ def redis_caches(url: str, pages_url: str) -> dict:
             "TIMEOUT": 60 * 60 * 24 * 7,
             "OPTIONS": options,
         },
-        # {% wagtailcache %} fragments; their keys carry the layout generation.
+        # {% wagtailcache %} fragments; their keys carry the layout generation
+        # and, as pages' do, the release (core.caching.release).
         "template_fragments": {
             "BACKEND": RESTING_REDIS,
             "LOCATION": url,
             "KEY_PREFIX": "kmpress-fragments",
+            "KEY_FUNCTION": RELEASE_KEY,
             "OPTIONS": options,
         },
         # Errors are not ignored here: core.caching catches them, so the
@@ -256,6 +262,7 @@ def redis_caches(url: str, pages_url: str) -> dict:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": pages_url,
             "KEY_PREFIX": "kmpress-pages",
+            "KEY_FUNCTION": RELEASE_KEY,
             "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": {**options, "IGNORE_EXCEPTIONS": False},
         },
@@ -300,12 +307,14 @@ def file_caches(directory: Path) -> dict:
         "template_fragments": {
             "BACKEND": shared,
             "LOCATION": str(directory / "fragments"),
+            "KEY_FUNCTION": RELEASE_KEY,
             "OPTIONS": ignored,
         },
         # Errors reach core.caching, as on Redis (X-Wagtail-Cache: err).
         "pagecache": {
             "BACKEND": shared,
             "LOCATION": str(directory / "pages"),
+            "KEY_FUNCTION": RELEASE_KEY,
             "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },

@@ -1,9 +1,9 @@
 """Print editions in a browser: a moderator publishes an issue with its PDF;
 a reader finds the issue by a word printed inside.
 
-The PDF is in the document library (uploaded there as any document); the
-moderator fills the new edition page in the admin (the PDF picked by its id,
-as the chooser would set it) and publishes it. Edition
+The moderator fills the new edition page in the admin, uploads the PDF through
+the page's document chooser (its Upload tab, as an editor does) and publishes
+it; the cover and the text come without another step. Edition
 and archive pages are opened at 375 px and 1280 px in both languages, with
 screenshots in tests/artifacts/screenshots/ (edition-*.png).
 """
@@ -35,22 +35,40 @@ def archive(home, title, slug) -> EditionIndexPage:
     return page
 
 
-def moderator_publishes(browser, base: str, index_id: int, document_id: int) -> dict:
+def moderator_publishes(browser, base: str, index_id: int) -> dict:
     with desktop_page(browser, base, "moderator") as page:
         page.goto(f"{base}/admin/pages/add/editions/editionpage/{index_id}/")
         page.fill("#id_title", "№ 45 от 12 ноября 2026")
         page.fill("#id_number", "45")
         page.fill("#id_issue_date", "2026-11-12")
-        page.evaluate(
-            "id => { document.querySelector('input[name=pdf]').value = id; }",
-            str(document_id),
-        )
+        upload_through_the_chooser(page)
         screenshot(page, "edition-1-moderator-new-issue")
         page.locator("footer [data-w-dropdown-target='toggle']").first.click()
         page.locator("button[name='action-publish']").click()
         page.wait_for_url(f"{base}/admin/pages/{index_id}/")
         screenshot(page, "edition-2-moderator-published")
         return {"message": page.locator(".messages").inner_text()}
+
+
+def upload_through_the_chooser(page) -> None:
+    """Wagtail's document chooser: open it, Upload tab, title and file, submit;
+    the modal closes with the new document chosen."""
+    page.locator("[data-chooser-action-choose]").first.click()
+    modal = page.locator(".modal-dialog")
+    modal.locator("#tab-label-upload").click()
+    modal.locator("#id_document-chooser-upload-title").fill("Номер 45")
+    modal.locator("#id_document-chooser-upload-file").set_input_files(
+        files=[
+            {
+                "name": "nomer-45.pdf",
+                "mimeType": "application/pdf",
+                "buffer": make_pdf(PRINTED),
+            }
+        ]
+    )
+    modal.locator("#tab-upload [type=submit]").click()
+    modal.wait_for(state="detached")
+    assert page.locator("input[name=pdf]").input_value(), "no document chosen"
 
 
 def reader_searches(browser, base: str) -> dict:
@@ -75,18 +93,17 @@ def test_a_moderator_uploads_an_issue_and_a_reader_finds_it_by_a_printed_word(
     tree = build_tree()
     make_staff()
     index = archive(tree.home_ru, "Архив номеров", "gazeta")
-    document = get_document_model().objects.create(
-        title="Номер 45", file=ContentFile(make_pdf(PRINTED), name="nomer-45.pdf")
-    )
     base = live_server.url
 
     moderator = browser.run(
-        lambda chromium: moderator_publishes(chromium, base, index.pk, document.pk)
+        lambda chromium: moderator_publishes(chromium, base, index.pk)
     )
 
     assert "№ 45" in moderator["message"]
     edition = EditionPage.objects.get(number=45, locale=tree.home_ru.locale)
     assert edition.live and edition.cover_id and "Житикары" in edition.pdf_text
+    assert edition.pdf.title == "Номер 45"
+    assert edition.pdf.uploaded_by_user.username == "moderator"
 
     reader = browser.run(lambda chromium: reader_searches(chromium, base))
 
@@ -97,8 +114,6 @@ def test_a_moderator_uploads_an_issue_and_a_reader_finds_it_by_a_printed_word(
 
 @pytest.fixture
 def editions(transactional_db):
-    from django.core.files.base import ContentFile  # noqa: PLC0415
-    from wagtail.documents import get_document_model  # noqa: PLC0415
 
     tree = build_tree()
     made = {}
