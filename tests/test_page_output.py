@@ -121,7 +121,7 @@ def sample(tree) -> dict:
 
 def normalised(html: str, sample: dict) -> str:
     """Row ids, the upload's file name and the footer's current year."""
-    html = html.replace(sample["file"], "IMAGE-FILE")
+    html = html.replace(f"images/{sample['file']}.", "images/IMAGE-FILE.")
     html = html.replace(f"– {timezone.localdate().year}.", "– YEAR.")
     for name, pk in sorted(sample["ids"].items(), key=lambda item: -item[1]):
         html = re.sub(rf'(data-page="|/images/|section-){pk}\b', rf"\g<1>{name}", html)
