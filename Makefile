@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
 
-.PHONY: run serve install install-dev system-deps browser varnish compose-cli bench-deps messages test lint format bench clean
+.PHONY: run serve install install-dev system-deps browser varnish compose-cli bench-deps lighthouse fonts messages test lint format bench clean
 
 ## run: install, migrate, load demo content and serve http://127.0.0.1:8000 (SQLite)
 run: install messages
@@ -72,6 +72,19 @@ bench-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
+# Lighthouse (npm) for `make bench BENCH=lighthouse`, run on Debian's Chromium.
+LIGHTHOUSE := $(TOOLS)/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --prefix $(TOOLS)/lighthouse --no-audit --no-fund --save-exact lighthouse@13.5.0
+
+lighthouse: browser $(LIGHTHOUSE)
+
+## fonts: rebuild the four web-font files from Fontsource (site_project/webfonts.py)
+fonts: install-dev
+	npm install --prefix $(TOOLS)/fontsource --no-audit --no-fund --save-exact \
+		@fontsource/pt-serif@5.3.0 @fontsource/pt-sans@5.3.0
+	$(PY) -m site_project.webfonts
+
 messages:
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0
 
@@ -104,7 +117,7 @@ format:
 	$(VENV)/bin/ruff format .
 
 ## bench: benchmarks (never part of the test suite)
-bench: install-dev bench-deps varnish messages
+bench: install-dev bench-deps varnish lighthouse messages
 	$(PY) -m tests.bench $(BENCH)
 
 clean:

@@ -23,7 +23,9 @@ from linguistics.keys import KEYS_ANALYZER, folded_keys, index_keys, title_keys
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
 
-COVER_RENDITION = "width-1200"
+# The cover for social cards (og:image): the largest JPEG of the article's
+# <picture> (article_page.html), so one file serves both.
+COVER_RENDITION = "width-1200|format-jpeg"
 # Home pages sit at depth 2 and sections at depth 3 of every language's tree.
 SECTION_PATH_LENGTH = 3 * Page.steplen
 

@@ -43,7 +43,20 @@ from .models import (
 
 __all__ = ["SECTION_PATH_LENGTH"]
 
-TEASER_RENDITIONS = ("fill-640x400", "fill-160x100")
+#: Cards' covers (news_tags.teaser_image): each size in two widths, as AVIF and
+#: WebP with a JPEG fallback, smallest first per format (the ``src``).
+TEASER_SPECS = {
+    size: tuple(
+        f"fill-{fill}|format-{image_format}"
+        for image_format in ("avif", "webp", "jpeg")
+        for fill in fills
+    )
+    for size, fills in {
+        "large": ("400x250", "800x500"),
+        "small": ("160x100", "320x200"),
+    }.items()
+}
+TEASER_RENDITIONS = TEASER_SPECS["large"] + TEASER_SPECS["small"]
 NEWEST_FIRST = ("-publication_date", "-pk")
 
 

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
+from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
 from core.caching.generation import request_generation
@@ -30,16 +31,30 @@ def teaser_text(article, length: int = 180) -> str:
     return excerpt(article.lead, int(length))
 
 
-@register.simple_tag
-def teaser_image(image, spec: str):
-    """Wagtail's ``{% image %}`` without its cache write on every call.
+#: How wide a card's cover is drawn: phones' full width (section and home lead
+#: cards), a column from 40em on; small ones a thumbnail.
+TEASER_SIZES = {
+    "large": "(min-width: 64em) 28rem, (min-width: 40em) 40vw, 100vw",
+    "small": "(min-width: 40em) 14rem, 30vw",
+}
 
-    ``Image.get_rendition`` stores the rendition in the renditions cache each
-    time, even one the listing prefetched (news.selectors): a Redis write per
-    teaser. ``get_renditions`` reads prefetched ones and writes only new ones.
+
+@register.simple_tag
+def teaser_image(image, size: str, lead: bool = False):
+    """A card's cover as Wagtail's ``{% picture %}`` draws it (AVIF and WebP
+    sources, a JPEG ``img``), from the renditions the listing prefetched.
+
+    Not the tag itself: ``{% picture %}`` would need a template branch per
+    size and priority, and the specs must stay those that
+    ``news.selectors`` prefetches. ``get_renditions`` reads prefetched ones
+    and writes only new ones to the renditions cache (``get_rendition``
+    writes on every call). The lead card, the first a reader sees, loads at
+    once with high priority; every other card when scrolled to.
     """
-    rendition = get_renditions_or_not_found(image, [spec])[spec]
-    return rendition.img_tag({"alt": "", "loading": "lazy"})
+    renditions = get_renditions_or_not_found(image, selectors.TEASER_SPECS[size])
+    attrs = {"alt": "", "sizes": TEASER_SIZES[size]}
+    attrs.update({"fetchpriority": "high"} if lead else {"loading": "lazy"})
+    return Picture(renditions, attrs).__html__()
 
 
 @register.simple_tag(takes_context=True)

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-TARGETS = ("seed", "pages", "search", "stack", "scale")
+TARGETS = ("seed", "pages", "search", "stack", "scale", "lighthouse")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -320,6 +320,19 @@ class Site:
         return sizes
 
 
+def timed_gets(site: Site, paths: list[str]) -> list[float]:
+    """Milliseconds per request, one request at a time, in order; anything
+    but a 200 raises."""
+    timings = []
+    for path in paths:
+        started = time.perf_counter()
+        status, _, _ = site.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return timings
+
+
 def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
     """One bounded wrk run; ``unique`` makes every request a cache miss,
     ``host`` sends that Host header.
@@ -671,17 +684,30 @@ def git(*args: str) -> None:
     subprocess.run(["git", "-C", str(ROOT), *args], check=True, timeout=300)
 
 
+@contextlib.contextmanager
+def checkout(revision: str, workdir: Path):
+    """``revision`` in a temporary git worktree under ``workdir`` (removed
+    afterwards), its catalogues compiled."""
+    tree = workdir / "baseline"
+    git("worktree", "add", "--detach", "--quiet", str(tree), revision)
+    try:
+        manage(without_services(), "compilemessages", "-v0", cwd=tree)
+        yield tree
+    finally:
+        git("worktree", "remove", "--force", str(tree))
+
+
 def against_baseline(env: dict, many: dict, workdir: Path) -> dict:
     """BENCH_BASELINE's checkout against this tree, interleaved, best of each.
 
     Each build has a redis-server of its own (private, stopped afterwards):
     the machine's Redis has too few database numbers for two builds.
     """
-    tree = workdir / "baseline"
     redis = {build: RedisServer() for build in BUILDS}
-    git("worktree", "add", "--detach", "--quiet", str(tree), BASELINE)
-    try:
+    with contextlib.ExitStack() as stack:
+        tree = stack.enter_context(checkout(BASELINE, workdir))
         for server in redis.values():
+            stack.callback(server.stop)
             server.start()
         database = f"{DATABASE}_baseline"
         envs = {
@@ -698,19 +724,14 @@ def against_baseline(env: dict, many: dict, workdir: Path) -> dict:
         }
         for build, server in redis.items():
             envs[build]["REDIS_URL"] = f"redis://127.0.0.1:{server.port}/0"
-        step(f"baseline {BASELINE}: messages, database, migrations, static files")
+        step(f"baseline {BASELINE}: database, migrations, static files")
         base_env = envs["baseline"]
-        manage(base_env, "compilemessages", "-v0", cwd=tree)
         recreate_database(database)
         manage(base_env, "migrate", "-v0", cwd=tree)
         manage(base_env, "collectstatic", "--noinput", "-v0", cwd=tree)
         probes = {"baseline": seed(base_env, tree)["many"], "this": many}
         roots = {"baseline": tree, "this": ROOT}
         return compare(envs, roots, probes, workdir)
-    finally:
-        for server in redis.values():
-            server.stop()
-        git("worktree", "remove", "--force", str(tree))
 
 
 def compare(envs: dict, roots: dict, probes: dict, workdir: Path) -> dict:

@@ -25,7 +25,6 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from tests.bench.pages import (
     flush_redis,
     probe_site,
     recreate_database,
+    timed_gets,
 )
 from tests.embedded import manage
 
@@ -89,15 +89,7 @@ def paths(probe: dict) -> dict[str, list[str]]:
 def measure(site: Site, urls: list[str]) -> list[float]:
     for url in urls[:5]:  # warm-up: renditions, the process memo, connections
         site.get(url)
-    timings = []
-    for number in range(REQUESTS):
-        url = urls[number % len(urls)]
-        start = time.perf_counter()
-        status, _, _ = site.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        if status != 200:
-            raise RuntimeError(f"{url} answered {status}")
-    return timings
+    return timed_gets(site, [urls[number % len(urls)] for number in range(REQUESTS)])
 
 
 def run() -> dict:

@@ -86,12 +86,10 @@ def test_kazakh_letters_are_drawn_by_the_shipped_font_not_a_fallback(visit, news
         inspect=lambda page: page.evaluate(MEASURE_KAZAKH_JS, KAZAKH_LETTERS),
     ).inspected
 
-    cyrillic_ext = [
-        face
-        for face in measured["loadedFaces"]
-        if "PT Serif" in face and "U+460-52F" in face
-    ]
-    assert cyrillic_ext, measured["loadedFaces"]
+    # One file per style holds Russian and Kazakh (site_project/webfonts.py;
+    # its glyphs are checked in tests/test_first_paint.py).
+    serif = [face for face in measured["loadedFaces"] if "PT Serif" in face]
+    assert serif, measured["loadedFaces"]
     assert measured["shipped"] != measured["fallback"]
 
 
