@@ -6,7 +6,14 @@ the "no page router" row; figures in README's Benchmarks).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import translation
@@ -16,6 +23,7 @@ from wagtail.url_routing import RouteResult
 
 from .caching.generation import memo, request_generation
 from .layout import restricted_paths, site_for
+from .twins import keep_twins
 
 
 def route(request, path: str) -> RouteResult | None:
@@ -42,17 +50,31 @@ def route(request, path: str) -> RouteResult | None:
             ),
             locale__language_code=language,
         ).values("url_path")[:1]
-        return (
-            Page.objects.filter(
-                url_path=Concat(
-                    Subquery(home_url_path),
-                    Value(f"{relative}/" if relative else ""),
-                    output_field=CharField(),
-                )
-            )
-            .values_list("pk", "content_type_id")
-            .first()
+        address = Concat(
+            Subquery(home_url_path),
+            Value(f"{relative}/" if relative else ""),
+            output_field=CharField(),
         )
+        # The page and its live twins in one query: hreflang and the language
+        # switcher need the twins, and a query of their own was one in five
+        # of an article's first visit.
+        rows = list(
+            Page.objects.filter(
+                Q(url_path=address) | Q(live=True, alias_of__isnull=True),
+                translation_key=Subquery(
+                    Page.objects.filter(url_path=address).values("translation_key")[:1]
+                ),
+            )
+            .annotate(routed=ExpressionWrapper(Q(url_path=address), BooleanField()))
+            .select_related("locale")
+            .order_by("locale_id")
+        )
+        found = next((row for row in rows if row.routed), None)
+        if found is None:
+            return None
+        twins = [row for row in rows if row.pk != found.pk]
+        keep_twins(request_generation(request), found.pk, twins)
+        return found.pk, found.content_type_id
 
     # Only addresses of pages are kept: unknown ones cannot fill the memo.
     key = ("route", site.pk, language, relative)

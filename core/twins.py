@@ -44,10 +44,16 @@ def translated_twins(page: Page) -> QuerySet[Page]:
 
 
 def live_twins(page: Page, generation: int | None) -> list[Page]:
-    """``translated_twins``, read once per content generation (the process memo)."""
+    """``translated_twins``, read once per content generation (the process
+    memo; the router reads them with the page's address: ``keep_twins``)."""
     return memo.get(
         generation, ("twins", page.pk), lambda: list(translated_twins(page))
     )
+
+
+def keep_twins(generation: int | None, page_id: int, twins: list[Page]) -> None:
+    """Keeps what ``live_twins`` would read for page ``page_id``."""
+    memo.get(generation, ("twins", page_id), lambda: twins)
 
 
 def untranslated_original(page: Page) -> Page | None:

@@ -9,7 +9,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
-from wagtail.images.models import SourceImageIOError
+from wagtail.images.models import Filter, SourceImageIOError
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
@@ -39,6 +39,27 @@ def section_of(path: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def cached_rendition(image, spec: str):
+    """``image.get_rendition(spec)`` without writing a cached rendition back.
+
+    Wagtail's ``AbstractImage.get_rendition`` stores the rendition in the
+    renditions cache on every call, even one it has just read from there: a
+    Redis write of the pickled rendition and image per uncached article. A
+    rendition the cache holds is used as is; otherwise Wagtail finds or makes
+    it, and caches it.
+    """
+    rendition_model = image.get_rendition_model()
+    spec_filter = Filter(spec=spec)
+    key = rendition_model.construct_cache_key(
+        image, spec_filter.get_cache_key(image), spec
+    )
+    rendition = rendition_model.cache_backend.get(key)
+    if rendition is None:
+        return image.get_rendition(spec_filter)
+    rendition.image = image
+    return rendition
 
 
 def plain_analysis() -> bool:
@@ -367,7 +388,7 @@ class ArticlePage(BasePage):
         context["tag_links"] = self.tag_links(request)
         if self.cover_image:
             try:
-                cover = self.cover_image.get_rendition(COVER_RENDITION)
+                cover = cached_rendition(self.cover_image, COVER_RENDITION)
             except SourceImageIOError:
                 # The original cannot be read (media storage away, file lost):
                 # the article shows without its cover rather than failing.

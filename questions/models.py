@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from core.caching.generation import memo, request_generation
+
 
 class Status(models.TextChoices):
     NEW = "new", _("new")
@@ -150,7 +152,16 @@ class QuestionDesk(models.Model):
 
 
 def takes_questions(page) -> bool:
-    """The page is a questions section or one of their translations."""
-    return QuestionDesk.objects.filter(
-        section__translation_key=page.translation_key
-    ).exists()
+    """The page is a questions section or one of their translations.
+
+    The desks' sections are read once per content generation (a desk saved
+    bumps it, questions.signals): every section page asks.
+    """
+    keys = memo.get(
+        request_generation(),
+        "question-desk-sections",
+        lambda: frozenset(
+            QuestionDesk.objects.values_list("section__translation_key", flat=True)
+        ),
+    )
+    return page.translation_key in keys

@@ -22,9 +22,20 @@ of each: uncached article, section and home, the cached article, and SQL
 queries per page type. Each build then runs on a private redis-server of its
 own. ``BENCH_BASELINE_ONLY=1`` skips every other part.
 
+CPU per request (part ``cpu``): the gunicorn workers' user + system time
+(``/proc/<pid>/stat``) read before and after each wrk run, divided by the
+requests it served, for the uncached article (300 in turn), section and home,
+the fully drawn article (fragments off too) and the bare view, in interleaved
+rounds, the least of each; every page is reported as a ratio to the bare
+view's CPU of the same run (issue 18's goals). The probe also counts the
+queries of an article a fresh worker has not served yet. With a baseline the
+comparison reports the same ratios for both trees.
+
 Environment: BENCH_ARTICLES (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
-BENCH_WORKERS (2), BENCH_REDIS_DB (12), BENCH_MEMORY_REQUESTS (10000),
-BENCH_DATABASE (benchdb), BENCH_BASELINE, BENCH_BASELINE_ONLY.
+BENCH_WORKERS (2), BENCH_REDIS (127.0.0.1:6379, the Redis server),
+BENCH_REDIS_DB (12), BENCH_MEMORY_REQUESTS (10000), BENCH_DATABASE (benchdb),
+BENCH_PAGES_PARTS (cached,uncached,cpu: the parts to run), BENCH_BASELINE,
+BENCH_BASELINE_ONLY (as BENCH_PAGES_PARTS=none).
 """
 
 from __future__ import annotations
@@ -51,6 +62,8 @@ FEW = 10
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REDIS_SERVER = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
+REDIS_HOST, _, REDIS_PORT = REDIS_SERVER.rpartition(":")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "12"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
 ROUNDS = 3
@@ -58,6 +71,11 @@ DATABASE = os.environ.get("BENCH_DATABASE", "benchdb")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BASELINE = os.environ.get("BENCH_BASELINE", "")
 BASELINE_ONLY = os.environ.get("BENCH_BASELINE_ONLY") == "1"
+PARTS = (
+    ()
+    if BASELINE_ONLY
+    else tuple(os.environ.get("BENCH_PAGES_PARTS", "cached,uncached,cpu").split(","))
+)
 
 WRK_SCRIPT = """
 local counter = 0
@@ -106,6 +124,40 @@ UNCACHED_VARIANTS = {
 
 # Run inside the site's settings (``python -m tests.bench.pages probe``).
 PROBE_PAGES = ("article", "article_kk", "section", "home", "tag", "standard")
+#: Queries of articles a worker has not served (page cache off, fragments on).
+FIRST_VISITS = ("article_fresh_worker", "article_first_visit", "article_again")
+
+
+def first_visits(client, urls: list[str]) -> dict[str, int]:
+    """Queries of a fresh worker's first article, of the next article it has
+    not served yet, and of that one again; what workers share (layouts,
+    fragments, renditions) is warm, as the other workers leave it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.caching.generation import memo
+
+    for url in urls[:4]:
+        assert client.get(url).status_code == 200, url
+    # What a new worker process has not read yet.
+    memo.values, memo.generation = {}, None
+    ContentType.objects.clear_cache()
+    counts = {}
+
+    def count(name: str, url: str) -> None:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[name] = len(captured)
+
+    count("article_fresh_worker", urls[2])
+    # The worker has served articles of both languages, not this one.
+    for url in urls[:2]:
+        client.get(url)
+    count("article_first_visit", urls[3])
+    count("article_again", urls[3])
+    return counts
 
 
 def probe() -> None:
@@ -142,8 +194,10 @@ def probe() -> None:
         "tag": f"{home.url}tags/{tag.slug}/",
         "standard": StandardPage.objects.live().filter(locale=ru).first().url,
     }
-    queries = {}
+    articles = [page.url for page in ArticlePage.objects.live().order_by("-pk")[:300]]
     client = Client()
+    with override_settings(WAGTAIL_CACHE=False):
+        queries = first_visits(client, articles)
     # Full renders, as the test suite counts them: no page cache, no fragments.
     no_fragments = {
         **settings.CACHES,
@@ -160,7 +214,6 @@ def probe() -> None:
             queries[name] = len(captured)
         body = client.get(urls["article"]).content
         Path(os.environ["BENCH_BODY_OUT"]).write_bytes(body)
-    articles = [page.url for page in ArticlePage.objects.live().order_by("-pk")[:300]]
     mix = [
         *articles,
         *(page.url for page in SectionPage.objects.live()),
@@ -182,7 +235,16 @@ def recreate_database(name: str) -> None:
 def flush_redis() -> None:
     for number in (REDIS_DB, REDIS_DB + 1):
         subprocess.run(
-            ["redis-cli", "-h", "127.0.0.1", "-n", str(number), "FLUSHDB"],
+            [
+                "redis-cli",
+                "-h",
+                REDIS_HOST,
+                "-p",
+                REDIS_PORT,
+                "-n",
+                f"{number}",
+                "FLUSHDB",
+            ],
             check=True,
             capture_output=True,
         )
@@ -235,11 +297,23 @@ class Site:
         with urllib.request.urlopen(self.url(path), timeout=30) as response:
             return response.status, dict(response.headers), response.read()
 
-    def worker_rss_kb(self) -> list[int]:
+    def workers(self) -> list[str]:
         pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system time the workers have used so far (/proc/<pid>/stat)."""
+        ticks = 0
+        for child in self.workers():
+            # Fields after the command's closing parenthesis: state is the
+            # 3rd field of the line, utime the 14th and stime the 15th.
+            after = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(after[11]) + int(after[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def worker_rss_kb(self) -> list[int]:
         sizes = []
-        for child in children:
+        for child in self.workers():
             for line in Path(f"/proc/{child}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     sizes.append(int(line.split()[1]))
@@ -297,6 +371,15 @@ def wrk(site: Site, path: str, *, seconds: int = SECONDS, **options) -> dict:
     figures = json.loads(line.removeprefix("BENCH "))
     figures["rps"] = round(figures["requests"] / (figures["duration_us"] / 1e6), 1)
     figures["p99_ms"] = round(figures["p99_us"] / 1000, 1)
+    return figures
+
+
+def wrk_cpu(site: Site, path: str, **options) -> dict:
+    """``wrk`` plus the workers' CPU milliseconds per request it served."""
+    before = site.worker_cpu_seconds()
+    figures = wrk(site, path, **options)
+    spent = site.worker_cpu_seconds() - before
+    figures["cpu_ms"] = round(spent * 1000 / max(figures["requests"], 1), 3)
     return figures
 
 
@@ -370,7 +453,7 @@ def bench_env(
     return without_services() | {
         "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+        "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
@@ -405,18 +488,25 @@ def run() -> dict:
         for name in PROBE_PAGES:
             figures[f"queries_{name}_n{FEW}"] = seeded["few"]["queries"][name]
             figures[f"queries_{name}_n{ARTICLES}"] = seeded["many"]["queries"][name]
+        for name in FIRST_VISITS:
+            figures[f"queries_{name}_n{ARTICLES}"] = seeded["many"]["queries"][name]
         figures["article_bytes"] = body.stat().st_size
         flush_redis()
-        if not BASELINE_ONLY:
+        if "cached" in PARTS:
             figures.update(cached_pages(env, seeded["many"], workdir))
+        if "uncached" in PARTS:
             figures.update(uncached_builds(env, seeded["many"], workdir))
-            figures["failed_requests"] = (
-                figures["cached_failed_requests"] + figures["uncached_failed_requests"]
-            )
+        if "cpu" in PARTS:
+            figures.update(cpu_per_request(env, seeded["many"], workdir))
+        figures["failed_requests"] = sum(
+            figures.get(f"{part}_failed_requests", 0) for part in PARTS
+        )
         if BASELINE:
             figures.update(against_baseline(env, seeded["many"], workdir))
-    if not BASELINE_ONLY:
+    if "uncached" in PARTS:
         print("\n".join(uncached_table(figures)))
+    if "cpu" in PARTS:
+        print("\n".join(cpu_table(figures)))
     if BASELINE:
         print("\n".join(baseline_table(figures)))
     return figures
@@ -507,11 +597,84 @@ def uncached_builds(env: dict, many: dict, workdir: Path) -> dict:
     return figures
 
 
-#: (page cache, page) measured for the baseline and this tree.
-COMPARED = (
+#: CPU per request of these (site, page) pairs, each over the bare view's.
+CPU_PAGES = (
     ("uncached", "article"),
     ("uncached", "section"),
     ("uncached", "home"),
+    ("unfragmented", "article"),
+)
+CPU_SITES = {
+    "uncached": UNCACHED_VARIANTS["uncached"],
+    "unfragmented": UNCACHED_VARIANTS["unfragmented"],
+}
+CPU_LABELS = {"uncached": "uncached", "unfragmented": "fully_drawn"}
+
+
+def measure_cpu(site: Site, page: str, urls: dict, articles: Path) -> dict:
+    """One wrk run with CPU per request: articles 300 in turn, no page reused."""
+    site.get(urls[page])
+    if page == "article":
+        return wrk_cpu(site, "/", paths=articles)
+    return wrk_cpu(site, urls[page])
+
+
+def cpu_ratios(best: dict, prefix: str = "") -> dict:
+    """Each page's CPU per request over the bare view's, as issue 18 states them."""
+    bare = best["uncached", "bare"]["cpu_ms"]
+    figures = {f"{prefix}bare_view_cpu_ms": bare}
+    for site, page in CPU_PAGES:
+        label = f"{prefix}{CPU_LABELS[site]}_{page}"
+        cpu = best[site, page]["cpu_ms"]
+        figures[f"{label}_cpu_ms"] = cpu
+        figures[f"{label}_cpu_vs_bare"] = round(cpu / bare, 1) if bare else None
+    return figures
+
+
+def cpu_per_request(env: dict, many: dict, workdir: Path) -> dict:
+    """Workers' CPU per request of uncached pages and of the bare view, in
+    interleaved rounds; the least of each (other load only ever adds)."""
+    step("CPU per request: uncached pages against the bare view")
+    articles = workdir / "articles.txt"
+    articles.write_text("\n".join(many["articles"]) + "\n")
+    urls = {**many["urls"], "bare": "/bench/bare/"}
+    errors = 0
+    best: dict[tuple[str, str], dict] = {}
+    with contextlib.ExitStack() as stack:
+        sites = {
+            name: stack.enter_context(Site(env, extra))
+            for name, extra in CPU_SITES.items()
+        }
+        for _ in range(ROUNDS):
+            for site, page in (("uncached", "bare"), *CPU_PAGES):
+                result = measure_cpu(sites[site], page, urls, articles)
+                errors += failures(result)
+                kept = best.get((site, page))
+                if kept is None or result["cpu_ms"] < kept["cpu_ms"]:
+                    best[site, page] = result
+    flush_redis()
+    return {**cpu_ratios(best), "cpu_failed_requests": errors}
+
+
+def cpu_table(figures: dict, prefix: str = "") -> list[str]:
+    lines = [f"{'CPU ms per request':<28}{'ms':>10}{'÷ bare':>10}"]
+    lines.append(f"{'bare view':<28}{figures[f'{prefix}bare_view_cpu_ms']:>10}")
+    for site, page in CPU_PAGES:
+        label = f"{prefix}{CPU_LABELS[site]}_{page}"
+        name = f"{CPU_LABELS[site].replace('_', ' ')} {page}"
+        cells = f"{figures[f'{label}_cpu_ms']:>10}{figures[f'{label}_cpu_vs_bare']:>10}"
+        lines.append(f"{name:<28}{cells}")
+    return lines
+
+
+#: (page cache, page) measured for the baseline and this tree; "unfragmented"
+#: is the page cache off and fragments off too (fully drawn).
+COMPARED = (
+    ("uncached", "bare"),
+    ("uncached", "article"),
+    ("uncached", "section"),
+    ("uncached", "home"),
+    ("unfragmented", "article"),
     ("cached", "article"),
 )
 BUILDS = ("baseline", "this")
@@ -577,12 +740,13 @@ def compare(envs: dict, roots: dict, probes: dict, workdir: Path) -> dict:
     for build in BUILDS:
         articles[build] = workdir / f"articles-{build}.txt"
         articles[build].write_text("\n".join(probes[build]["articles"]) + "\n")
-        for name in PROBE_PAGES:
+        for name in (*PROBE_PAGES, *FIRST_VISITS):
             figures[f"{build}_queries_{name}"] = probes[build]["queries"][name]
     step(f"baseline {BASELINE} against this tree, interleaved")
-    modes = {"uncached": {"WAGTAIL_CACHE": "0"}, "cached": {}}
+    modes = {**CPU_SITES, "cached": {}}
     errors = 0
     best: dict[tuple[str, str, str], dict] = {}
+    least: dict[str, dict[tuple[str, str], dict]] = {build: {} for build in BUILDS}
     with contextlib.ExitStack() as stack:
         sites = {
             (build, mode): stack.enter_context(Site(envs[build], extra, roots[build]))
@@ -597,18 +761,23 @@ def compare(envs: dict, roots: dict, probes: dict, workdir: Path) -> dict:
         for _ in range(ROUNDS):
             for mode, name in COMPARED:
                 for build in BUILDS:
+                    urls = {**probes[build]["urls"], "bare": "/bench/bare/"}
                     site = sites[build, mode]
-                    url = probes[build]["urls"][name]
-                    site.get(url)
                     # Uncached articles in turn, 300 of them: no page reused.
-                    if mode == "uncached" and name == "article":
-                        result = wrk(site, "/", paths=articles[build])
+                    if mode == "cached":
+                        site.get(urls[name])
+                        result = wrk_cpu(site, urls[name])
                     else:
-                        result = wrk(site, url)
+                        result = measure_cpu(site, name, urls, articles[build])
                     errors += failures(result)
                     best_of(best, (build, mode, name), result)
+                    kept = least[build].get((mode, name))
+                    if kept is None or result["cpu_ms"] < kept["cpu_ms"]:
+                        least[build][mode, name] = result
     for (build, mode, name), result in best.items():
         figures[f"{build}_{mode}_{name}_rps"] = result["rps"]
+    for build in BUILDS:
+        figures.update(cpu_ratios(least[build], prefix=f"{build}_"))
     figures["baseline_failed_requests"] = errors
     return figures
 
@@ -621,9 +790,17 @@ def baseline_table(figures: dict) -> list[str]:
         f"baseline {BASELINE} vs this tree".ljust(width)
         + "".join(head.rjust(12) for head in ("baseline", "this tree", "ratio"))
     ]
-    rows = [
-        (f"{mode} {name} req/s", f"{mode}_{name}_rps") for mode, name in COMPARED
-    ] + [(f"queries {name}", f"queries_{name}") for name in PROBE_PAGES]
+    rows = [(f"{mode} {name} req/s", f"{mode}_{name}_rps") for mode, name in COMPARED]
+    rows += [
+        (
+            f"{CPU_LABELS[site]} {page} CPU÷bare",
+            f"{CPU_LABELS[site]}_{page}_cpu_vs_bare",
+        )
+        for site, page in CPU_PAGES
+    ]
+    rows += [
+        (f"queries {name}", f"queries_{name}") for name in (*PROBE_PAGES, *FIRST_VISITS)
+    ]
     for label, key in rows:
         base, this = figures[f"baseline_{key}"], figures[f"this_{key}"]
         ratio = f"{this / base:.2f}" if base else "-"
