@@ -65,8 +65,9 @@ def content_changed(**signal) -> None:
     """
     if transaction.get_connection().in_atomic_block:
         uncommitted_change()
-    else:
-        bump_generation()
+    # Outside a transaction the clear runs now, and its payment bumps the
+    # shared generation first (``_empty_caches``): bumping here too was a
+    # second bump for the same change.
     schedule_clear()
 
 
