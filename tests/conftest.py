@@ -11,13 +11,14 @@ from django.db import connections
 from wagtail.models import Page, Site
 
 from core.caching.breaker import breaker
-from tests.cache_support import reset_page_cache_health
+from tests.cache_support import real_fragment_cache, reset_page_cache_health
 from tests.factories import (
     HomePageFactory,
     SectionPageFactory,
     SiteSettingsFactory,
     locale,
 )
+from tests.varnish_support import purge_through, render_vcl, running_varnish
 
 
 @dataclass
@@ -81,6 +82,25 @@ def page_cache(settings):
     reset_page_cache_health()
     yield caches["pagecache"]
     reset_page_cache_health()
+
+
+@pytest.fixture(scope="module")
+def varnish(live_server, tmp_path_factory):
+    """One varnishd for the module, in front of the live server."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    with running_varnish(tmp_path_factory.mktemp("varnish"), render_vcl([port])) as v:
+        yield v
+
+
+@pytest.fixture
+def through_varnish(page_cache, settings, varnish):
+    """Whole pages cached and fragments too, as in production; Django empties
+    this Varnish on every change, which starts empty. A module whose tests all
+    read through Varnish names it in ``pytest.mark.usefixtures``."""
+    real_fragment_cache(settings)
+    purge_through(settings, varnish)
+    varnish.ban_everything()
+    return varnish
 
 
 @pytest.fixture

@@ -13,33 +13,17 @@ from django.utils import timezone
 
 from news.models import ArticleReads
 from news.selectors import SIDEBAR_INTERESTING, SIDEBAR_SEE_ALSO
-from tests.cache_support import real_fragment_cache
 from tests.factories import NewsPageFactory, SectionPageFactory
-from tests.varnish_support import get, purge_through, render_vcl, running_varnish
+from tests.varnish_support import get
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migrated_rows_left_behind"),
+    pytest.mark.usefixtures("migrated_rows_left_behind", "through_varnish"),
 ]
 
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 )
-
-
-@pytest.fixture(scope="module")
-def varnish(live_server, tmp_path_factory):
-    port = int(live_server.url.rsplit(":", 1)[1])
-    with running_varnish(tmp_path_factory.mktemp("varnish"), render_vcl([port])) as v:
-        yield v
-
-
-@pytest.fixture(autouse=True)
-def through_varnish(page_cache, settings, varnish):
-    real_fragment_cache(settings)
-    purge_through(settings, varnish)
-    varnish.ban_everything()
-    return varnish
 
 
 def post_beacon(varnish, page_id: int, agent: str) -> int:

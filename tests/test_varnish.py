@@ -20,7 +20,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from core.caching import frontend
-from tests.cache_support import TcpProxy, real_fragment_cache
+from tests.cache_support import TcpProxy
 from tests.factories import NewsPageFactory
 from tests.test_cache_invalidation import CHANGES, build_scene, kept, stale_pages
 from tests.varnish_support import (
@@ -33,26 +33,8 @@ from tests.varnish_support import (
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migrated_rows_left_behind"),
+    pytest.mark.usefixtures("migrated_rows_left_behind", "through_varnish"),
 ]
-
-
-@pytest.fixture(scope="module")
-def varnish(live_server, tmp_path_factory):
-    """One varnishd for the module, in front of the live server."""
-    port = int(live_server.url.rsplit(":", 1)[1])
-    with running_varnish(tmp_path_factory.mktemp("varnish"), render_vcl([port])) as v:
-        yield v
-
-
-@pytest.fixture(autouse=True)
-def through_varnish(page_cache, settings, varnish):
-    """Whole pages cached and fragments too, as in production; Django empties
-    this Varnish on every change, which starts empty."""
-    real_fragment_cache(settings)
-    purge_through(settings, varnish)
-    varnish.ban_everything()
-    return varnish
 
 
 @pytest.fixture
