@@ -19,6 +19,7 @@ export UV_LINK_MODE := copy
 run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --admin
+	$(MANAGE) prepare_renditions
 	@echo
 	@echo "  kmpress is starting on http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  login: admin  password: changeme"

@@ -1,7 +1,8 @@
 """`make run` cannot rot: a fresh SQLite site migrates, seeds and serves every page.
 
-Runs the same steps as `make run` (migrate, seed_demo, runserver) in a fresh
-process with no service URLs set, then crawls the site over HTTP on loopback.
+Runs the same steps as `make run` (migrate, seed_demo, prepare_renditions,
+runserver) in a fresh process with no service URLs set, then crawls the site
+over HTTP on loopback.
 """
 
 import re
@@ -31,6 +32,7 @@ def embedded_site(tmp_path_factory):
     env = embedded_env(tmp_path_factory.mktemp("embedded")) | {"DEBUG": "true"}
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo", "--admin")
+    manage(env, "prepare_renditions")
     port = free_port()
     server = subprocess.Popen(
         [*MANAGE, "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -7,6 +7,9 @@ Each run (tick):
 * ``retry_search_index``: replays search index writes queued while
   Elasticsearch was down, at most ``RETRY_SEARCH_LIMIT`` a tick so that a long
   queue never delays the other jobs much (a no-op on the database backend);
+* ``prepare_renditions``: the renditions reader pages ask of articles'
+  covers, drawn in advance (``RENDITIONS_LIMIT`` images a tick, newest
+  first), so that no reader waits for AVIF encoding (news.renditions);
 * every ``KMPRESS_MOST_READ_FLUSH_SECONDS``, ``flush_most_read``: the
   beacon's reading counts from the cache to the database, and the «Most
   read» lists refreshed when they changed (news.most_read);
@@ -43,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 #: Queued search index writes replayed per tick, at most.
 RETRY_SEARCH_LIMIT = 500
+#: Cover images whose renditions are drawn per tick, at most (a few seconds each).
+RENDITIONS_LIMIT = 10
 DAY = 24 * 60 * 60
 
 
@@ -65,6 +70,7 @@ def jobs() -> list[Job]:
     return [
         Job("publish_scheduled"),
         Job("retry_search_index", {"limit": RETRY_SEARCH_LIMIT}, quiet=True),
+        Job("prepare_renditions", {"limit": RENDITIONS_LIMIT}, quiet=True),
         Job(
             "flush_most_read",
             every=settings.KMPRESS_MOST_READ_FLUSH_SECONDS,
