@@ -7,22 +7,28 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import (
+    Query,
+    QueryDailyHits,
+    SearchPromotion,
+)
 from wagtail.models import Locale, Page
 from wagtail.search.utils import normalise_query_string
 
+from core.caching.generation import memo, request_generation
 from core.pagination import paginate
 from core.privacy import public
 from core.text import ELLIPSIS, clean_text, excerpt
 from editions.models import EditionPage, editions_matching
 from linguistics import tokenize
 from news import selectors
-from news.models import ArticlePage
+from news.models import ArticlePage, SectionPage
 
 from .analysis import AnalysedQuery, first_match, highlight
 from .fallback import strict_results
@@ -80,6 +86,38 @@ def result_excerpt(
     return highlight((ELLIPSIS if start else "") + snippet, query, language)
 
 
+def search_sections(request: HttpRequest, *, locale: Locale) -> list[SectionPage]:
+    """The sections a reader may narrow a search to (the form's list), read
+    once per content generation (core.caching.generation's memo): a query on
+    every search page before."""
+    return memo.get(
+        request_generation(request),
+        ("search-sections", locale.pk),
+        lambda: list(selectors.search_sections(locale=locale)),
+    )
+
+
+def section_titles(
+    request: HttpRequest, *, articles: list[ArticlePage], locale: Locale
+) -> dict[int, str]:
+    """``selectors.section_titles`` from the titles of the language's sections,
+    read once per content generation; its query only for a section not among
+    them."""
+    titles = memo.get(
+        request_generation(request),
+        ("section-titles", locale.pk),
+        lambda: dict(
+            SectionPage.objects.filter(locale=locale).values_list("pk", "title")
+        ),
+    )
+    if any(
+        article.section_id is not None and article.section_id not in titles
+        for article in articles
+    ):
+        return selectors.section_titles(articles=articles)
+    return {article.pk: titles.get(article.section_id, "") for article in articles}
+
+
 @strict_results()
 def search_results(
     request: HttpRequest,
@@ -100,7 +138,7 @@ def search_results(
     page = paginate(request, results, per_page, max_results=max_results())
     articles = list(page.object_list)
     page.object_list = articles
-    titles = selectors.section_titles(articles=articles)
+    titles = section_titles(request, articles=articles, locale=locale)
     hits = [
         SearchHit(
             article=article,
@@ -180,9 +218,50 @@ def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
 def record_hit(text: str) -> None:
     """Counts the query for the popular-queries report; never breaks a search."""
     try:
-        Query.get(text).add_hit()
+        if not _upserted_hit(text):
+            Query.get(text).add_hit()
     except DatabaseError:
         logger.warning("Could not record the search query hit.", exc_info=True)
+
+
+#: Wagtail's ``Query.get(text).add_hit()`` in one statement: the query row
+#: made if missing, today's hits made or incremented (``ON CONFLICT`` on the
+#: unique query string and on the unique (query, date) pair, so concurrent
+#: searches never lose a hit nor fail on a duplicate). Wagtail's way was three
+#: statements a search (a SELECT of each row and an UPDATE).
+_UPSERT_HIT = """
+WITH new AS (
+    INSERT INTO {queries} (query_string) VALUES (%(text)s)
+    ON CONFLICT (query_string) DO NOTHING
+    RETURNING id
+), found AS (
+    SELECT id FROM new
+    UNION ALL
+    SELECT id FROM {queries} WHERE query_string = %(text)s
+)
+INSERT INTO {hits} (query_id, date, hits)
+SELECT id, %(date)s, 1 FROM found LIMIT 1
+ON CONFLICT (query_id, date) DO UPDATE SET hits = {hits}.hits + 1
+"""
+
+
+def _upserted_hit(text: str) -> bool:
+    """Records the hit in one statement on PostgreSQL; False when it could
+    not: another database, or a search that made the same new query row
+    concurrently (committed after this statement's snapshot: neither half
+    of ``found`` sees it). Wagtail's three statements then do it."""
+    if connection.vendor != "postgresql":
+        return False
+    statement = _UPSERT_HIT.format(
+        queries=connection.ops.quote_name(Query._meta.db_table),
+        hits=connection.ops.quote_name(QueryDailyHits._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            {"text": normalise_query_string(text), "date": timezone.now().date()},
+        )
+        return cursor.rowcount == 1
 
 
 @strict_results()
