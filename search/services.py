@@ -24,7 +24,7 @@ from wagtail.search.utils import normalise_query_string
 from core.caching.generation import memo, request_generation
 from core.pagination import paginate
 from core.privacy import public
-from core.text import ELLIPSIS, clean_text, excerpt
+from core.text import ELLIPSIS, clean_text, excerpt, text_pieces
 from editions.models import EditionPage, editions_matching
 from linguistics import tokenize
 from news import selectors
@@ -70,20 +70,71 @@ class SearchHit:
 def result_excerpt(
     article: ArticlePage, query: AnalysedQuery, language: str
 ) -> SafeString:
-    """Clean text around the first matching word, the query's words marked."""
-    lead, body = clean_text(article.lead), clean_text(article.body)
-    text, start = lead or body, 0
-    for candidate in (lead, body):
-        position = first_match(candidate, query, language)
-        if position is not None:
-            text = candidate
-            if position > EXCERPT_LEAD_IN:
-                start = text.rfind(" ", 0, position - EXCERPT_LEAD_IN) + 1
-            break
+    """Clean text around the first matching word, the query's words marked.
+
+    The lead, else the body; the body is cleaned block by block only as far
+    as the excerpt needs (``_body_text``): whole bodies were cleaned for
+    every result, the page's largest cost after the template (issue 18).
+    """
+    lead = clean_text(article.lead)
+    position = first_match(lead, query, language)
+    if position is not None:
+        return _marked_excerpt(lead, position, query, language)
+    body, position = _body_text(article.body, query, language)
+    return _marked_excerpt(
+        lead or body if position is None else body, position, query, language
+    )
+
+
+def _excerpt_start(text: str, position: int | None) -> int:
+    """Where an excerpt of ``text`` around ``position`` begins."""
+    if position is None or position <= EXCERPT_LEAD_IN:
+        return 0
+    return text.rfind(" ", 0, position - EXCERPT_LEAD_IN) + 1
+
+
+def _marked_excerpt(
+    text: str, position: int | None, query: AnalysedQuery, language: str
+) -> SafeString:
+    start = _excerpt_start(text, position)
     # excerpt() reads a string as HTML: escape the plain text so that words
     # such as "<script>" in an article stay words.
     snippet = excerpt(escape(text[start:]), EXCERPT_LENGTH)
     return highlight((ELLIPSIS if start else "") + snippet, query, language)
+
+
+def _body_text(body, query: AnalysedQuery, language: str) -> tuple[str, int | None]:
+    """The body's clean text as far as its excerpt needs, and the position of
+    its first matching word (None: the whole text, nothing matched).
+
+    ``text_pieces`` joined are ``clean_text(body)`` and no word spans two, so
+    pieces are matched one by one. After the match the excerpt reads at most
+    ``EXCERPT_LENGTH`` characters of clean text, the same in a prefix that
+    holds them as in the whole: a clean text without "&" is its own
+    ``clean_text(escape(…))`` (``excerpt``'s reading). With an "&" (an
+    entity typed as text) the whole body is read, as before.
+    """
+    pieces = text_pieces(body)
+    parts: list[str] = []
+    length, position = 0, None
+    for piece in pieces:
+        offset = length + 1 if parts else 0
+        parts.append(piece)
+        length = offset + len(piece)
+        found = first_match(piece, query, language)
+        if found is not None:
+            position = offset + found
+            break
+    if position is None:
+        return " ".join(parts), None
+    text = " ".join(parts)
+    start = _excerpt_start(text, position)
+    while "&" in text[start:] or len(text) - start <= EXCERPT_LENGTH:
+        piece = next(pieces, None)
+        if piece is None:
+            break
+        text = f"{text} {piece}"
+    return text, position
 
 
 def search_sections(request: HttpRequest, *, locale: Locale) -> list[SectionPage]:
@@ -195,13 +246,31 @@ def only_newest_ranked(page: PaginatorPage) -> bool:
     return getattr(compiler, "only_newest_ranked", False)
 
 
-def promotions(*, text: str, locale: Locale) -> list[SearchPromotion]:
+def promoted_queries(request: HttpRequest | None = None) -> frozenset[str]:
+    """The (normalised) queries that have editors' picks, read once per content
+    generation: a promotion saved or deleted bumps it (search.signal_handlers).
+    Few queries have picks, and asking for them cost every search a query."""
+    return memo.get(
+        request_generation(request),
+        "promoted-queries",
+        lambda: frozenset(
+            SearchPromotion.objects.values_list("query__query_string", flat=True)
+        ),
+    )
+
+
+def promotions(
+    *, text: str, locale: Locale, request: HttpRequest | None = None
+) -> list[SearchPromotion]:
     """Editors' picks for this query: live public pages of the reader's language
     (never an alias of another language's page), links. A private page's title
     is never shown (core.privacy); its check costs a query only when a pick is
-    a page."""
+    a page. No query for a query without picks (``promoted_queries``)."""
+    query_string = normalise_query_string(text)
+    if query_string not in promoted_queries(request):
+        return []
     picks = list(
-        SearchPromotion.objects.filter(query__query_string=normalise_query_string(text))
+        SearchPromotion.objects.filter(query__query_string=query_string)
         .filter(Q(page__isnull=True) | Q(page__live=True, page__locale=locale))
         .exclude(page__in=selectors.foreign_aliases())
         .select_related("page")

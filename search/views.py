@@ -77,7 +77,9 @@ def search(request: HttpRequest):
                 context["results"]
             )
             if page_number(request) == 1:
-                context["promotions"] = services.promotions(text=text, locale=locale)
+                context["promotions"] = services.promotions(
+                    text=text, locale=locale, request=request
+                )
                 if section is None:
                     context["editions"] = services.edition_hits(
                         request, query=query, locale=locale

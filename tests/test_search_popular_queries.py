@@ -46,7 +46,7 @@ def test_hits_add_to_a_count_wagtail_started():
     assert QueryDailyHits.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_searches_for_a_new_query_lose_no_hit():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers: Wagtail's own way is kept there")

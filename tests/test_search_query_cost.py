@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 #: three statements for the hit (issue 18). The planner's estimate
 #: (``EXPLAIN``, no rows read) is one more round trip, outside Django's
 #: query log.
-SEARCH_PAGE_QUERIES = 5
+SEARCH_PAGE_QUERIES = 4
 
 
 @pytest.fixture(autouse=True)
