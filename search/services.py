@@ -298,8 +298,11 @@ def record_hit(text: str) -> None:
 #: unique query string and on the unique (query, date) pair, so concurrent
 #: searches never lose a hit nor fail on a duplicate). Wagtail's way was three
 #: statements a search (a SELECT of each row and an UPDATE).
+_ASYNCHRONOUS = """asynchronous AS (
+    SELECT set_config('synchronous_commit', 'off', true)
+), """
 _UPSERT_HIT = """
-WITH new AS (
+WITH {asynchronous}new AS (
     INSERT INTO {queries} (query_string) VALUES (%(text)s)
     ON CONFLICT (query_string) DO NOTHING
     RETURNING id
@@ -309,7 +312,7 @@ WITH new AS (
     SELECT id FROM {queries} WHERE query_string = %(text)s
 )
 INSERT INTO {hits} (query_id, date, hits)
-SELECT id, %(date)s, 1 FROM found LIMIT 1
+SELECT id, %(date)s, 1 FROM found{join} LIMIT 1
 ON CONFLICT (query_id, date) DO UPDATE SET hits = {hits}.hits + 1
 """
 
@@ -324,6 +327,13 @@ def _upserted_hit(text: str) -> bool:
     statement = _UPSERT_HIT.format(
         queries=connection.ops.quote_name(Query._meta.db_table),
         hits=connection.ops.quote_name(QueryDailyHits._meta.db_table),
+        # Outside a transaction the statement is one: its commit need not
+        # wait for the WAL flush (``synchronous_commit`` for this transaction
+        # only). A crash of PostgreSQL may then lose the last fraction of a
+        # second of hits, never make a count wrong; the wait was most of the
+        # statement's time (2.5 ms of 2.6 on the bench machine).
+        asynchronous="" if connection.in_atomic_block else _ASYNCHRONOUS,
+        join="" if connection.in_atomic_block else ", asynchronous",
     )
     with connection.cursor() as cursor:
         cursor.execute(

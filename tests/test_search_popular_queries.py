@@ -73,3 +73,15 @@ def test_concurrent_searches_for_a_new_query_lose_no_hit():
     assert Query.objects.filter(query_string__startswith="вахта").count() == 2
     for number in range(2):
         assert Query.get(f"вахта {number}").hits == threads // 2 * searches
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hit_outside_a_transaction_leaves_the_sessions_commit_setting():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+    services.record_hit("вахта")
+    services.record_hit("вахта")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert Query.get("вахта").hits == 2
