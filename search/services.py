@@ -25,7 +25,7 @@ from core.caching.generation import memo, request_generation
 from core.pagination import paginate
 from core.privacy import public
 from core.text import ELLIPSIS, clean_text, excerpt, text_pieces
-from editions.models import EditionPage, editions_matching
+from editions.models import EditionPage, editions_matching, live_editions
 from linguistics import tokenize
 from news import selectors
 from news.models import ArticlePage, SectionPage
@@ -229,14 +229,37 @@ def edition_hits(
     so they are found the same way on every search backend.
     """
     terms = [term.keys for term in query.terms]
-    editions = editions_matching(terms, locale, request).defer(None)
+    # The matching editions' ids first, among the live public ones of the
+    # language (read once per content generation): a query on one table that
+    # Django compiles quickly. Compiling the live, public, own-language
+    # filters of every search cost more than the match (profile of the
+    # search page); most searches match no edition.
+    live = EditionPage.objects.filter(pk__in=live_edition_ids(request, locale))
+    found = list(
+        editions_matching(terms, locale, request, among=live)
+        .order_by("-issue_date", "-number")
+        .values_list("pk", flat=True)[:MAX_EDITIONS]
+    )
+    if not found:
+        return []
+    editions = live_editions(locale, request).filter(pk__in=found).defer(None)
     return [
         EditionHit(
             edition=edition,
             excerpt=text_excerpt(edition.pdf_text, query, locale.language_code),
         )
-        for edition in editions[:MAX_EDITIONS]
+        for edition in editions
     ]
+
+
+def live_edition_ids(request: HttpRequest, locale: Locale) -> list[int]:
+    """Ids of a language's live public editions, once per content generation
+    (publishing, unpublishing and privacy changes bump it)."""
+    return memo.get(
+        request_generation(request),
+        ("live-edition-ids", locale.pk),
+        lambda: list(live_editions(locale, request).values_list("pk", flat=True)),
+    )
 
 
 def only_newest_ranked(page: PaginatorPage) -> bool:

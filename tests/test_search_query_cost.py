@@ -28,8 +28,10 @@ from tests.test_search_morphology import add_article
 pytestmark = pytest.mark.django_db
 
 #: Queries of a search page with results, fully drawn: the candidates, the
-#: page's rows, promotions, editions and the popular-queries hit. The locale,
-#: the site, the sections and their titles come from the generation's memo.
+#: page's rows, the matching editions' ids (none without a live edition) and
+#: the popular-queries hit. The locale, the site, the sections and their
+#: titles, the promoted queries and the live editions come from the
+#: generation's memo.
 #: It was 16 with a COUNT query and a second ranking of every candidate, then
 #: 15: the locale read five times, the site, the sections, their titles and
 #: three statements for the hit (issue 18). The planner's estimate
