@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from .caching.generation import TIMEOUT, memo, request_generation
@@ -93,6 +94,17 @@ def site_for(request) -> Site | None:
             lambda: Site._find_for_request(request),
         )
     return request._wagtail_site
+
+
+def active_locale(request=None) -> Locale:
+    """``Locale.get_active()`` without its query on every call: the locale of
+    the active language, kept in the process memo for the content generation
+    (saving or deleting a Locale bumps it, core.caching.signals). A view of
+    its own (search) and its layout tags asked for it five times a request."""
+    language = translation.get_language()
+    return memo.get(
+        request_generation(request), ("locale", language), Locale.get_active
+    )
 
 
 def restricted_paths(request=None) -> frozenset[str]:

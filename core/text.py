@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -87,45 +88,45 @@ def _html_to_text(markup: str, table_cells: bool) -> str:
     return html.unescape("".join(parser.parts))
 
 
-def _stream_text(value: Any, table_cells: bool) -> list[str]:
-    """Collects the readable text of StreamField values in reading order.
+def _stream_text(value: Any, table_cells: bool) -> Iterator[str]:
+    """Yields the readable text of StreamField values in reading order.
 
     Walks the block definitions, so choice values ("h2"), images and other
-    non-prose fields never end up in an excerpt.
+    non-prose fields never end up in an excerpt. Lazily: a search result's
+    excerpt stops at the block that holds the first matching word.
     """
     if value is None:
-        return []
+        return
     if isinstance(value, RichText):
-        return [_html_to_text(value.source, table_cells)]
+        yield _html_to_text(value.source, table_cells)
+        return
     if isinstance(value, str):
-        return [_html_to_text(value, table_cells)]
+        yield _html_to_text(value, table_cells)
+        return
     if isinstance(value, StreamValue):
-        children = [(child.block, child.value) for child in value]
+        children = ((child.block, child.value) for child in value)
     elif isinstance(value, StructValue):
-        children = [
+        children = (
             (child_block, value.get(name))
             for name, child_block in value.block.child_blocks.items()
-        ]
+        )
     elif isinstance(value, ListValue):
-        children = [(value.list_block.child_block, child) for child in value]
+        children = ((value.list_block.child_block, child) for child in value)
     else:
-        return []
-    return [
-        text
-        for block, child in children
-        for text in _block_text(block, child, table_cells)
-    ]
+        return
+    for block, child in children:
+        yield from _block_text(block, child, table_cells)
 
 
-def _block_text(block: Any, value: Any, table_cells: bool) -> list[str]:
+def _block_text(block: Any, value: Any, table_cells: bool) -> Iterator[str]:
     if isinstance(block, TableBlock):
         table = value or {}
         rows = (table.get("data") or []) if table_cells else []
-        caption = table.get("table_caption") or ""
-        return [caption, *(str(cell) for row in rows for cell in row if cell)]
-    if isinstance(block, blocks.ChoiceBlock | blocks.BooleanBlock):
-        return []
-    if isinstance(
+        yield table.get("table_caption") or ""
+        yield from (str(cell) for row in rows for cell in row if cell)
+    elif isinstance(block, blocks.ChoiceBlock | blocks.BooleanBlock):
+        return
+    elif isinstance(
         block,
         blocks.CharBlock
         | blocks.TextBlock
@@ -134,8 +135,22 @@ def _block_text(block: Any, value: Any, table_cells: bool) -> list[str]:
         | blocks.StreamBlock
         | blocks.ListBlock,
     ):
-        return _stream_text(value, table_cells)
-    return []
+        yield from _stream_text(value, table_cells)
+
+
+def _clean_piece(text: str) -> str:
+    text = text.translate(_INVISIBLE).replace("\xa0", " ")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def text_pieces(value: Any, *, table_cells: bool = False) -> Iterator[str]:
+    """``clean_text(value)`` piece by piece (a paragraph, a caption…), lazily:
+    each piece cleaned and non-empty, and joined by single spaces they are
+    ``clean_text(value)``. No word spans two pieces."""
+    for text in _stream_text(value, table_cells):
+        piece = _clean_piece(text)
+        if piece:
+            yield piece
 
 
 def clean_text(value: Any, *, table_cells: bool = False) -> str:
@@ -143,8 +158,7 @@ def clean_text(value: Any, *, table_cells: bool = False) -> str:
 
     Readers' text by default: a table gives its caption only.
     """
-    text = " ".join(_stream_text(value, table_cells)).translate(_INVISIBLE)
-    return _WHITESPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return " ".join(text_pieces(value, table_cells=table_cells))
 
 
 def excerpt(value: Any, max_length: int = 200) -> str:

@@ -86,9 +86,12 @@ def latest_edition(locale: Locale | None = None, request=None):
     return memo.get(request_generation(request), ("latest-edition", locale.pk), compute)
 
 
-def editions_matching(terms: list[tuple[str, ...]], locale: Locale, request=None):
-    """Editions whose text has every term (a term: any of its keys)."""
-    editions = live_editions(locale, request)
+def editions_matching(
+    terms: list[tuple[str, ...]], locale: Locale, request=None, among=None
+):
+    """Editions whose text has every term (a term: any of its keys), of
+    ``among`` (a queryset of editions) if given, else of the live ones."""
+    editions = live_editions(locale, request) if among is None else among
     for keys in terms:
         alternatives = "|".join(re.escape(key) for key in keys)
         editions = editions.filter(search_keys__regex=rf"(^| )({alternatives})( |$)")

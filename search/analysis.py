@@ -67,8 +67,9 @@ class AnalysedQuery:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    @property
+    @functools.cached_property
     def keys(self) -> frozenset[str]:
+        """Every term's keys; asked for each word of every excerpt, so once."""
         return frozenset(key for term in self.terms for key in term.keys)
 
     def search_query(self) -> SearchQuery | None:

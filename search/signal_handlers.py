@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.search import index
 from wagtail.signals import post_page_move
 
+from core.caching import signals as caching_signals
 from news.models import ArticlePage, Author
 
 from .moved_paths import refresh_moved_paths
@@ -104,3 +106,6 @@ def register_signal_handlers() -> None:
     post_page_move.connect(reindex_moved_article)
     post_page_move.connect(refresh_paths_after_move)
     post_save.connect(reindex_articles_of_author, sender=Author)
+    # The search page learns which queries have promotions once per content
+    # generation (services.promotions): a promotion saved or deleted bumps it.
+    caching_signals.watch(SearchPromotion)

@@ -12,10 +12,9 @@ from django.http import HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale
 
+from core.layout import active_locale, site_for
 from core.pagination import page_number
-from news import selectors
 
 from . import services
 from .analysis import analyse_query
@@ -36,9 +35,12 @@ def _section(request: HttpRequest, sections: list):
 
 @require_safe
 def search(request: HttpRequest):
-    locale = Locale.get_active()
+    locale = active_locale(request)
+    # The site from the generation's memo, where Wagtail's page URLs (results,
+    # promotions, the layout) look for it: a query a search page otherwise.
+    site_for(request)
     text = services.clean_query(request.GET.get("q", ""))
-    sections = list(selectors.search_sections(locale=locale))
+    sections = services.search_sections(request, locale=locale)
     section = _section(request, sections)
     query = analyse_query(text, locale.language_code)
     context = {
@@ -75,7 +77,9 @@ def search(request: HttpRequest):
                 context["results"]
             )
             if page_number(request) == 1:
-                context["promotions"] = services.promotions(text=text, locale=locale)
+                context["promotions"] = services.promotions(
+                    text=text, locale=locale, request=request
+                )
                 if section is None:
                     context["editions"] = services.edition_hits(
                         request, query=query, locale=locale
@@ -90,7 +94,7 @@ def search(request: HttpRequest):
 @require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Titles for the search box as the reader types: at most a handful, JSON."""
-    locale = Locale.get_active()
+    locale = active_locale(request)
     text = services.clean_query(
         request.GET.get("q", ""), services.MAX_SUGGEST_QUERY_LENGTH
     )

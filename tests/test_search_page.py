@@ -242,3 +242,21 @@ def test_interviews_and_history_pages_are_found_by_their_own_fields(
         )
     assert "Разговор о смене" in client.get("/ru/search/", {"q": "Сейткали"}).text
     assert "Первый карьер" in client.get("/ru/search/", {"q": "архиве"}).text
+
+
+def test_a_promotion_added_after_a_search_is_shown_on_the_next_one(client, paper):
+    assert (
+        "Карта карьера"
+        not in client.get("/ru/search/", {"q": "профессии"}).content.decode()
+    )
+    promoted = add_article(paper.section_ru, "Карта карьера", "Схема.")
+    pick = SearchPromotion.objects.create(
+        query=Query.get("профессии"), page=promoted, sort_order=0
+    )
+    html = client.get("/ru/search/", {"q": "Профессии"}).content.decode()
+    assert html.index("Карта карьера") < html.index("Профессия машиниста")
+    pick.delete()
+    assert (
+        "Карта карьера"
+        not in client.get("/ru/search/", {"q": "профессии"}).content.decode()
+    )

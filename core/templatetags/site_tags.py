@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from core.caching.generation import request_generation
-from core.layout import Layout, layout_for
+from core.layout import Layout, active_locale, layout_for
 from core.twins import (
     closest_translated_ancestor,
     is_translated,
@@ -26,10 +26,7 @@ def context_locale(context) -> Locale:
     page = context.get("page")
     if isinstance(page, Page):
         return page.locale
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.get_default()
+    return active_locale(context.get("request"))
 
 
 def context_layout(context) -> Layout:
