@@ -126,6 +126,9 @@ class SectionPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Read only when the template's fragment cache misses.
         context["page_number"] = page_number(request)
+        # Only the first page's listing is kept in the process ({% kept %}):
+        # the deep ones, a crawler's walk, would fill it.
+        context["first_page"] = context["page_number"] == 1
         context["articles"] = SimpleLazyObject(
             lambda: paginate(
                 request,
