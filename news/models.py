@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
 
+from core.caching.generation import request_generation
 from core.layout import layout_for
 from core.models import BasePage
 from core.pagination import page_number, paginate
@@ -134,6 +135,9 @@ class SectionPage(BasePage):
                 request,
                 selectors.section_articles(section=self),
                 settings.KMPRESS_PAGE_SIZE,
+                count=selectors.section_count(
+                    section=self, generation=request_generation(request)
+                ),
             )
         )
         return context
