@@ -85,14 +85,20 @@ def layout_for(locale: Locale, request=None) -> Layout:
 
 
 def site_for(request) -> Site | None:
-    """``Site.find_for_request`` without its query on every request."""
+    """``Site.find_for_request`` without its query on every request, and the
+    sites' root paths without Wagtail's read of them from the default cache
+    on a request's first page address (a Redis round trip per page)."""
     if not hasattr(request, "_wagtail_site"):
+        current = request_generation(request)
         host, port = request._get_raw_host(), request.get_port()
         request._wagtail_site = memo.get(
-            request_generation(request),
-            ("site", host, port),
-            lambda: Site._find_for_request(request),
+            current, ("site", host, port), lambda: Site._find_for_request(request)
         )
+        if not hasattr(request, "_wagtail_cached_site_root_paths"):
+            # Where Page.get_url_parts looks first (Page._get_site_root_paths).
+            request._wagtail_cached_site_root_paths = memo.get(
+                current, "site-root-paths", Site.get_site_root_paths
+            )
     return request._wagtail_site
 
 

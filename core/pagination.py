@@ -46,24 +46,45 @@ class CappedPaginator(Paginator):
         return self.total > self.max_results
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: the queryset is only sliced, never counted.
+
+    For listings whose count is kept (news.selectors.section_count): counting
+    a section's articles grows with the archive, its pages do not. The count
+    must be the queryset's own, or the last page would be wrong.
+    """
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet,
     per_page: int,
     *,
     max_results: int | None = None,
+    count: int | None = None,
 ) -> PaginatorPage:
     """Page ``?page=`` of the queryset; garbage → first page, too far → last.
 
     With ``max_results`` only the first that many items are paged
-    (``CappedPaginator``). The number served is noted on the request: the
+    (``CappedPaginator``); with ``count`` the queryset is not counted
+    (``CountedPaginator``). The number served is noted on the request: the
     page cache keeps a ``?page=`` only when it is the page shown
     (core.caching.hooks).
     """
-    if max_results is None:
-        paginator = Paginator(queryset, per_page)
-    else:
+    if max_results is not None:
         paginator = CappedPaginator(queryset, per_page, max_results=max_results)
+    elif count is not None:
+        paginator = CountedPaginator(queryset, per_page, count=count)
+    else:
+        paginator = Paginator(queryset, per_page)
     page = paginator.get_page(page_number(request))
     request.page_number_served = page.number
     return page

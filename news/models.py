@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
 
+from core.caching.generation import request_generation
 from core.layout import layout_for
 from core.models import BasePage
 from core.pagination import page_number, paginate
@@ -126,11 +127,17 @@ class SectionPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Read only when the template's fragment cache misses.
         context["page_number"] = page_number(request)
+        # Only the first page's listing is kept in the process ({% kept %}):
+        # the deep ones, a crawler's walk, would fill it.
+        context["first_page"] = context["page_number"] == 1
         context["articles"] = SimpleLazyObject(
             lambda: paginate(
                 request,
                 selectors.section_articles(section=self),
                 settings.KMPRESS_PAGE_SIZE,
+                count=selectors.section_count(
+                    section=self, generation=request_generation(request)
+                ),
             )
         )
         return context

@@ -151,14 +151,14 @@ class QuestionDesk(models.Model):
         return str(self.section)
 
 
-def takes_questions(page) -> bool:
+def takes_questions(page, request=None) -> bool:
     """The page is a questions section or one of their translations.
 
     The desks' sections are read once per content generation (a desk saved
     bumps it, questions.signals): every section page asks.
     """
     keys = memo.get(
-        request_generation(),
+        request_generation(request),
         "question-desk-sections",
         lambda: frozenset(
             QuestionDesk.objects.values_list("section__translation_key", flat=True)

@@ -141,12 +141,23 @@ def normalised(html: str, sample: dict) -> str:
         "interview_ru",
     ],
 )
-def test_reader_page_draws_the_same_bytes_as_before(sample, settings, page):
+@pytest.mark.parametrize("fragments", ["drawn in full", "fragments kept"])
+def test_reader_page_draws_the_same_bytes_as_before(sample, settings, page, fragments):
     settings.WAGTAIL_CACHE = False
+    if fragments == "fragments kept":
+        # As in production: template fragments, and the pieces each process
+        # keeps ({% kept %}); the third view is drawn from what the first kept.
+        settings.CACHES = {
+            **settings.CACHES,
+            "template_fragments": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"page-output-{page}",
+            },
+        }
     client = Client()
-    # The first view fills the fragments and memo; the second is served as
+    # The first view fills the fragments and memo; the next is served as
     # an uncached reader gets it then.
-    for _ in range(2):
+    for _ in range(3):
         response = client.get(sample[page])
         assert response.status_code == 200
     html = normalised(response.content.decode(), sample)

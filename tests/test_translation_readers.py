@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page
 from wagtail_localize.operations import translate_object
 
-from tests.factories import NewsPageFactory
+from tests.factories import NewsPageFactory, SectionPageFactory
 from translations.sync import ensure_locale_synchronisation
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,36 @@ def test_every_page_lists_its_language_versions_with_x_default(client, tree, twi
                 "kk": f"http://testserver{kk_twin.url}",
                 "x-default": f"http://testserver{ru_page.url}",
             }
+
+
+def test_a_kept_sections_language_links_follow_its_twin_and_the_host(
+    client, tree, kk, settings
+):
+    # Fragments on, as in production: home pages' and sections' language
+    # links are kept per generation (core.templatetags.site_tags.kept_links).
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        },
+    }
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    section = SectionPageFactory(parent=tree.home_ru, title="Спорт", slug="sport")
+    for _ in range(2):
+        html = client.get(section.url).text
+        assert f'href="{tree.home_kk.url}" hreflang="kk"' in switcher(html)
+        assert set(links(html)) == {"ru", "x-default"}
+        assert links(html)["ru"] == f"http://testserver{section.url}"
+    other_host = client.get(section.url, HTTP_HOST="news.example").text
+    assert links(other_host)["ru"] == f"http://news.example{section.url}"
+
+    translate_object(section, [kk])
+    twin = Page.objects.get(translation_key=section.translation_key, locale=kk)
+    twin.specific.save_revision().publish()
+
+    html = client.get(section.url).text
+    assert f'href="{twin.url}" hreflang="kk"' in switcher(html)
+    assert links(html)["kk"] == f"http://testserver{twin.url}"
 
 
 def test_a_page_without_translation_lists_only_itself(client, tree):

@@ -1,12 +1,15 @@
 """Site-wide template pieces: settings, navigation and the language switcher."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from core.caching.fragments import kept
 from core.caching.generation import request_generation
 from core.layout import Layout, active_locale, layout_for
 from core.twins import (
@@ -48,25 +51,36 @@ def footer_links(context):
     return context_layout(context).footer_links
 
 
-@register.inclusion_tag("includes/navigation.html", takes_context=True)
-def main_navigation(context):
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> str:
+    """The menu, drawn once per generation and active item (core.caching.fragments)."""
     layout = context_layout(context)
     page = context.get("page")
-    routed = on_sub_route(context.get("request"))
+    request = context.get("request")
+    routed = on_sub_route(request)
     # A home page's own routes belong to no menu item, but a month archive
     # narrowed to a section (``?section=``) belongs to that section.
     current = context.get("section") if routed else page
     current_path = current.path if isinstance(current, Page) else ""
-    return {
-        "home": layout.home,
-        "home_active": bool(
-            layout.home and getattr(page, "depth", 0) == 2 and not routed
-        ),
-        "items": [
-            {"item": item, "active": current_path.startswith(item.path)}
-            for item in layout.items
-        ],
-    }
+    home_active = bool(layout.home and getattr(page, "depth", 0) == 2 and not routed)
+    active = tuple(
+        item.path for item in layout.items if current_path.startswith(item.path)
+    )
+
+    def draw() -> str:
+        return render_to_string(
+            "includes/navigation.html",
+            {
+                "home": layout.home,
+                "home_active": home_active,
+                "items": [
+                    {"item": item, "active": item.path in active}
+                    for item in layout.items
+                ],
+            },
+        )
+
+    return mark_safe(kept(request, ("navigation", home_active, active), draw))  # noqa: S308 - a template's output
 
 
 def on_sub_route(request) -> bool:
@@ -101,6 +115,41 @@ def outside_page_tree(context) -> bool:
     return match is not None and match.url_name not in (None, "wagtail_serve")
 
 
+def page_links_key(context) -> tuple | None:
+    """Under what a page's language links may be kept (core.caching.fragments),
+    or None when they are drawn every time.
+
+    Kept for the home page, sections and the other pages of the menu's depth,
+    a bounded number, served at their own address (their routes: tag
+    listings, month archives, are not). They name the host, as absolute
+    ``hreflang`` addresses do.
+    """
+    page, request = context.get("page"), context.get("request")
+    if (
+        request is None
+        or not isinstance(page, Page)
+        or not page.pk
+        or page.depth > KEPT_LINKS_DEPTH
+        or "alternates" in context
+        or on_sub_route(request)
+        or outside_page_tree(context)
+    ):
+        return None
+    return (page.pk, request.build_absolute_uri(request.path))
+
+
+#: Pages whose language links are kept: the home pages (2) and the pages under
+#: them (3); articles, one entry each, would fill the process's memo.
+KEPT_LINKS_DEPTH = 3
+
+
+def kept_links(context, name: str, compute):
+    key = page_links_key(context)
+    if key is None:
+        return compute()
+    return kept(context.get("request"), (name, *key), compute)
+
+
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """Links to the same page in the other languages.
@@ -108,6 +157,10 @@ def language_switcher(context):
     The twin when it is live; otherwise the closest ancestor whose twin is
     live, with a note in that language saying so.
     """
+    return {"links": kept_links(context, "switcher", lambda: switcher_links(context))}
+
+
+def switcher_links(context) -> list[dict]:
     page = context.get("page")
     request = context.get("request")
     layout = context_layout(context)
@@ -141,7 +194,7 @@ def language_switcher(context):
                 "note": note,
             }
         )
-    return {"links": links}
+    return links
 
 
 @register.simple_tag(takes_context=True)
@@ -152,6 +205,10 @@ def hreflang_links(context) -> str:
     Kazakh page, so it neither lists itself nor is listed. x-default is the
     source-language version.
     """
+    return kept_links(context, "hreflang", lambda: draw_hreflang_links(context))
+
+
+def draw_hreflang_links(context) -> str:
     request = context.get("request")
     page = context.get("page")
     if request is None:

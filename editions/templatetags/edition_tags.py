@@ -15,6 +15,9 @@ def latest_edition_block(context, place="home"):
     content generation that every publication bumps."""
     locale = context_locale(context)
     return {
+        # {% wagtailcache %} draws every time without a request (it cannot
+        # tell a preview): without it the fragment was never read.
+        "request": context.get("request"),
         "place": place,
         "locale_id": locale.pk,
         "generation": context_layout(context).generation,
