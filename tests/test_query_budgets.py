@@ -146,3 +146,40 @@ def test_an_articles_cover_is_read_from_the_renditions_cache_not_written_again(
         html = client.get(article.url).content.decode()
     assert "width-1200" in html
     assert written.call_count == 0
+
+
+def cache_calls(alias: str, names=("get", "get_many", "set", "set_many", "delete")):
+    """Patches ``alias``'s cache methods to record their calls, by name."""
+    cache = caches[alias]
+    calls: list[str] = []
+
+    def recorder(name):
+        method = getattr(cache, name)
+
+        def record(*args, **kwargs):
+            calls.append(name)
+            return method(*args, **kwargs)
+
+        return record
+
+    patches = [mock.patch.object(cache, name, recorder(name)) for name in names]
+    return calls, patches
+
+
+def test_an_uncached_articles_cover_picture_is_one_renditions_cache_read_and_no_write(
+    client, tree
+):
+    article = NewsPageFactory(parent=tree.section_ru, cover_image=ImageFactory())
+    client.get(article.url)  # makes the renditions and caches them
+    calls, patches = cache_calls("renditions")
+    for patch in patches:
+        patch.start()
+    try:
+        html = client.get(article.url).content.decode()
+    finally:
+        for patch in patches:
+            patch.stop()
+    # Nine renditions in the <picture>, the social card's one of them.
+    assert html.count("width-1200.") >= 3
+    assert 'property="og:image" content="http://testserver/' in html
+    assert calls == ["get_many"]
