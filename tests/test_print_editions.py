@@ -4,6 +4,7 @@ the issue that printed a word, and the archive, home page and footer list it."""
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
@@ -16,7 +17,12 @@ from wagtail.models import Page
 from wagtail_localize.models import OverridableSegment
 from wagtail_localize.operations import translate_object
 
-from editions.models import EditionArticle, EditionIndexPage, EditionPage
+from editions.models import (
+    EditionArticle,
+    EditionIndexPage,
+    EditionPage,
+    latest_edition,
+)
 from tests.cache_support import commit_set_up, real_fragment_cache, verdict
 from tests.factories import NewsPageFactory
 from tests.pdf_support import encrypted_pdf, make_pdf
@@ -259,6 +265,26 @@ def test_the_footer_reads_the_latest_edition_once_per_content_change(
 
     assert "nomer-45" in response.text
     assert not [q for q in queries if "editions_edition" in q["sql"]]
+
+
+def test_the_footers_latest_edition_is_drawn_once_per_content_change_then_kept(
+    client, settings, tree, index
+):
+    """Its ``{% wagtailcache %}`` fragment is kept: the inclusion tag hands the
+    request on (Wagtail's fragment tag draws anew every time without one)."""
+    real_fragment_cache(settings)
+    add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+    commit_set_up()
+    first = client.get(tree.section_ru.url).text
+
+    with mock.patch(
+        "editions.templatetags.edition_tags.latest_edition", wraps=latest_edition
+    ) as read:
+        again = client.get(tree.section_ru.url).text
+
+    assert "/ru/gazeta/nomer-45/" in again
+    assert again == first
+    assert read.call_count == 0
 
 
 def test_the_admin_add_and_edit_forms_of_an_edition_open(admin_client, index):
