@@ -18,12 +18,31 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import translation
 from wagtail import views as wagtail_views
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from .caching.generation import memo, request_generation
 from .layout import restricted_paths, site_for
+from .queries import CompiledQuery
 from .twins import keep_twins
+
+# Each page model's load by id, compiled once (core.queries).
+_PAGE_LOADS: dict[type[Page], CompiledQuery] = {}
+
+
+def page_load(model: type[Page]) -> CompiledQuery:
+    """The page of ``model`` by id, with its locale and the model's
+    ``serve_select_related`` joined."""
+    load = _PAGE_LOADS.get(model)
+    if load is None:
+        related = ("locale", *getattr(model, "serve_select_related", ()))
+        load = _PAGE_LOADS[model] = CompiledQuery(
+            model,
+            lambda pk: (
+                model._default_manager.select_related(*related).filter(pk=pk).order_by()
+            ),
+        )
+    return load
 
 
 def route(request, path: str) -> RouteResult | None:
@@ -84,16 +103,17 @@ def route(request, path: str) -> RouteResult | None:
     model = ContentType.objects.get_for_id(match[1]).model_class()
     if model is None:
         return None
-    page = (
-        model._default_manager.select_related("locale", *model.serve_select_related)
-        if hasattr(model, "serve_select_related")
-        else model._default_manager.select_related("locale")
-    ).get(pk=match[0])
+    found = page_load(model)(match[0])
+    if not found:
+        raise model.DoesNotExist(f"No {model.__name__} with id {match[0]}")
+    page = found[0]
     if not page.alias_of_id and not any(
         page.path.startswith(restricted) for restricted in restricted_paths(request)
     ):
-        # What BasePage.get_view_restrictions would have read: nothing.
-        page._view_restrictions = PageViewRestriction.objects.none()
+        # What BasePage.get_view_restrictions would have read: nothing (an
+        # empty answer that, unlike an empty queryset, compiles no SQL when
+        # Wagtail's privacy check iterates it).
+        page._view_restrictions = ()
     if type(page).route is not Page.route:
         try:
             return page.route(request, [])

@@ -5,11 +5,12 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.images.models import Filter, SourceImageIOError
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
@@ -18,15 +19,25 @@ from core.caching.generation import request_generation
 from core.layout import layout_for
 from core.models import BasePage
 from core.pagination import page_number, paginate
+from core.queries import CompiledQuery
 from core.text import clean_text
 from linguistics.keys import KEYS_ANALYZER, folded_keys, index_keys, title_keys
 
 from .blocks import ArticleBodyBlock
 from .forms import ArticlePageForm
 
-# The cover for social cards (og:image): the largest JPEG of the article's
-# <picture> (article_page.html), so one file serves both.
+# The article's cover <picture> (article_page.html): three widths in AVIF,
+# WebP and JPEG, in the order Wagtail's {% picture %} tag expands them.
+COVER_PICTURE_SPECS = tuple(
+    Filter.expand_spec(["width-{480,800,1200}", "format-{avif,webp,jpeg}"])
+)
+# The cover for social cards (og:image): the largest JPEG of the <picture>, so
+# one file serves both.
 COVER_RENDITION = "width-1200|format-jpeg"
+# Built once per process: a Filter parses its spec into operations on first
+# use, each operation checking its arguments with inspect (20 getfullargspec
+# calls per article when the filters were made per request).
+COVER_FILTERS = tuple(Filter(spec=spec) for spec in COVER_PICTURE_SPECS)
 # Home pages sit at depth 2 and sections at depth 3 of every language's tree.
 SECTION_PATH_LENGTH = 3 * Page.steplen
 
@@ -61,6 +72,63 @@ def cached_rendition(image, spec: str):
         return image.get_rendition(spec_filter)
     rendition.image = image
     return rendition
+
+
+def cover_renditions(image) -> dict:
+    """The cover's <picture> renditions, keyed by spec, in one cache read.
+
+    What ``{% picture image width-{480,800,1200} format-{avif,webp,jpeg} %}``
+    reads, without its costs: Wagtail's ``get_renditions`` builds its filters
+    anew (each parsing its spec), reads the renditions cache with ``get_many``
+    and then writes every rendition it read from there back with
+    ``set_many`` (it marks only prefetched renditions as already cached):
+    nine pickled renditions written per uncached article. Here the cached
+    ones are used as they are, and only the ones the cache lacks go through
+    Wagtail (found in the database or made, then cached).
+    """
+    rendition_model = image.get_rendition_model()
+    keys = {
+        spec_filter.spec: rendition_model.construct_cache_key(
+            image, spec_filter.get_cache_key(image), spec_filter.spec
+        )
+        for spec_filter in COVER_FILTERS
+    }
+    cached = rendition_model.cache_backend.get_many(list(keys.values()))
+    found = {}
+    for spec, key in keys.items():
+        rendition = cached.get(key)
+        if rendition is not None:
+            # As Wagtail does: the instance at hand, not the pickled copy.
+            rendition.image = image
+            found[spec] = rendition
+    missing = [f for f in COVER_FILTERS if f.spec not in found]
+    if missing:
+        found.update(image.get_renditions(*missing))
+    return {spec: found[spec] for spec in COVER_PICTURE_SPECS}
+
+
+def cover_context(image) -> dict:
+    """``cover`` (the social card's rendition) and ``cover_picture`` (the
+    renditions of the page's <picture>), or neither when the original cannot
+    be read (media storage away, file lost) and the social card's rendition
+    was never made: the article shows without its cover rather than failing.
+    """
+    try:
+        picture = cover_renditions(image)
+        return {"cover": picture[COVER_RENDITION], "cover_picture": picture}
+    except SourceImageIOError:
+        pass
+    # Some rendition could not be made: as the {% picture %} tag did, the
+    # social card's rendition if there is one, and a <picture> of Wagtail's
+    # "not found" renditions.
+    try:
+        cover = cached_rendition(image, COVER_RENDITION)
+    except SourceImageIOError:
+        return {}
+    return {
+        "cover": cover,
+        "cover_picture": get_renditions_or_not_found(image, COVER_FILTERS),
+    }
 
 
 def plain_analysis() -> bool:
@@ -367,9 +435,12 @@ class ArticlePage(BasePage):
         Russian, an author translated after the page) shows that author's
         translation, or the author as is while there is none.
         """
-        authors = [
-            link.author for link in self.article_authors.select_related("author")
-        ]
+        if self.pk is None or self.article_authors.is_deferring:
+            # A preview's or a form's links, held in memory.
+            links = self.article_authors.select_related("author")
+        else:
+            links = BYLINE_LINKS(self.pk)
+        authors = [link.author for link in links]
         foreign = {a.translation_key for a in authors if a.locale_id != self.locale_id}
         if not foreign:
             return authors
@@ -383,7 +454,10 @@ class ArticlePage(BasePage):
 
     def tag_links(self, request) -> list[tuple[str, str]]:
         """(name, URL) of this article's tags on its language's home page."""
-        tags = list(self.tags.all())
+        if self.pk is None or self.tagged_items.is_deferring:
+            tags = list(self.tags.all())  # a preview's, held in memory
+        else:
+            tags = ARTICLE_TAGS(self.pk)
         home = layout_for(self.locale, request).home if tags else None
         if home is None:
             return []
@@ -394,18 +468,16 @@ class ArticlePage(BasePage):
         context["authors"] = self.byline_authors()
         context["tag_links"] = self.tag_links(request)
         if self.cover_image:
-            try:
-                cover = cached_rendition(self.cover_image, COVER_RENDITION)
-            except SourceImageIOError:
-                # The original cannot be read (media storage away, file lost):
-                # the article shows without its cover rather than failing.
-                cover = None
-            if cover is not None:
-                context["cover"] = cover
+            context.update(cover_context(self.cover_image))
+            if "cover" in context:
+                cover = context["cover"]
                 context["cover_absolute_url"] = request.build_absolute_uri(cover.url)
         return context
 
 
+# An article's author links with their authors, and its tags, as the related
+# managers read them, compiled once (core.queries: most of either query's
+# cost was compiling its SQL, per uncached article).
 class ArticleAuthor(TranslatableMixin, Orderable):
     """Orders an article's authors; a relation wagtail-localize translates.
 
@@ -424,6 +496,16 @@ class ArticleAuthor(TranslatableMixin, Orderable):
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("article author")
+
+
+# An article's author links with their authors, and its tags, read as the
+# related managers read them, compiled once (core.queries: most of either
+# query's cost per uncached article was compiling its SQL).
+BYLINE_LINKS = CompiledQuery(
+    ArticleAuthor,
+    lambda pk: ArticlePage(pk=pk).article_authors.select_related("author"),
+)
+ARTICLE_TAGS = CompiledQuery(Tag, lambda pk: ArticlePage(pk=pk).tags.all())
 
 
 def article_panels(heading, *fields: str) -> list:

@@ -286,6 +286,26 @@ def test_a_worker_that_has_not_drawn_the_edition_block_reads_it_from_its_fragmen
     assert read.call_count == 0
 
 
+def test_the_footers_latest_edition_is_drawn_once_per_content_change_then_kept(
+    client, settings, tree, index
+):
+    """Its ``{% wagtailcache %}`` fragment is kept: the inclusion tag hands the
+    request on (Wagtail's fragment tag draws anew every time without one)."""
+    real_fragment_cache(settings)
+    add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
+    commit_set_up()
+    first = client.get(tree.section_ru.url).text
+
+    with mock.patch(
+        "editions.templatetags.edition_tags.latest_edition", wraps=latest_edition
+    ) as read:
+        again = client.get(tree.section_ru.url).text
+
+    assert "/ru/gazeta/nomer-45/" in again
+    assert again == first
+    assert read.call_count == 0
+
+
 def test_the_admin_add_and_edit_forms_of_an_edition_open(admin_client, index):
     edition = add_edition(index, 45, datetime.date(2026, 11, 12), PRINTED)
 

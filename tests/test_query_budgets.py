@@ -15,11 +15,16 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.caching.generation import memo
+from core.queries import CompiledQuery
+from news.models import NewsPage
 from tests.conftest import build_tree
 from tests.factories import (
     AuthorFactory,
@@ -198,3 +203,117 @@ def test_an_uncached_home_or_section_reads_only_the_generation_from_the_caches(
         assert client.get(url).status_code == 200
 
     assert cache_reads(serve) == {"default": 1}  # the content generation
+
+
+def cache_calls(alias: str, names=("get", "get_many", "set", "set_many", "delete")):
+    """Patches ``alias``'s cache methods to record their calls, by name (not
+    the calls they make themselves: a file cache's ``get_many`` gets)."""
+    cache = caches[alias]
+    calls: list[str] = []
+    depth = [0]
+
+    def recorder(name):
+        method = getattr(cache, name)
+
+        def record(*args, **kwargs):
+            if not depth[0]:
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return record
+
+    patches = [mock.patch.object(cache, name, recorder(name)) for name in names]
+    return calls, patches
+
+
+def test_an_uncached_articles_cover_picture_is_one_renditions_cache_read_and_no_write(
+    client, tree
+):
+    article = NewsPageFactory(parent=tree.section_ru, cover_image=ImageFactory())
+    client.get(article.url)  # makes the renditions and caches them
+    calls, patches = cache_calls("renditions")
+    for patch in patches:
+        patch.start()
+    try:
+        html = client.get(article.url).content.decode()
+    finally:
+        for patch in patches:
+            patch.stop()
+    # Nine renditions in the <picture>, the social card's one of them.
+    assert html.count("width-1200.") >= 3
+    assert 'property="og:image" content="http://testserver/' in html
+    assert calls == ["get_many"]
+
+
+def compiles():
+    """Counts Django compiling SQL for a query (``SQLCompiler.as_sql``)."""
+    return mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    )
+
+
+def test_an_uncached_article_seen_before_in_this_process_compiles_no_sql(
+    client, tree, settings
+):
+    """Its page, authors and tags are read with SQL compiled once per process
+    (core.queries); compiling was most of those queries' cost (issue 18)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        },
+    }
+    _, articles = fill(tree, 6)
+    article = articles[2]
+    NewsPageFactory(  # its twin: the language switcher links to it
+        parent=tree.section_kk,
+        locale=locale("kk"),
+        translation_key=article.translation_key,
+    )
+    for each in articles:
+        client.get(each.url)  # fills the memo, fragments and renditions
+    with compiles() as compiled, CaptureQueriesContext(connection) as queries:
+        response = client.get(article.url)
+    assert response.status_code == 200
+    assert len(queries) == 3  # the page, its authors, its tags
+    assert compiled.call_count == 0, [
+        call.args[0].query.model.__name__ for call in compiled.call_args_list
+    ]
+
+
+def test_a_compiled_query_reads_the_rows_and_instances_its_queryset_reads(tree):
+    _, articles = fill(tree, 4)
+    load = CompiledQuery(
+        NewsPage,
+        lambda pk: NewsPage.objects.select_related("locale", "cover_image").filter(
+            pk=pk
+        ),
+    )
+    for article in articles:
+        expected = NewsPage.objects.select_related("locale", "cover_image").get(
+            pk=article.pk
+        )
+        (page,) = load(article.pk)
+        assert type(page) is NewsPage and not page._state.adding
+        assert {k: v for k, v in vars(page).items() if k != "_state"} == {
+            k: v for k, v in vars(expected).items() if k != "_state"
+        }
+        assert page.locale == expected.locale
+        assert page.cover_image == expected.cover_image
+        assert vars(page.cover_image).keys() == vars(expected.cover_image).keys()
+    assert load(-1) == []
+
+
+def test_a_compiled_query_refuses_querysets_it_cannot_run_as_django_would(tree):
+    for build in (
+        lambda pk: NewsPage.objects.filter(pk=pk).values("title"),
+        lambda pk: NewsPage.objects.filter(pk=pk).annotate(n=Count("tagged_items")),
+        lambda pk: NewsPage.objects.filter(pk=pk).prefetch_related("tagged_items"),
+        lambda pk: NewsPage.objects.all(),  # the id is not in the SQL
+    ):
+        with pytest.raises(ImproperlyConfigured):
+            CompiledQuery(NewsPage, build)(1)

@@ -239,3 +239,27 @@ def test_demo_articles_keep_their_kazakh_tags_and_authors_when_republished(db):
         for author in demo.authors
         if author["key"] in entry["authors"]
     }
+
+
+def test_a_drafts_preview_names_the_authors_and_tags_of_the_draft_not_the_live_page(
+    tree, rf
+):
+    """Live pages read their authors and tags with queries compiled once
+    (news.models.BYLINE_LINKS, ARTICLE_TAGS); a revision's page holds them
+    in memory, and a preview shows those."""
+    live_author, draft_author = AuthorFactory(), AuthorFactory()
+    article = NewsPageFactory(parent=tree.section_ru)
+    article.tags.add(TAG_RU)
+    article.article_authors.create(author=live_author)
+    article.save_revision().publish()
+
+    article.article_authors = [ArticleAuthor(author=draft_author)]
+    article.tags.set([NEW_TAG_RU])
+    draft = article.save_revision().as_object()
+    request = rf.get("/")
+
+    assert draft.byline_authors() == [draft_author]
+    assert [name for name, _url in draft.tag_links(request)] == [NEW_TAG_RU]
+    live = NewsPage.objects.get(pk=article.pk)
+    assert live.byline_authors() == [live_author]
+    assert [name for name, _url in live.tag_links(request)] == [TAG_RU]

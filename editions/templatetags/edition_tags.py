@@ -12,11 +12,15 @@ register = template.Library()
 def latest_edition_block(context, place="home"):
     """The edition is read only when the template's fragment cache misses: the
     template calls ``edition`` inside ``{% wagtailcache %}``, keyed on the
-    content generation that every publication bumps."""
+    content generation that every publication bumps.
+
+    The request goes along: Wagtail's ``{% wagtailcache %}`` draws its content
+    anew, every time, in a context without one (it cannot tell a preview), and
+    ``{% pageurl %}`` reads the site's root paths from the cache per call
+    without it.
+    """
     locale = context_locale(context)
     return {
-        # {% wagtailcache %} draws every time without a request (it cannot
-        # tell a preview): without it the fragment was never read.
         "request": context.get("request"),
         "place": place,
         "locale_id": locale.pk,

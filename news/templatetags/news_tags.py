@@ -57,6 +57,14 @@ def teaser_image(image, size: str, lead: bool = False):
     return Picture(renditions, attrs).__html__()
 
 
+@register.simple_tag
+def cover_picture(renditions: dict, **attrs):
+    """The article's cover ``<picture>``, as Wagtail's ``{% picture %}`` draws
+    it, from the renditions the page's context read (news.models.cover_context:
+    one cache read, nothing written back)."""
+    return Picture(renditions, attrs).__html__()
+
+
 @register.simple_tag(takes_context=True)
 def article_sidebar(context, page) -> selectors.Sidebar:
     return selectors.sidebar(
