@@ -13,6 +13,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
 from search import services
@@ -32,7 +33,7 @@ def test_hits_are_counted_per_normalised_query_and_day():
 def test_a_new_day_starts_a_new_count(monkeypatch):
     services.record_hit("карьер")
     tomorrow = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=1)
-    monkeypatch.setattr(services.timezone, "now", lambda: tomorrow)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     services.record_hit("карьер")
     services.record_hit("карьер")
     days = QueryDailyHits.objects.filter(query__query_string="карьер")
