@@ -2,8 +2,7 @@
 
 Why it exists: Django compiles a queryset's SQL again on every evaluation,
 and for an uncached article that was most of the cost of its three queries
-(issue 18; in-process, 300 articles: the page's multi-table load 0.9 ms, of
-which 0.7 compiling; its authors 0.5 ms; its tags 0.35 ms). The SQL depends
+(issue 18; the profile is in README "Benchmarks"). The SQL depends
 only on the code (the models and the queryset's shape), never on content, so
 nothing here needs invalidating: a ``CompiledQuery`` builds its queryset once
 per database alias with stand-in values, keeps the SQL and how

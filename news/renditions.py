@@ -15,19 +15,11 @@ from collections.abc import Iterator
 from django.db.models import Count, Q
 from wagtail.images import get_image_model
 
-from .models import ArticlePage
+from .models import COVER_PICTURE_SPECS, ArticlePage
 from .selectors import TEASER_RENDITIONS
 
-#: The article's cover <picture> (news/article_page.html's ``{% picture %}``:
-#: ``width-{480,800,1200} format-{avif,webp,jpeg}``); its 1200 JPEG is also the
-#: og:image (news.models.COVER_RENDITION).
-COVER_SPECS = tuple(
-    f"width-{width}|format-{image_format}"
-    for width in (480, 800, 1200)
-    for image_format in ("avif", "webp", "jpeg")
-)
 #: Every rendition of a cover that reader pages ask for.
-COVER_IMAGE_SPECS = COVER_SPECS + TEASER_RENDITIONS
+COVER_IMAGE_SPECS = COVER_PICTURE_SPECS + TEASER_RENDITIONS
 
 
 def covers_missing_renditions():

@@ -241,9 +241,8 @@ def section_count(*, section: Page, generation: int | None) -> int:
     generation (core.caching.generation.memo).
 
     The count visits every article of the section (a section's first page
-    went from 18 to 54 ms p95 between 1,000 and 50,000 articles per
-    language, ``make bench BENCH=scale``), while a page reads one index walk
-    of its own. Every change that can show or hide an article bumps the
+    grew with the archive, ``make bench BENCH=scale``), while a page reads
+    one index walk of its own. Every change that can show or hide an article bumps the
     generation, so the count is the listing's own: the last page stays
     right.
     """

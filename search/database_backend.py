@@ -129,10 +129,8 @@ class KeysQueryCompiler(PostgresSearchQueryCompiler):
 
         Ranked in the same query, every match's index entry (its tsvector,
         about a kilobyte) was carried through the sort by pk: thousands of
-        rows, past ``work_mem``, sorted on disk (``EXPLAIN ANALYZE`` of a broad
-        two-word query at 10,000 articles a language: 86 ms, 21 of them the
-        external sort). Only the newest are ranked now, each entry read by
-        its key."""
+        rows, past ``work_mem``, sorted on disk (README "Benchmarks" has the
+        plan). Only the newest are ranked now, each entry read by its key."""
         return (
             self.queryset.filter(index_entries__body=search_query)
             .order_by("-pk")

@@ -354,7 +354,7 @@ def _upserted_hit(text: str) -> bool:
         # wait for the WAL flush (``synchronous_commit`` for this transaction
         # only). A crash of PostgreSQL may then lose the last fraction of a
         # second of hits, never make a count wrong; the wait was most of the
-        # statement's time (2.5 ms of 2.6 on the bench machine).
+        # statement's time (README "Benchmarks").
         asynchronous="" if connection.in_atomic_block else _ASYNCHRONOUS,
         join="" if connection.in_atomic_block else ", asynchronous",
     )

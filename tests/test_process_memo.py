@@ -13,9 +13,10 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Locale, PageViewRestriction, Site
 
 from core.caching.generation import GENERATION_KEY, memo
+from core.layout import site_for
 from tests.cache_support import build_newspaper, point_caches_at
 from tests.embedded import free_port
 from tests.factories import SectionPageFactory
@@ -82,6 +83,20 @@ def test_a_site_moved_to_another_host_stops_answering_on_the_old_one(
     site.save()
     assert client.get(url, HTTP_HOST="localhost").status_code == 404
     assert client.get(url, HTTP_HOST="news.example").status_code == 200
+
+
+def test_a_new_unpublished_translation_of_a_home_page_is_among_the_root_paths(
+    rf, tree
+):
+    """Wagtail forgets its sites' root paths whenever a site root is saved,
+    new translations included (Page.save); the memo's copy (core.layout) too."""
+    english = Locale.objects.create(language_code="en")
+    site_for(rf.get("/ru/"))  # this generation's root paths, remembered
+    tree.home_ru.copy_for_translation(english)  # a draft: not live yet
+    request = rf.get("/ru/")
+    site_for(request)
+    assert request._wagtail_cached_site_root_paths == Site.get_site_root_paths()
+    assert "en" in {path.language_code for path in Site.get_site_root_paths()}
 
 
 def test_without_a_reachable_cache_every_request_reads_the_restrictions(

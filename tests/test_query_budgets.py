@@ -11,6 +11,7 @@ grows with the archive. A section's count of its articles, which grows, is
 read once per content generation (news.selectors.section_count).
 """
 
+import contextlib
 from unittest import mock
 
 import pytest
@@ -154,31 +155,32 @@ def test_an_articles_cover_is_read_from_the_renditions_cache_not_written_again(
     assert written.call_count == 0
 
 
-def cache_reads(serve) -> dict[str, int]:
-    """Reads (get, get_many) of every cache alias while ``serve()`` runs."""
-    reads: dict[str, int] = {}
-    patches = []
+@contextlib.contextmanager
+def cache_calls(names=("get", "get_many", "set", "set_many", "delete")):
+    """Records ``(alias, method)`` for each call to every cache's ``names``
+    while the block runs (not the calls a method makes itself: a file
+    cache's ``get_many`` gets)."""
+    calls: list[tuple[str, str]] = []
 
-    def counted(alias: str, original):
-        def read(*args, **kwargs):
-            reads[alias] = reads.get(alias, 0) + 1
-            return original(*args, **kwargs)
+    def recorder(alias: str, name: str, method, depth: list[int]):
+        def record(*args, **kwargs):
+            if not depth[0]:
+                calls.append((alias, name))
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
 
-        return read
+        return record
 
-    for alias in caches:
-        backend = caches[alias]
-        for method in ("get", "get_many"):
-            reader = counted(alias, getattr(backend, method))
-            patches.append(mock.patch.object(backend, method, reader))
-    for patch in patches:
-        patch.start()
-    try:
-        serve()
-    finally:
-        for patch in patches:
-            patch.stop()
-    return reads
+    with contextlib.ExitStack() as stack:
+        for alias in caches:
+            cache, depth = caches[alias], [0]
+            for name in names:
+                method = recorder(alias, name, getattr(cache, name), depth)
+                stack.enter_context(mock.patch.object(cache, name, method))
+        yield calls
 
 
 @pytest.mark.parametrize("page", ["home", "section"])
@@ -199,35 +201,10 @@ def test_an_uncached_home_or_section_reads_only_the_generation_from_the_caches(
     url = {"home": tree.home_ru.url, "section": tree.section_ru.url}[page]
     client.get(url)
 
-    def serve():
+    with cache_calls(names=("get", "get_many")) as calls:
         assert client.get(url).status_code == 200
 
-    assert cache_reads(serve) == {"default": 1}  # the content generation
-
-
-def cache_calls(alias: str, names=("get", "get_many", "set", "set_many", "delete")):
-    """Patches ``alias``'s cache methods to record their calls, by name (not
-    the calls they make themselves: a file cache's ``get_many`` gets)."""
-    cache = caches[alias]
-    calls: list[str] = []
-    depth = [0]
-
-    def recorder(name):
-        method = getattr(cache, name)
-
-        def record(*args, **kwargs):
-            if not depth[0]:
-                calls.append(name)
-            depth[0] += 1
-            try:
-                return method(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-
-        return record
-
-    patches = [mock.patch.object(cache, name, recorder(name)) for name in names]
-    return calls, patches
+    assert calls == [("default", "get")]  # the content generation
 
 
 def test_an_uncached_articles_cover_picture_is_one_renditions_cache_read_and_no_write(
@@ -235,18 +212,12 @@ def test_an_uncached_articles_cover_picture_is_one_renditions_cache_read_and_no_
 ):
     article = NewsPageFactory(parent=tree.section_ru, cover_image=ImageFactory())
     client.get(article.url)  # makes the renditions and caches them
-    calls, patches = cache_calls("renditions")
-    for patch in patches:
-        patch.start()
-    try:
+    with cache_calls() as calls:
         html = client.get(article.url).content.decode()
-    finally:
-        for patch in patches:
-            patch.stop()
     # Nine renditions in the <picture>, the social card's one of them.
     assert html.count("width-1200.") >= 3
     assert 'property="og:image" content="http://testserver/' in html
-    assert calls == ["get_many"]
+    assert [name for alias, name in calls if alias == "renditions"] == ["get_many"]
 
 
 def compiles():

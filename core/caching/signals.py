@@ -32,9 +32,12 @@ def live_page_saved(instance, update_fields=None, **kwargs):
     """A full save of a live page outside publishing (scripts, imports).
 
     Draft revisions save the page with ``update_fields`` and change nothing a
-    reader sees; publishing sends ``page_published`` as well.
+    reader sees; publishing sends ``page_published`` as well. A site root is
+    the exception, live or not: Wagtail forgets its sites' root paths on any
+    save of one, a new draft translation included (Page.save), and so must
+    the memo's copy (core.layout.site_for).
     """
-    if update_fields is None and instance.live:
+    if update_fields is None and (instance.live or instance.is_site_root()):
         content_changed()
 
 
