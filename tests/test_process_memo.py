@@ -85,9 +85,7 @@ def test_a_site_moved_to_another_host_stops_answering_on_the_old_one(
     assert client.get(url, HTTP_HOST="news.example").status_code == 200
 
 
-def test_a_new_unpublished_translation_of_a_home_page_is_among_the_root_paths(
-    rf, tree
-):
+def test_a_new_unpublished_translation_of_a_home_page_is_among_the_root_paths(rf, tree):
     """Wagtail forgets its sites' root paths whenever a site root is saved,
     new translations included (Page.save); the memo's copy (core.layout) too."""
     english = Locale.objects.create(language_code="en")
