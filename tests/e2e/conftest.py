@@ -57,6 +57,20 @@ LONG_KK_TITLE = (
 KAZAKH_LETTERS = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 
 
+DATE_PICKER_OPEN = """() => [...document.querySelectorAll('.xdsoft_datetimepicker')]
+    .some((picker) => getComputedStyle(picker).display !== 'none')"""
+
+
+def close_date_pickers(page, elsewhere) -> None:
+    """After a date field is filled: waits for its picker, clicks ``elsewhere``
+    and waits until the picker is shut. Wagtail's date picker (xdsoft) opens
+    100 ms after the field gets focus, and then covers what lies below it: a
+    click made sooner lands first and the picker opens over the next one."""
+    page.wait_for_function(DATE_PICKER_OPEN, timeout=5_000)
+    elsewhere.click()
+    page.wait_for_function(f"() => !({DATE_PICKER_OPEN})()", timeout=5_000)
+
+
 def screenshot(page, name: str) -> None:
     """The whole page, kept as a test artefact in tests/artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

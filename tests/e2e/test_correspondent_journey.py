@@ -19,7 +19,7 @@ from django.utils import dateformat, timezone
 
 from news.models import NewsPage
 from tests.conftest import build_tree
-from tests.e2e.conftest import desktop_page, screenshot
+from tests.e2e.conftest import close_date_pickers, desktop_page, screenshot
 from tests.newsroom_support import make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,8 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TITLE = "На фабрике сменили график"
 FIRST_LEAD = "Смены на фабрике теперь длятся десять часов."
 FIXED_LEAD = "Смены на фабрике теперь длятся восемь часов."
-PICKERS_CLOSED = """() => [...document.querySelectorAll('.xdsoft_datetimepicker')]
-    .every((picker) => getComputedStyle(picker).display === 'none')"""
 
 
 def shoot(page, name: str) -> None:
@@ -104,8 +102,7 @@ def moderator_compares_and_schedules(
         dialog = page.locator("#schedule-publishing-dialog")
         dialog.locator("#id_go_live_at").fill(go_live)
         shoot(page, "6-schedule")
-        dialog.locator(".w-dialog__title").click()  # closes the date picker
-        page.wait_for_function(PICKERS_CLOSED, timeout=5_000)
+        close_date_pickers(page, dialog.locator(".w-dialog__title"))
         with page.expect_navigation():
             dialog.locator("button[type='submit']").click()
         open_action_menu(page)

@@ -18,7 +18,7 @@ from wagtail.documents import get_document_model
 
 from editions.models import EditionIndexPage, EditionPage
 from tests.conftest import build_tree
-from tests.e2e.conftest import desktop_page, screenshot
+from tests.e2e.conftest import close_date_pickers, desktop_page, screenshot
 from tests.newsroom_support import make_staff
 from tests.pdf_support import make_pdf
 
@@ -40,8 +40,9 @@ def moderator_publishes(browser, base: str, index_id: int) -> dict:
         page.goto(f"{base}/admin/pages/add/editions/editionpage/{index_id}/")
         page.fill("#id_title", "№ 45 от 12 ноября 2026")
         page.fill("#id_number", "45")
-        page.fill("#id_issue_date", "2026-11-12")
         upload_through_the_chooser(page)
+        page.fill("#id_issue_date", "2026-11-12")
+        close_date_pickers(page, page.locator("#id_title"))
         screenshot(page, "edition-1-moderator-new-issue")
         page.locator("footer [data-w-dropdown-target='toggle']").first.click()
         page.locator("button[name='action-publish']").click()
