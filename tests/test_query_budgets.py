@@ -147,8 +147,8 @@ def test_an_articles_cover_is_read_from_the_renditions_cache_not_written_again(
     article = NewsPageFactory(parent=tree.section_ru, cover_image=ImageFactory())
     client.get(article.url)  # makes the rendition and caches it
     renditions = caches["renditions"]
-    # The social card's cover (news.models.cached_rendition); the <picture>
-    # sources go through get_renditions, which writes back with set_many.
+    # The social card's cover and the <picture> sources are read together
+    # (news.models.cover_renditions); Wagtail would write them back.
     with mock.patch.object(renditions, "set", wraps=renditions.set) as written:
         html = client.get(article.url).content.decode()
     assert "width-1200" in html
