@@ -2,12 +2,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
-from wagtail.models import Page, PageViewRestriction, TranslatableMixin
+from wagtail.models import Page, PageViewRestriction, Site, TranslatableMixin
 from wagtail.url_routing import RouteResult
 from wagtailcache.cache import WagtailCacheMixin
 
+from .caching.generation import memo, request_generation
 from .slugs import ReadableSlugPageForm, readable_slug
 from .text import excerpt
 from .twins import serve_untranslated, untranslated_original
@@ -48,6 +51,31 @@ class BasePage(WagtailCacheMixin, Page):
             bool(restrictions)  # evaluates once; iteration reuses the rows
             self._view_restrictions = restrictions
         return restrictions
+
+    def get_url_parts(self, request=None):
+        """Wagtail's answer, kept in the process memo for the request's content
+        generation.
+
+        Wagtail reverses ``wagtail_serve`` under the page's language for every
+        link it draws (twenty on an article: sidebar, related, language
+        links). The answer depends only on the page's tree path, the sites'
+        root paths, the active language and, for a page under several sites,
+        the request's site: a change to any of them bumps the generation.
+        """
+        if not isinstance(request, HttpRequest):
+            return super().get_url_parts(request)
+        site = Site.find_for_request(request)
+        key = (
+            "url-parts",
+            self.url_path,
+            translation.get_language(),
+            site.pk if site else None,
+        )
+        return memo.get(
+            request_generation(request),
+            key,
+            lambda: super(BasePage, self).get_url_parts(request),
+        )
 
     def get_meta_description(self) -> str:
         return excerpt(self.search_description or self.get_summary_source(), 160)

@@ -187,6 +187,7 @@ _UNITS = (
 )
 _NUMBER_UNIT = re.compile(rf"(?<=\d)[ \t]+(?={_UNITS})", re.IGNORECASE)
 _QUOTES = '"“”„'
+_QUOTE = re.compile(f"[{_QUOTES}]")
 _OPENS_AFTER = set(" \t\n\r\u00a0([{—–-«/")
 _TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
 _RAW_TAGS = re.compile(r"<(/?)(script|style|code|pre|textarea)\b", re.IGNORECASE)
@@ -194,7 +195,13 @@ _BLOCK_TAG = re.compile(r"</?(p|div|li|h[1-6]|br|td|th|blockquote)\b", re.IGNORE
 
 
 def _quotes(text: str, previous: str) -> tuple[str, str]:
-    """Straight and English quotes as «…»; ``previous`` is the character before."""
+    """Straight and English quotes as «…»; ``previous`` is the character before.
+
+    Most text has no quote at all: it is returned as it is, without the walk
+    through its characters (the heaviest line of a fully drawn article).
+    """
+    if not _QUOTE.search(text):
+        return text, text[-1] if text else previous
     out = []
     for char in text:
         if char in _QUOTES:

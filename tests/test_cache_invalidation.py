@@ -116,6 +116,18 @@ def move_article(scene):
     }
 
 
+def change_article_address(scene):
+    """Every link to the article follows it (the process memo keeps page
+    addresses for the content generation: core.models.BasePage)."""
+    old = scene.paper.article_ru.url
+    publish(scene.paper.article_ru, slug="novyi-adres")
+    scene.paper.article_ru.refresh_from_db()
+    new = scene.paper.article_ru.url
+    assert new != old
+    where = ["home_ru", "section_ru", "tag_ru", "new_ru", "article_kk", "feed_ru"]
+    return {new: where, f"!{old}": where}
+
+
 def delete_article(scene):
     scene.paper.article_ru.delete()
     gone = ["home_ru", "section_ru", "tag_ru", "new_ru", "feed_ru"]
@@ -179,6 +191,7 @@ CHANGES = [
     edit_published_article,
     unpublish_article,
     move_article,
+    change_article_address,
     delete_article,
     publish_kazakh_translation,
     edit_site_settings,

@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import pages as wagtail_pages
 
 from core.caching.generation import memo
 from core.queries import CompiledQuery
@@ -288,3 +289,32 @@ def test_a_compiled_query_refuses_querysets_it_cannot_run_as_django_would(tree):
     ):
         with pytest.raises(ImproperlyConfigured):
             CompiledQuery(NewsPage, build)(1)
+
+
+def test_an_article_seen_before_in_this_process_reverses_only_its_twins_address(
+    client, tree
+):
+    """Each link's address is kept in the process memo for the content
+    generation (core.models.BasePage.get_url_parts): Wagtail reversed
+    ``wagtail_serve`` for each of an article's twenty links on every request.
+    Only the twin, a plain ``Page`` (core.twins), is still reversed: once for
+    its hreflang link and once for the language switcher."""
+    _, articles = fill(tree, 6)
+    article = articles[2]
+    twin = NewsPageFactory(
+        parent=tree.section_kk,
+        locale=locale("kk"),
+        translation_key=article.translation_key,
+    )
+    for each in articles:
+        client.get(each.url)
+    url, twin_path = article.url, twin.url_path.removeprefix(tree.home_kk.url_path)
+    with mock.patch.object(
+        wagtail_pages, "reverse", wraps=wagtail_pages.reverse
+    ) as reversed_:
+        html = client.get(url).content.decode()
+    assert articles[3].url in html  # its sidebar links to the others
+    assert [call.kwargs["args"] for call in reversed_.call_args_list] == [
+        (twin_path,),
+        (twin_path,),
+    ]
