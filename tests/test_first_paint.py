@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -196,3 +197,46 @@ def test_collected_stylesheet_is_minified_and_matches_its_source(tmp_path):
     assert (
         tmp_path / "static" / (storage.stored_name("css/site.css") + ".gz")
     ).exists()
+
+
+def collect(storage, source, names):
+    paths = {}
+    for name in names:
+        with source.open(name) as original:
+            storage.save(name, original)
+        paths[name] = (source, name)
+    for _name, _hashed, processed in storage.post_process(paths):
+        assert not isinstance(processed, Exception), processed
+
+
+def test_a_static_files_url_is_found_in_the_manifest_once_per_process(
+    tmp_path, settings
+):
+    """``{% static %}`` asked the manifest on every call, nine times a page
+    (site_project.static_build.RememberedUrls)."""
+    settings.DEBUG = False
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/app.js").write_text("one()")
+    source = FileSystemStorage(location=tmp_path / "source")
+    storage = MinifiedStaticFilesStorage(location=tmp_path / "static")
+    collect(storage, source, ["app.js"])
+    first = storage.url("app.js")
+    with mock.patch.object(storage, "stored_name", wraps=storage.stored_name) as look:
+        assert storage.url("app.js") == first
+    assert look.call_count == 0
+    assert re.fullmatch(r"/static/app\.[0-9a-f]{12}\.js", first)
+
+
+def test_collecting_again_forgets_the_remembered_urls(tmp_path, settings):
+    settings.DEBUG = False
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source/app.js").write_text("one()")
+    source = FileSystemStorage(location=tmp_path / "source")
+    storage = MinifiedStaticFilesStorage(location=tmp_path / "static")
+    collect(storage, source, ["app.js"])
+    first = storage.url("app.js")
+    (tmp_path / "source/app.js").write_text("two()")
+    collect(storage, source, ["app.js"])
+    assert storage.url("app.js") not in ("", first)
+    settings.DEBUG = True
+    assert storage.url("app.js") == "/static/app.js"  # unhashed, as Django does

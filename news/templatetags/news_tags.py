@@ -1,5 +1,6 @@
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
@@ -16,14 +17,19 @@ register = template.Library()
 NEWS_DATE_FORMAT = "%Y-%m-%d, %H:%M"
 
 
-@register.filter
-def newsdate(value) -> str:
-    """The date line readers know: ``2022-11-25, 11:18`` in the site's time zone."""
-    if not value:
-        return ""
+@register.simple_tag
+def newstime(value):
+    """The date line in a ``<time>``: ``2022-11-25, 11:18`` for readers, ISO
+    8601 (what ``date:'c'`` gives) for machines, in the site's time zone.
+
+    One tag for every card and list item instead of two filters, each
+    localising and formatting the date anew (README, Benchmarks).
+    """
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime(NEWS_DATE_FORMAT)
+    shown = value.strftime(NEWS_DATE_FORMAT)
+    # Digits, dashes, colons, a comma and a plus: nothing to escape.
+    return mark_safe(f'<time datetime="{value.isoformat()}">{shown}</time>')  # noqa: S308
 
 
 @register.filter

@@ -11,7 +11,7 @@ from site_project.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "tests.bench.urls"
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    "BACKEND": "site_project.static_build.HashedStaticFilesStorage",
 }
 
 # BENCH_FRAGMENTS=0: template fragments not cached either (fully rendered pages).
