@@ -41,11 +41,18 @@ LOGO_SIZE = (60, 60)
 
 
 def absolute(request, url: str) -> str:
-    """``url`` with scheme and host: the request's, else the admin base URL."""
+    """``url`` with scheme and host: the request's, else the admin base URL.
+
+    A page names the same few addresses many times (its home six times):
+    each is built once per request.
+    """
     if url.startswith(("http://", "https://")):
         return url
     if request is not None:
-        return request.build_absolute_uri(url)
+        built = request.__dict__.setdefault("_kmpress_absolute_urls", {})
+        if url not in built:
+            built[url] = request.build_absolute_uri(url)
+        return built[url]
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 

@@ -1,7 +1,7 @@
 """``{% page_metadata %}``: canonical, OpenGraph, Twitter, JSON-LD (seo.metadata)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from core.templatetags.site_tags import context_layout, page_twins
@@ -37,12 +37,18 @@ def page_metadata(context) -> str:
         ("twitter:image", meta.image),
     ]
     parts = [
-        format_html('<link rel="canonical" href="{}">', meta.canonical)
+        f'<link rel="canonical" href="{conditional_escape(meta.canonical)}">'
         if meta.canonical
         else "",
-        format_html_join("\n", '<meta property="{}" content="{}">', properties),
-        format_html_join("\n", '<meta name="{}" content="{}">', names),
+        tags('<meta property="{}" content="{}">', properties),
+        tags('<meta name="{}" content="{}">', names),
         # json_ld() escapes <, > and & itself: the script cannot be closed early.
         mark_safe(f'<script type="application/ld+json">{meta.json_ld()}</script>'),  # noqa: S308
     ]
     return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped above
+
+
+def tags(pattern: str, pairs: list[tuple[str, str]]) -> str:
+    """``format_html_join`` for plain strings: every value escaped, one
+    ``str.format`` per tag instead of Django's per-value safe-string checks."""
+    return "\n".join(pattern.format(conditional_escape(a), conditional_escape(b)) for a, b in pairs)
