@@ -49,6 +49,7 @@ def page_metadata(context) -> str:
 
 
 def tags(pattern: str, pairs: list[tuple[str, str]]) -> str:
-    """``format_html_join`` for plain strings: every value escaped, one
-    ``str.format`` per tag instead of Django's per-value safe-string checks."""
-    return "\n".join(pattern.format(conditional_escape(a), conditional_escape(b)) for a, b in pairs)
+    """What ``format_html_join`` draws, values escaped alike, without a
+    ``format_html`` (and its safe string) per pair."""
+    escape = conditional_escape
+    return "\n".join(pattern.format(escape(a), escape(b)) for a, b in pairs)
