@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from core.caching.fragments import kept
 from core.layout import Layout
 from core.text import excerpt
 from core.twins import is_translated
@@ -193,6 +194,20 @@ def publisher(request, layout: Layout, language_code: str) -> dict[str, Any]:
     }
 
 
+def site_graphs(request, layout: Layout, language_code: str) -> tuple[dict, ...]:
+    """The newspaper and its publisher: the same on every page of a language
+    and host, so kept with the layout pieces (core.caching.fragments)."""
+    host = request.build_absolute_uri("/") if request is not None else ""
+    return kept(
+        request,
+        ("site-graphs", layout.locale_id, language_code, host),
+        lambda: (
+            website(request, layout, language_code),
+            publisher(request, layout, language_code),
+        ),
+    )
+
+
 def breadcrumbs(
     request, page, layout: Layout, title: str, canonical: str
 ) -> dict | None:
@@ -295,10 +310,7 @@ def page_metadata(context, layout: Layout, twins: list[Page]) -> Metadata:
         alternate_locales=alternate_languages(context, page, layout, twins),
         site_name=site_settings.newspaper_name,
     )
-    meta.graphs = [
-        website(request, layout, language_code),
-        publisher(request, layout, language_code),
-    ]
+    meta.graphs = list(site_graphs(request, layout, language_code))
     trail = breadcrumbs(request, page, layout, title, meta.canonical)
     if trail is not None and meta.canonical and not context.get("original_url"):
         meta.graphs.append(trail)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from wagtail.models import PageViewRestriction
 
-from tests.cache_support import commit_set_up, verdict
+from tests.cache_support import commit_set_up, real_fragment_cache, verdict
 from tests.factories import (
     AuthorFactory,
     HistoryPageFactory,
@@ -409,8 +409,9 @@ def test_news_sitemap_leaves_out_private_and_unpublished_articles(client, tree):
 
 
 def test_a_cached_page_keeps_its_metadata_and_a_settings_change_reaches_it(
-    client, tree, page_cache, django_capture_on_commit_callbacks
+    client, tree, page_cache, settings, django_capture_on_commit_callbacks
 ):
+    real_fragment_cache(settings)  # the site's graphs are kept with fragments
     article = NewsPageFactory(parent=tree.section_ru)
     commit_set_up()
     first = client.get(article.url)
@@ -458,3 +459,16 @@ def test_a_missing_page_has_no_canonical_address(client, tree):
     assert page.og("og:url") == []
     assert page.og("og:locale:alternate") == []
     validate(page.graph())
+
+
+def test_the_kept_site_graphs_name_the_host_each_reader_asked(client, tree, settings):
+    """The newspaper's WebSite and publisher graphs are kept per language and
+    host (seo.metadata.site_graphs): a second host never gets the first's."""
+    real_fragment_cache(settings)
+    settings.ALLOWED_HOSTS = ["testserver", "gazeta.example.kz"]
+    hosts = ["testserver", "gazeta.example.kz", "testserver"]
+    for host in hosts:
+        response = client.get("/ru/", HTTP_HOST=host)
+        assert response.status_code == 200
+        (website,) = Head(response.content.decode()).of_type("WebSite")
+        assert website["url"] == f"http://{host}/ru/"
