@@ -35,7 +35,8 @@ Environment: BENCH_ARTICLES (1000), BENCH_SECONDS (10), BENCH_CONNECTIONS (8),
 BENCH_WORKERS (2), BENCH_REDIS (127.0.0.1:6379, the Redis server),
 BENCH_REDIS_DB (12), BENCH_MEMORY_REQUESTS (10000), BENCH_DATABASE (benchdb),
 BENCH_PAGES_PARTS (cached,uncached,cpu: the parts to run), BENCH_BASELINE,
-BENCH_BASELINE_ONLY (as BENCH_PAGES_PARTS=none).
+BENCH_BASELINE_ONLY (as BENCH_PAGES_PARTS=none), BENCH_ROUNDS (3: interleaved
+rounds, the best of each kept).
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ REDIS_SERVER = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
 REDIS_HOST, _, REDIS_PORT = REDIS_SERVER.rpartition(":")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "12"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "10000"))
-ROUNDS = 3
+# Interleaved rounds, best of each: more of them on a machine whose CPU speed
+# wanders (a shared host) before quoting a ratio.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DATABASE = os.environ.get("BENCH_DATABASE", "benchdb")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BASELINE = os.environ.get("BENCH_BASELINE", "")
