@@ -100,11 +100,14 @@ def serve_untranslated(request, page: Page, original: Page) -> TemplateResponse:
     )
 
 
-def closest_translated_ancestor(page: Page, locale_id: int) -> Page | None:
+def closest_translated_ancestor(
+    page: Page, locale_id: int, request=None
+) -> Page | None:
     """The nearest ancestor of ``page`` whose twin in ``locale_id`` is live and
     public, that twin: the switcher never leads to a private page.
 
-    One query: the twins of all ancestors, deepest first.
+    One query: the twins of all ancestors, deepest first. With the request,
+    its generation is the one it read already (no second cache read).
     """
     paths = [
         page.path[:end] for end in range(page.steplen, len(page.path), page.steplen)
@@ -112,7 +115,7 @@ def closest_translated_ancestor(page: Page, locale_id: int) -> Page | None:
     if not paths:
         return None
     return (
-        public_listing(Page.objects.live())
+        public_listing(Page.objects.live(), request)
         .filter(
             locale_id=locale_id,
             alias_of__isnull=True,

@@ -208,6 +208,32 @@ def test_an_uncached_home_or_section_reads_only_the_generation_from_the_caches(
     assert calls == [("default", "get")]  # the content generation
 
 
+def test_an_uncached_article_reads_the_generation_its_cover_and_no_fragment(
+    client, tree, settings
+):
+    """Its sidebar, the same for the language's articles, is kept in the
+    process (``{% kept %}``); what is its own (cover, related articles of a
+    tagged one) comes from the shared caches."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        },
+    }
+    _, articles = fill(tree, 10)
+    for article in articles:
+        article.tags.clear()  # no related articles: a fragment of its own
+        article.save()
+    first, second = articles[0], articles[1]
+    client.get(first.url)
+    client.get(second.url)  # the sidebar's fragment, kept for the next one
+
+    with cache_calls(names=("get", "get_many")) as calls:
+        assert client.get(first.url).status_code == 200
+
+    assert calls == [("default", "get"), ("renditions", "get_many")]
+
+
 def test_an_uncached_articles_cover_picture_is_one_renditions_cache_read_and_no_write(
     client, tree
 ):

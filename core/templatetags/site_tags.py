@@ -177,7 +177,7 @@ def switcher_links(context) -> list[dict]:
             if twin is not None:
                 url = twin.get_url(request=request)
             elif isinstance(page, Page) and page.pk:
-                ancestor = closest_translated_ancestor(page, locale_id)
+                ancestor = closest_translated_ancestor(page, locale_id, request)
                 url = ancestor.get_url(request=request) if ancestor else None
                 note = (
                     _("No translation yet: opens “%(title)s”")
