@@ -174,6 +174,17 @@ def test_production_collects_static_files_through_the_minifying_storage():
     assert printed == "site_project.static_build.MinifiedStaticFilesStorage"
 
 
+def collect(storage, source, names):
+    """What ``collectstatic`` does with ``names`` of ``source``."""
+    paths = {}
+    for name in names:
+        with source.open(name) as original:
+            storage.save(name, original)
+        paths[name] = (source, name)
+    for _name, _hashed, processed in storage.post_process(paths):
+        assert not isinstance(processed, Exception), processed
+
+
 def test_collected_stylesheet_is_minified_and_matches_its_source(tmp_path):
     """What ``collectstatic`` writes for production: hashed, minified,
     compressed; drawn from the current source, so never stale."""
@@ -181,13 +192,8 @@ def test_collected_stylesheet_is_minified_and_matches_its_source(tmp_path):
     shutil.copytree(source_root, tmp_path / "source")
     storage = MinifiedStaticFilesStorage(location=tmp_path / "static")
     source = FileSystemStorage(location=tmp_path / "source")
-    paths = {}
-    for name in ["css/site.css", *(u.removeprefix("../") for u in font_files())]:
-        with source.open(name) as original:
-            storage.save(name, original)
-        paths[name] = (source, name)
-    for _name, _hashed, processed in storage.post_process(paths):
-        assert not isinstance(processed, Exception), processed
+    fonts = [url.removeprefix("../") for url in font_files()]
+    collect(storage, source, ["css/site.css", *fonts])
     collected = (tmp_path / "static" / storage.stored_name("css/site.css")).read_text()
     original = (tmp_path / "source/css/site.css").read_text()
     assert "/*" not in collected
@@ -199,27 +205,24 @@ def test_collected_stylesheet_is_minified_and_matches_its_source(tmp_path):
     ).exists()
 
 
-def collect(storage, source, names):
-    paths = {}
-    for name in names:
-        with source.open(name) as original:
-            storage.save(name, original)
-        paths[name] = (source, name)
-    for _name, _hashed, processed in storage.post_process(paths):
-        assert not isinstance(processed, Exception), processed
-
-
-def test_a_static_files_url_is_found_in_the_manifest_once_per_process(
-    tmp_path, settings
-):
-    """``{% static %}`` asked the manifest on every call, nine times a page
-    (site_project.static_build.RememberedUrls)."""
+@pytest.fixture
+def script(tmp_path, settings):
+    """``app.js`` collected by production's storage, names hashed (no DEBUG):
+    the storage, its source storage and the source file."""
     settings.DEBUG = False
     (tmp_path / "source").mkdir()
-    (tmp_path / "source/app.js").write_text("one()")
+    script = tmp_path / "source/app.js"
+    script.write_text("one()")
     source = FileSystemStorage(location=tmp_path / "source")
     storage = MinifiedStaticFilesStorage(location=tmp_path / "static")
     collect(storage, source, ["app.js"])
+    return storage, source, script
+
+
+def test_a_static_files_url_is_found_in_the_manifest_once_per_process(script):
+    """``{% static %}`` asked the manifest on every call, nine times a page
+    (site_project.static_build.RememberedUrls)."""
+    storage, _source, _file = script
     first = storage.url("app.js")
     with mock.patch.object(storage, "stored_name", wraps=storage.stored_name) as look:
         assert storage.url("app.js") == first
@@ -227,15 +230,10 @@ def test_a_static_files_url_is_found_in_the_manifest_once_per_process(
     assert re.fullmatch(r"/static/app\.[0-9a-f]{12}\.js", first)
 
 
-def test_collecting_again_forgets_the_remembered_urls(tmp_path, settings):
-    settings.DEBUG = False
-    (tmp_path / "source").mkdir()
-    (tmp_path / "source/app.js").write_text("one()")
-    source = FileSystemStorage(location=tmp_path / "source")
-    storage = MinifiedStaticFilesStorage(location=tmp_path / "static")
-    collect(storage, source, ["app.js"])
+def test_collecting_again_forgets_the_remembered_urls(script, settings):
+    storage, source, file = script
     first = storage.url("app.js")
-    (tmp_path / "source/app.js").write_text("two()")
+    file.write_text("two()")
     collect(storage, source, ["app.js"])
     assert storage.url("app.js") not in ("", first)
     settings.DEBUG = True
