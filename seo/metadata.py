@@ -197,7 +197,7 @@ def publisher(request, layout: Layout, language_code: str) -> dict[str, Any]:
 def site_graphs(request, layout: Layout, language_code: str) -> tuple[dict, ...]:
     """The newspaper and its publisher: the same on every page of a language
     and host, so kept with the layout pieces (core.caching.fragments)."""
-    host = request.build_absolute_uri("/") if request is not None else ""
+    host = absolute(request, "/")
     return kept(
         request,
         ("site-graphs", layout.locale_id, language_code, host),
