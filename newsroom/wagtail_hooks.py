@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -23,6 +25,14 @@ def add_newsroom_panels(request, panels):
 
 
 hooks.register("before_edit_page", offer_comparison)
+
+
+@hooks.register("insert_editor_js")
+def submit_after_autosave():
+    """A click on Publish waits for the autosave under way (see the script)."""
+    return format_html(
+        '<script src="{}"></script>', static("newsroom/js/submit-after-autosave.js")
+    )
 
 
 @hooks.register("register_log_actions")
