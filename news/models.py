@@ -16,6 +16,7 @@ from wagtail.search import index
 from wagtail_localize.segments import StringSegmentValue
 
 from core.caching.generation import request_generation
+from core.caching.renditions import PictureRecord
 from core.layout import layout_for
 from core.models import BasePage
 from core.pagination import page_number, paginate
@@ -34,10 +35,12 @@ COVER_PICTURE_SPECS = tuple(
 # The cover for social cards (og:image): the largest JPEG of the <picture>, so
 # one file serves both.
 COVER_RENDITION = "width-1200|format-jpeg"
-# Built once per process: a Filter parses its spec into operations on first
-# use, each operation checking its arguments with inspect (20 getfullargspec
-# calls per article when the filters were made per request).
-COVER_FILTERS = tuple(Filter(spec=spec) for spec in COVER_PICTURE_SPECS)
+# Addresses and sizes of the cover's renditions, one cache entry per image.
+# Its filters are built once per process: a Filter parses its spec into
+# operations on first use, each operation checking its arguments with inspect
+# (20 getfullargspec calls per article when the filters were made per request).
+COVER_RECORD = PictureRecord(COVER_PICTURE_SPECS)
+COVER_FILTERS = COVER_RECORD.filters
 # Home pages sit at depth 2 and sections at depth 3 of every language's tree.
 SECTION_PATH_LENGTH = 3 * Page.steplen
 
@@ -75,17 +78,21 @@ def cached_rendition(image, spec: str):
 
 
 def cover_renditions(image) -> dict:
-    """The cover's <picture> renditions, keyed by spec, in one cache read.
+    """The cover's <picture> renditions, keyed by spec: its record
+    (core.caching.renditions) in one cache read, else Wagtail's renditions,
+    then recorded.
 
-    What ``{% picture image width-{480,800,1200} format-{avif,webp,jpeg} %}``
-    reads, without its costs: Wagtail's ``get_renditions`` builds its filters
-    anew (each parsing its spec), reads the renditions cache with ``get_many``
-    and then writes every rendition it read from there back with
-    ``set_many`` (it marks only prefetched renditions as already cached):
-    nine pickled renditions written per uncached article. Here the cached
-    ones are used as they are, and only the ones the cache lacks go through
-    Wagtail (found in the database or made, then cached).
+    Wagtail's renditions are read as ``{% picture image
+    width-{480,800,1200} format-{avif,webp,jpeg} %}`` would, without one of
+    its costs: its ``get_renditions`` writes every rendition it has just read
+    from the cache back with ``set_many`` (it marks only prefetched
+    renditions as already cached). Here the cached ones are used as they are,
+    and only the ones the cache lacks go through Wagtail (found in the
+    database or made, then cached).
     """
+    kept = COVER_RECORD.read(image)
+    if kept is not None:
+        return kept
     rendition_model = image.get_rendition_model()
     keys = {
         spec_filter.spec: rendition_model.construct_cache_key(
@@ -104,7 +111,7 @@ def cover_renditions(image) -> dict:
     missing = [f for f in COVER_FILTERS if f.spec not in found]
     if missing:
         found.update(image.get_renditions(*missing))
-    return {spec: found[spec] for spec in COVER_PICTURE_SPECS}
+    return COVER_RECORD.keep(image, found)
 
 
 def cover_context(image) -> dict:

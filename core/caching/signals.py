@@ -2,7 +2,8 @@
 
 What that costs (generation, page cache, debts) is core.caching.invalidation's.
 Page, snippet, image, tag, privacy, redirect and site changes all count;
-drafts do not.
+drafts do not. A deleted rendition also deletes its image's picture records
+(core.caching.renditions).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -23,6 +24,7 @@ from wagtail.signals import (
 from core import privacy
 from core.models import FooterLink
 
+from . import renditions
 from .invalidation import content_changed
 
 FILE_BOOKKEEPING = frozenset({"file_size", "file_hash"})
@@ -92,6 +94,11 @@ def register_signal_handlers():
         content_changed,
         sender=PageViewRestriction.groups.through,
         dispatch_uid="layout-restriction-groups",
+    )
+    post_delete.connect(
+        renditions.rendition_deleted,
+        sender=renditions.rendition_model(),
+        dispatch_uid="picture-records-rendition-deleted",
     )
     register_privacy_mirror()
     for hook in ("after_create_snippet", "after_edit_snippet", "after_delete_snippet"):
