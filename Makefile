@@ -98,11 +98,13 @@ SEARCH_QUALITY = tests/test_search_morphology.py tests/test_search_page.py \
 # time; `make test PYTEST_ARGS="-n0"` runs it in this one process instead.
 TEST_WORKERS ?= 2
 PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+# The slowest tests and set-ups close every run's report: where time goes.
+DURATIONS = --durations=30 --durations-min=5
 
 ## test: lint, migration and catalogue checks, then the whole pytest suite
 test: install-dev browser varnish compose-cli messages lint
 	DJANGO_SETTINGS_MODULE=site_project.settings.test $(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PARALLEL) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PARALLEL) $(DURATIONS) $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Search quality once more on SQLite (the suite ran on DATABASE_URL)"; \
 		env -u DATABASE_URL $(VENV)/bin/pytest --create-db -q $(SEARCH_QUALITY); \
